@@ -1,0 +1,67 @@
+# One entry point for every task. `make site` and `make test` set up
+# everything they need on a fresh machine (Python venv, pinned packages,
+# a pip-installed Graphviz `dot`, Chromium for the browser tests).
+
+PYTHON  ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+PY      := $(BIN)/python
+export NO_MKDOCS_2_WARNING := 1
+export SOURCE_DATE_EPOCH ?= 1767225600
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas clean
+
+help:  ## List targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
+
+$(BIN)/.runtime: requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	ln -sf graphviz-pure $(BIN)/dot
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.runtime  ## Create .venv with the pinned runtime packages
+
+dev: $(BIN)/.dev  ## Create .venv with runtime and development packages
+
+validate: venv  ## Validate the knowledge base (strict)
+	$(PY) -m generator validate --strict
+
+site: venv  ## Validate the KB, then build the site into site/
+	$(PY) -m generator validate --strict
+	$(BIN)/mkdocs build --strict
+
+serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds on KB edits)
+	$(BIN)/mkdocs serve
+
+browser-deps:  ## Install Debian's Chromium for the browser tests, if missing
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+
+test: dev browser-deps  ## Run the whole test suite (unit, CLI, site, browser)
+	$(PY) -m pytest
+
+lint: dev  ## Format check, ruff and mypy (strict on generator/)
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy generator
+
+fmt: dev  ## Reformat the Python code
+	$(BIN)/ruff format generator tests
+	$(BIN)/ruff check --fix generator tests
+
+schemas: venv  ## Regenerate the JSON Schemas in schemas/
+	$(PY) -m generator schema
+
+check: lint test  ## Everything CI runs: format, lint, types, tests
+
+clean:  ## Remove build output and caches
+	rm -rf site .site-* .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,185 @@
+"""Read ``kb/references.bib`` strictly, with 1-based line numbers.
+
+bibtexparser 2 never raises on bad input: it returns the blocks it could not
+parse in ``library.failed_blocks``. Each becomes a finding here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import bibtexparser
+from bibtexparser import model as bibmodel
+
+from generator.findings import Finding, Location, error, warning
+from generator.ids import CITE_KEY_RE
+
+#: Fields each entry type must have (``author`` may be replaced by ``editor``).
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "article": ("author", "title", "journal", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "incollection": ("author", "title", "booktitle", "year"),
+    "book": ("author", "title", "publisher", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "misc": ("author", "title", "year"),
+}
+URL_FIELDS = ("url",)
+_URL_RE = re.compile(r"^https?://\S+$")
+_YEAR_RE = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One bibliography entry, fields as written (LaTeX not yet decoded)."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    line: int
+    field_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """All entries of the bibliography, by key."""
+
+    path: str
+    entries: dict[str, BibEntry]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured_parser_log() -> Iterator[_Collect]:
+    """bibtexparser explains failures only in log records: keep them, print nothing."""
+    logger = logging.getLogger("bibtexparser")
+    handler = _Collect()
+    saved = logger.handlers, logger.propagate
+    logger.handlers, logger.propagate = [handler], False
+    try:
+        yield handler
+    finally:
+        logger.handlers, logger.propagate = saved
+
+
+_LOG_LINE_RE = re.compile(r"block \(line (\d+)\) aborted on line \d+ due to [^:]*:\s*(.*)", re.S)
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.strip().split())[:200]
+
+
+def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
+    """Parse BibTeX text; report syntax errors, duplicates and missing fields.
+
+    Args:
+        text: The file content.
+        path: Path shown in findings.
+
+    Returns:
+        The entries that parsed, and the findings.
+    """
+    findings: list[Finding] = []
+    with _captured_parser_log() as log:
+        library = bibtexparser.parse_string(text)
+    reasons: dict[int, str] = {}
+    for message in log.messages:
+        match = _LOG_LINE_RE.search(message)
+        if match:
+            reasons[int(match.group(1)) + 1] = match.group(2)
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
+            findings.append(
+                error(
+                    "duplicate-cite-key",
+                    f"BibTeX key '{block.key}' is defined twice; rename or remove one entry.",
+                    Location(path, line, 1),
+                )
+            )
+        elif isinstance(block, bibmodel.DuplicateFieldKeyBlock):
+            dup = ", ".join(sorted(block.duplicate_keys))
+            findings.append(
+                error("bibtex-syntax", f"field(s) {dup} given twice in one entry; keep one.", Location(path, line, 1))
+            )
+        else:
+            reason = reasons.get(line) or str(getattr(block, "error", "") or "")
+            detail = _first_line(reason).rstrip(".") if reason else "the block could not be parsed"
+            findings.append(
+                error(
+                    "bibtex-syntax",
+                    f"cannot parse this BibTeX block: {detail}. Check braces, quotes and commas.",
+                    Location(path, line, 1),
+                )
+            )
+    entries: dict[str, BibEntry] = {}
+    for entry in library.entries:
+        line = entry.start_line + 1
+        fields = {f.key.lower(): str(f.value) for f in entry.fields}
+        lines = {f.key.lower(): (f.start_line + 1 if f.start_line is not None else line) for f in entry.fields}
+        bib = BibEntry(entry.key, entry.entry_type.lower(), fields, line, lines)
+        findings.extend(_check_entry(bib, path))
+        entries[entry.key] = bib
+    return Bibliography(path, entries), findings
+
+
+def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
+    out: list[Finding] = []
+    where = Location(path, entry.line, 1, ("references", entry.key))
+    if not CITE_KEY_RE.match(entry.key):
+        out.append(error("invalid-cite-key", f"BibTeX key '{entry.key}' must match {CITE_KEY_RE.pattern}.", where))
+    required = REQUIRED_FIELDS.get(entry.entry_type)
+    if required is None:
+        known = ", ".join(sorted(REQUIRED_FIELDS))
+        out.append(
+            error("bibtex-entry-type", f"entry type '@{entry.entry_type}' is not supported; use one of {known}.", where)
+        )
+        return out
+    for name in required:
+        present = entry.fields.get(name, "").strip()
+        if not present and not (name == "author" and entry.fields.get("editor", "").strip()):
+            out.append(
+                error(
+                    "bibtex-missing-field",
+                    f"@{entry.entry_type}{{{entry.key}}} lacks the required field '{name}'.",
+                    where,
+                )
+            )
+    year = entry.fields.get("year", "").strip()
+    if year and not _YEAR_RE.match(year):
+        out.append(
+            error("bibtex-invalid-field", f"year '{year}' of '{entry.key}' should be four digits.", where)
+        )
+    for name in URL_FIELDS:
+        value = entry.fields.get(name)
+        if value is not None and not _URL_RE.match(value.strip()):
+            line = entry.field_lines.get(name, entry.line)
+            out.append(
+                error(
+                    "unsafe-url",
+                    f"field '{name}' of '{entry.key}' must be an http(s) URL, found '{value[:80]}'.",
+                    Location(path, line, 1),
+                )
+            )
+    if not entry.fields.get("doi") and not entry.fields.get("eprint"):
+        out.append(
+            warning(
+                "reference-without-identifier",
+                f"'{entry.key}' has neither 'doi' nor 'eprint' (arXiv id); add one so readers can find it.",
+                where,
+            )
+        )
+    return out

@@ -1,0 +1,242 @@
+"""Command-line interface: a thin layer over the pipeline.
+
+Exit codes: 0 clean, 1 findings that fail the run (or a failed write),
+2 usage errors (bad options, unknown ids, missing KB folder).
+Reports go to stdout; errors about the command itself go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.diagrams import DotNotFound, render_svg, to_dot
+from generator.exports import graph_graphml, graph_json
+from generator.findings import (
+    format_github,
+    format_text,
+    has_failures,
+    summary_line,
+    to_json,
+)
+from generator.graph import coverage, neighbourhood
+from generator.ids import suggestion
+from generator.loader import KbNotFound
+from generator.models import FOLDERS
+from generator.pipeline import Checked, check_folder
+from generator.scaffold import scaffold
+from generator.schema import SCHEMA_DIR, json_schemas
+
+KB_OPTION = click.option(
+    "--kb",
+    "kb_root",
+    default="kb",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Knowledge-base folder.",
+)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file via a temporary file and rename, so readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(kb_root: Path) -> Checked:
+    """Run the pipeline; a missing KB folder is a usage error (exit 2)."""
+    try:
+        return check_folder(kb_root)
+    except KbNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` or write it to ``output``."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def require_valid(checked: Checked) -> None:
+    """Stop with exit 1, findings on stderr, when the KB has errors."""
+    if has_failures(checked.findings, strict=False):
+        for finding in checked.findings:
+            click.echo(format_text(finding), err=True)
+        click.echo(summary_line(checked.findings, checked.kb.files_checked), err=True)
+        raise SystemExit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="reengineering-kb")
+def main() -> None:
+    """Build, check and query the DL model reengineering knowledge base."""
+
+
+@main.command()
+@KB_OPTION
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; github: Actions annotations; json: one report.",
+)
+def validate(kb_root: Path, strict: bool, fmt: str) -> None:
+    """Check every entry, the bibliography and the cross-entity rules.
+
+    Exits 0 when clean, 1 on errors (or on warnings with --strict).
+    """
+    checked = load(kb_root)
+    findings = checked.findings
+    files = checked.kb.files_checked
+    if fmt == "json":
+        click.echo(to_json(findings, files))
+    else:
+        formatter = format_github if fmt == "github" else format_text
+        for finding in findings:
+            click.echo(formatter(finding))
+        click.echo(summary_line(findings, files))
+    raise SystemExit(1 if has_failures(findings, strict) else 0)
+
+
+@main.command()
+@KB_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(["dot", "svg", "graphml", "json"]), default="dot", show_default=True
+)
+@click.option("--focus", metavar="ID", help="Only the neighbourhood of this entity.")
+@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Hops around --focus.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path | None) -> None:
+    """Export the knowledge graph (or one entity's neighbourhood)."""
+    checked = load(kb_root)
+    require_valid(checked)
+    selected = checked.graph
+    if focus is not None:
+        if focus not in selected:
+            entity_ids = [n for n in selected if not n.startswith("cite:")]
+            raise click.BadParameter(f"unknown id '{focus}'.{suggestion(focus, entity_ids)}", param_hint="--focus")
+        selected = neighbourhood(selected, focus, depth)
+    if fmt == "json":
+        text = graph_json(selected)
+    elif fmt == "graphml":
+        text = graph_graphml(selected)
+    else:
+        dot = to_dot(selected, name=focus or "reengineering-kb", highlight=focus).to_string()
+        if fmt == "svg":
+            try:
+                text = render_svg(dot)
+            except DotNotFound as exc:
+                raise click.ClickException(str(exc)) from None
+        else:
+            text = dot
+    emit(text, output)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(SCHEMA_DIR),
+    show_default=True,
+    help="Folder for the *.schema.json files.",
+)
+@click.option("--check", is_flag=True, help="Only check that the files are up to date (exit 1 if not).")
+def schema(out: Path, check: bool) -> None:
+    """Write the JSON Schemas of every entry type (for editors and tools)."""
+    stale = []
+    for name, text in json_schemas().items():
+        path = out / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(path)
+            if not check:
+                write_atomic(path, text)
+    if check and stale:
+        for path in stale:
+            click.echo(f"{path}: out of date; run 'python -m generator schema'", err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(json_schemas())} schemas {'checked' if check else 'written'} in {out}/", err=True)
+
+
+@main.command()
+@KB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(kb_root: Path, fmt: str) -> None:
+    """Count entries per type, checklist items and references, and list coverage gaps."""
+    checked = load(kb_root)
+    kb = checked.kb
+    counts = {kind: len(kb.of_type(kind)) for kind in FOLDERS}
+    items = sum(len(getattr(p, "checklist", [])) for p in kb.of_type("practice"))
+    cov = coverage(checked.graph)
+    data = {
+        "entities": counts,
+        "checklist_items": items,
+        "references": len(kb.bibliography.entries),
+        "coverage_gaps": {"challenges": cov.uncovered_challenges, "defects": cov.unguarded_defects},
+        "findings": {
+            "errors": sum(1 for f in checked.findings if f.severity.value == "error"),
+            "warnings": sum(1 for f in checked.findings if f.severity.value == "warning"),
+        },
+    }
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    width = max(len(FOLDERS[k]) for k in counts)
+    for kind, count in counts.items():
+        click.echo(f"{FOLDERS[kind]:<{width}}  {count:>4}")
+    click.echo(f"{'checklist items':<{width}}  {items:>4}")
+    click.echo(f"{'references':<{width}}  {data['references']:>4}")
+    gaps = cov.uncovered_challenges + cov.unguarded_defects
+    click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
+    click.echo(f"findings: {data['findings']['errors']} errors, {data['findings']['warnings']} warnings")
+
+
+@main.command()
+@click.argument("kind", metavar="TYPE", type=click.Choice(sorted(FOLDERS)))
+@click.argument("title")
+@KB_OPTION
+def new(kind: str, title: str, kb_root: Path) -> None:
+    """Scaffold a new entry of TYPE titled TITLE, with TODO markers to fill in."""
+    try:
+        rel, text = scaffold(kind, title)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="TITLE") from None
+    if not kb_root.is_dir():
+        raise click.UsageError(f"knowledge-base folder '{kb_root}' not found")
+    path = kb_root / rel
+    eid = path.stem
+    existing = {p.stem: p for p in kb_root.glob("*/*.yaml")}
+    if eid in existing:
+        click.echo(f"error: id '{eid}' already exists in {existing[eid]}; choose another title.", err=True)
+        raise SystemExit(1)
+    write_atomic(path, text)
+    click.echo(str(path))
+    click.echo("Fill in every TODO, then run: python -m generator validate", err=True)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="reengineering-kb")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The pipeline in one call: load -> validate -> link.
+
+Used by the CLI, the MkDocs adapter and the tests, so they all see the same
+findings for the same knowledge base.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.findings import Finding, sort_findings
+from generator.graph import Graph, build_graph
+from generator.loader import RawKB, read_kb
+from generator.rules import run_rules
+from generator.schema import KnowledgeBase, build_kb
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A validated, linked knowledge base and everything found on the way."""
+
+    kb: KnowledgeBase
+    graph: Graph
+    findings: list[Finding]
+
+
+def check(raw: RawKB) -> Checked:
+    """Validate and link an in-memory knowledge base (no disk access)."""
+    kb, findings = build_kb(raw)
+    findings += run_rules(kb)
+    return Checked(kb, build_graph(kb), sort_findings(findings))
+
+
+def check_folder(root: Path | str) -> Checked:
+    """Read a knowledge-base folder, then :func:`check` it.
+
+    Raises:
+        generator.loader.KbNotFound: if the folder does not exist.
+    """
+    return check(read_kb(root))
