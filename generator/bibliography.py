@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import bibtexparser
 from bibtexparser import model as bibmodel
+from bibtexparser.entrypoint import parse_string
 
 from generator.findings import Finding, Location, error, warning
 from generator.ids import CITE_KEY_RE
@@ -64,7 +64,7 @@ class _Collect(logging.Handler):
 
 @contextmanager
 def _captured_parser_log() -> Iterator[_Collect]:
-    """bibtexparser explains failures only in log records: keep them, print nothing."""
+    """Bibtexparser explains failures only in log records: keep them, print nothing."""
     logger = logging.getLogger("bibtexparser")
     handler = _Collect()
     saved = logger.handlers, logger.propagate
@@ -94,14 +94,14 @@ def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
     """
     findings: list[Finding] = []
     with _captured_parser_log() as log:
-        library = bibtexparser.parse_string(text)
+        library = parse_string(text)
     reasons: dict[int, str] = {}
     for message in log.messages:
         match = _LOG_LINE_RE.search(message)
         if match:
             reasons[int(match.group(1)) + 1] = match.group(2)
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, bibmodel.DuplicateBlockKeyBlock):
             findings.append(
                 error(
@@ -127,7 +127,7 @@ def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
             )
     entries: dict[str, BibEntry] = {}
     for entry in library.entries:
-        line = entry.start_line + 1
+        line = (entry.start_line or 0) + 1
         fields = {f.key.lower(): str(f.value) for f in entry.fields}
         lines = {f.key.lower(): (f.start_line + 1 if f.start_line is not None else line) for f in entry.fields}
         bib = BibEntry(entry.key, entry.entry_type.lower(), fields, line, lines)
@@ -160,9 +160,7 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
             )
     year = entry.fields.get("year", "").strip()
     if year and not _YEAR_RE.match(year):
-        out.append(
-            error("bibtex-invalid-field", f"year '{year}' of '{entry.key}' should be four digits.", where)
-        )
+        out.append(error("bibtex-invalid-field", f"year '{year}' of '{entry.key}' should be four digits.", where))
     for name in URL_FIELDS:
         value = entry.fields.get(name)
         if value is not None and not _URL_RE.match(value.strip()):

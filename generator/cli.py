@@ -8,78 +8,22 @@ Reports go to stdout; errors about the command itself go to stderr.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.cliutil import KB_OPTION, emit, load, require_valid
 from generator.diagrams import DotNotFound, render_svg, to_dot
 from generator.exports import graph_graphml, graph_json
-from generator.findings import (
-    format_github,
-    format_text,
-    has_failures,
-    summary_line,
-    to_json,
-)
+from generator.findings import format_github, format_text, has_failures, summary_line, to_json
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
-from generator.loader import KbNotFound
 from generator.models import FOLDERS
-from generator.pipeline import Checked, check_folder
 from generator.scaffold import scaffold
 from generator.schema import SCHEMA_DIR, json_schemas
-
-KB_OPTION = click.option(
-    "--kb",
-    "kb_root",
-    default="kb",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Knowledge-base folder.",
-)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file via a temporary file and rename, so readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def load(kb_root: Path) -> Checked:
-    """Run the pipeline; a missing KB folder is a usage error (exit 2)."""
-    try:
-        return check_folder(kb_root)
-    except KbNotFound as exc:
-        raise click.UsageError(str(exc)) from None
-
-
-def emit(text: str, output: Path | None) -> None:
-    """Print ``text`` or write it to ``output``."""
-    if output is None:
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
-
-
-def require_valid(checked: Checked) -> None:
-    """Stop with exit 1, findings on stderr, when the KB has errors."""
-    if has_failures(checked.findings, strict=False):
-        for finding in checked.findings:
-            click.echo(format_text(finding), err=True)
-        click.echo(summary_line(checked.findings, checked.kb.files_checked), err=True)
-        raise SystemExit(1)
+from generator.writer import write_atomic
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -119,9 +63,7 @@ def validate(kb_root: Path, strict: bool, fmt: str) -> None:
 
 @main.command()
 @KB_OPTION
-@click.option(
-    "--format", "fmt", type=click.Choice(["dot", "svg", "graphml", "json"]), default="dot", show_default=True
-)
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "graphml", "json"]), default="dot", show_default=True)
 @click.option("--focus", metavar="ID", help="Only the neighbourhood of this entity.")
 @click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Hops around --focus.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
@@ -187,15 +129,14 @@ def stats(kb_root: Path, fmt: str) -> None:
     counts = {kind: len(kb.of_type(kind)) for kind in FOLDERS}
     items = sum(len(getattr(p, "checklist", [])) for p in kb.of_type("practice"))
     cov = coverage(checked.graph)
+    errors = sum(1 for f in checked.findings if f.severity.value == "error")
+    warnings = len(checked.findings) - errors
     data = {
         "entities": counts,
         "checklist_items": items,
         "references": len(kb.bibliography.entries),
         "coverage_gaps": {"challenges": cov.uncovered_challenges, "defects": cov.unguarded_defects},
-        "findings": {
-            "errors": sum(1 for f in checked.findings if f.severity.value == "error"),
-            "warnings": sum(1 for f in checked.findings if f.severity.value == "warning"),
-        },
+        "findings": {"errors": errors, "warnings": warnings},
     }
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
@@ -204,10 +145,10 @@ def stats(kb_root: Path, fmt: str) -> None:
     for kind, count in counts.items():
         click.echo(f"{FOLDERS[kind]:<{width}}  {count:>4}")
     click.echo(f"{'checklist items':<{width}}  {items:>4}")
-    click.echo(f"{'references':<{width}}  {data['references']:>4}")
+    click.echo(f"{'references':<{width}}  {len(kb.bibliography.entries):>4}")
     gaps = cov.uncovered_challenges + cov.unguarded_defects
     click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
-    click.echo(f"findings: {data['findings']['errors']} errors, {data['findings']['warnings']} warnings")
+    click.echo(f"findings: {errors} errors, {warnings} warnings")
 
 
 @main.command()
@@ -231,6 +172,12 @@ def new(kind: str, title: str, kb_root: Path) -> None:
     write_atomic(path, text)
     click.echo(str(path))
     click.echo("Fill in every TODO, then run: python -m generator validate", err=True)
+
+
+#: Commands defined in other modules, registered here in one explicit list.
+EXTRA_COMMANDS: list[click.Command] = []
+for _command in EXTRA_COMMANDS:
+    main.add_command(_command)
 
 
 def run() -> None:

@@ -13,6 +13,7 @@ import subprocess
 import textwrap
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import pydot
 
@@ -43,7 +44,7 @@ def clean_text(text: str) -> str:
 
 
 def dot_quote(text: str) -> str:
-    """Quote ``text`` as a DOT string literal that nothing can break out of.
+    r"""Quote ``text`` as a DOT string literal that nothing can break out of.
 
     Backslashes are doubled (so no Graphviz escape such as ``\\N`` or a final
     ``\\"`` survives), quotes are escaped and newlines become ``\\n``.
@@ -90,15 +91,22 @@ def to_dot(
         highlight: A node drawn with a bold border (the page's own entity).
     """
     dot = pydot.Dot(dot_quote(name), graph_type="digraph", strict=False)
-    dot.set_graph_defaults(rankdir=rankdir, fontname=dot_quote(FONT), bgcolor="transparent", nodesep="0.3", ranksep="0.5")
+    dot.set_graph_defaults(
+        rankdir=rankdir, fontname=dot_quote(FONT), bgcolor="transparent", nodesep="0.3", ranksep="0.5"
+    )
     dot.set_node_defaults(
-        fontname=dot_quote(FONT), fontsize="11", style=dot_quote("filled,rounded"), shape="box", color="#555555", margin="0.12,0.06"
+        fontname=dot_quote(FONT),
+        fontsize="11",
+        style=dot_quote("filled,rounded"),
+        shape="box",
+        color="#555555",
+        margin="0.12,0.06",
     )
     dot.set_edge_defaults(fontname=dot_quote(FONT), fontsize="9", color="#777777", fontcolor="#444444", arrowsize="0.7")
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         kind = data.get("kind", "")
-        attrs = {
+        attrs: dict[str, Any] = {
             "label": dot_quote(wrap(data.get("title", node))),
             "tooltip": dot_quote(f"{kind}: {data.get('title', node)}"),
             "fillcolor": dot_quote(COLOURS.get(kind, "#ffffff")),
@@ -117,11 +125,11 @@ def to_dot(
             attrs["target"] = dot_quote("_top")
         dot.add_node(pydot.Node(dot_quote(node), **attrs))
     for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        attrs = {"label": dot_quote(data["relation"])}
+        edge_attrs: dict[str, Any] = {"label": dot_quote(data["relation"])}
         if data["relation"] == "feeds-back-to":
-            attrs["style"] = "dashed"
-            attrs["constraint"] = "false"
-        dot.add_edge(pydot.Edge(dot_quote(source), dot_quote(target), **attrs))
+            edge_attrs["style"] = "dashed"
+            edge_attrs["constraint"] = "false"
+        dot.add_edge(pydot.Edge(dot_quote(source), dot_quote(target), **edge_attrs))
     return dot
 
 
@@ -140,4 +148,3 @@ def render_svg(dot: pydot.Dot | str, dot_path: str | None = None) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"Graphviz failed: {result.stderr.decode('utf-8', 'replace').strip()[:500]}")
     return result.stdout.decode("utf-8")
-

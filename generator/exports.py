@@ -43,8 +43,6 @@ def kb_json(kb: KnowledgeBase) -> str:
         "meta": kb.meta.model_dump(mode="json") if kb.meta else None,
         "vocabulary": kb.vocabulary.model_dump(mode="json") if kb.vocabulary else None,
         "entities": entities,
-        "references": {
-            key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())
-        },
+        "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import networkx as nx
 
 from generator.models import Defect, Entity, Practice, Stage, references
 from generator.schema import KnowledgeBase
 
-Graph = nx.MultiDiGraph
+Graph: TypeAlias = nx.MultiDiGraph
 
 #: How an edge reads from its target's side.
 INVERSE: dict[str, str] = {
@@ -140,7 +141,9 @@ def coverage(graph: Graph) -> Coverage:
     matrix = {c: related(graph, c, "addresses", incoming=True) for c in challenges}
     leaves = [d for d in defects if not related(graph, d, "parent", incoming=True)]
     unguarded = [
-        d for d in leaves if not related(graph, d, "prevents", incoming=True) + related(graph, d, "detects", incoming=True)
+        d
+        for d in leaves
+        if not related(graph, d, "prevents", incoming=True) + related(graph, d, "detects", incoming=True)
     ]
     return Coverage([c for c in challenges if not matrix[c]], unguarded, matrix)
 

@@ -58,26 +58,32 @@ class Ref:
     edge: str
 
 
-def _text(min_length: int, max_length: int) -> Any:
-    return Annotated[str, StringConstraints(strip_whitespace=False, min_length=min_length, max_length=max_length)]
-
-
-EntityId = Annotated[
-    str, StringConstraints(pattern=ID_PATTERN, min_length=ID_MIN_LENGTH, max_length=ID_MAX_LENGTH)
-]
+EntityId = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=ID_MIN_LENGTH, max_length=ID_MAX_LENGTH)]
 CiteKey = Annotated[str, StringConstraints(pattern=CITE_KEY_PATTERN)]
 ItemId = Annotated[str, StringConstraints(pattern=ITEM_ID_PATTERN, min_length=3, max_length=60)]
-Title = _text(3, 100)
-Summary = _text(30, 400)
-Sentence = _text(10, 600)
-Body = _text(1, 12000)
+Title = Annotated[str, StringConstraints(min_length=3, max_length=100)]
+Summary = Annotated[str, StringConstraints(min_length=30, max_length=400)]
+Sentence = Annotated[str, StringConstraints(min_length=10, max_length=600)]
+Rationale = Annotated[str, StringConstraints(min_length=30, max_length=1500)]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=12000)]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+Locator = Annotated[str, StringConstraints(max_length=60)]
 Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
-
-def ref(target: str, edge: str) -> Any:
-    """A reference to another entity, as an annotated id string."""
-    return Annotated[str, Ref(target, edge), StringConstraints(pattern=ID_PATTERN)]
+# References, one alias per (target type, relation): the relation kinds live here.
+_IdText = StringConstraints(pattern=ID_PATTERN)
+NextStage = Annotated[str, Ref("stage", "next"), _IdText]
+FeedsBackTo = Annotated[str, Ref("stage", "feeds-back-to"), _IdText]
+InStage = Annotated[str, Ref("stage", "in-stage"), _IdText]
+InParadigm = Annotated[str, Ref("paradigm", "in-paradigm"), _IdText]
+Addresses = Annotated[str, Ref("challenge", "addresses"), _IdText]
+Prevents = Annotated[str, Ref("defect", "prevents"), _IdText]
+Detects = Annotated[str, Ref("defect", "detects"), _IdText]
+ParentDefect = Annotated[str, Ref("defect", "parent"), _IdText]
+Includes = Annotated[str, Ref("practice", "includes"), _IdText]
+Excludes = Annotated[str, Ref("practice", "excludes"), _IdText]
 
 
 class Strict(BaseModel):
@@ -94,10 +100,8 @@ class Evidence(Strict):
 
     cite: CiteKey = Field(description="BibTeX key of the source in kb/references.bib.")
     kind: EvidenceKind = Field(description="How the source obtained the evidence.")
-    shows: Sentence = Field(
-        description="What the source shows (a figure, a count, a finding), in your own words."
-    )
-    locator: Annotated[str, StringConstraints(max_length=60)] | None = Field(
+    shows: Sentence = Field(description="What the source shows (a figure, a count, a finding), in your own words.")
+    locator: Locator | None = Field(
         default=None, description="Where in the source: a section, table or figure, e.g. 'Table 3'."
     )
 
@@ -150,10 +154,10 @@ class Stage(Entity):
     kind: ClassVar[str] = "stage"
 
     order: Annotated[int, Field(ge=1, le=99)] = Field(description="Position of the stage in the workflow, from 1.")
-    next: list[ref("stage", "next")] = Field(  # type: ignore[valid-type]
+    next: list[NextStage] = Field(
         default_factory=list, description="Stages that follow this one (forward edges; must form a DAG)."
     )
-    feeds_back_to: list[ref("stage", "feeds-back-to")] = Field(  # type: ignore[valid-type]
+    feeds_back_to: list[FeedsBackTo] = Field(
         default_factory=list, description="Earlier stages this one sends work back to (back-edges)."
     )
 
@@ -163,12 +167,8 @@ class Challenge(Entity):
 
     kind: ClassVar[str] = "challenge"
 
-    paradigms: list[ref("paradigm", "in-paradigm")] = Field(  # type: ignore[valid-type]
-        min_length=1, description="Reuse paradigms in which the challenge arises."
-    )
-    stages: list[ref("stage", "in-stage")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Workflow stages where it shows up."
-    )
+    paradigms: list[InParadigm] = Field(min_length=1, description="Reuse paradigms in which the challenge arises.")
+    stages: list[InStage] = Field(default_factory=list, description="Workflow stages where it shows up.")
     symptoms: list[Sentence] = Field(default_factory=list, description="How engineers notice it.")
 
 
@@ -191,21 +191,13 @@ class Practice(Entity):
 
     kind: ClassVar[str] = "practice"
 
-    stage: ref("stage", "in-stage") = Field(description="The workflow stage where the practice is done.")  # type: ignore[valid-type]
-    paradigms: list[ref("paradigm", "in-paradigm")] = Field(  # type: ignore[valid-type]
-        min_length=1, description="Reuse paradigms the practice applies to."
-    )
-    addresses: list[ref("challenge", "addresses")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Challenges this practice helps with."
-    )
-    prevents: list[ref("defect", "prevents")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Defect types it prevents."
-    )
-    detects: list[ref("defect", "detects")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Defect types it detects."
-    )
+    stage: InStage = Field(description="The workflow stage where the practice is done.")
+    paradigms: list[InParadigm] = Field(min_length=1, description="Reuse paradigms the practice applies to.")
+    addresses: list[Addresses] = Field(default_factory=list, description="Challenges this practice helps with.")
+    prevents: list[Prevents] = Field(default_factory=list, description="Defect types it prevents.")
+    detects: list[Detects] = Field(default_factory=list, description="Defect types it detects.")
     importance: Importance = Field(default="recommended", description="How strongly to recommend it.")
-    rationale: _text(30, 1500) = Field(description="Why it works, with the evidence in mind.")  # type: ignore[valid-type]
+    rationale: Rationale = Field(description="Why it works, with the evidence in mind.")
     steps: list[Sentence] = Field(min_length=1, description="Concrete steps: commands, tolerances, what to compare.")
     not_applicable_when: list[Sentence] = Field(
         default_factory=list, description="Situations where the practice does not apply or does not pay off."
@@ -231,9 +223,7 @@ class Figure(Strict):
     count: Annotated[int, Field(ge=0)] = Field(description="How many.")
     total: Annotated[int, Field(ge=1)] = Field(description="Out of how many.")
     cite: CiteKey = Field(description="BibTeX key of the study.")
-    locator: Annotated[str, StringConstraints(max_length=60)] | None = Field(
-        default=None, description="Table or figure in the source."
-    )
+    locator: Locator | None = Field(default=None, description="Table or figure in the source.")
     recompute: DataQuery | None = Field(default=None, description="Query that recomputes count and total.")
 
     @model_validator(mode="after")
@@ -260,7 +250,7 @@ class Defect(Entity):
 
     kind: ClassVar[str] = "defect"
 
-    parent: ref("defect", "parent") | None = Field(  # type: ignore[valid-type]
+    parent: ParentDefect | None = Field(
         default=None, description="Parent defect type; omit for a root of the taxonomy."
     )
     component: Component = Field(description="The part of the system where the defect lives.")
@@ -283,21 +273,13 @@ class Scenario(Entity):
 
     source: Endpoint = Field(default_factory=Endpoint, description="Where the model comes from.")
     target: Endpoint = Field(default_factory=Endpoint, description="Where the model goes.")
-    paradigms: list[ref("paradigm", "in-paradigm")] = Field(  # type: ignore[valid-type]
-        min_length=1, description="Paradigms whose practices apply."
-    )
-    stages: list[ref("stage", "in-stage")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Restrict to these stages (empty: all)."
-    )
+    paradigms: list[InParadigm] = Field(min_length=1, description="Paradigms whose practices apply.")
+    stages: list[InStage] = Field(default_factory=list, description="Restrict to these stages (empty: all).")
     select_tags: list[Tag] = Field(
         default_factory=list, description="Keep only practices carrying one of these tags (empty: no tag filter)."
     )
-    include: list[ref("practice", "includes")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Practices added whatever the filters say."
-    )
-    exclude: list[ref("practice", "excludes")] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="Practices removed whatever the filters say."
-    )
+    include: list[Includes] = Field(default_factory=list, description="Practices added whatever the filters say.")
+    exclude: list[Excludes] = Field(default_factory=list, description="Practices removed whatever the filters say.")
 
 
 MODELS: dict[str, type[Entity]] = {
@@ -316,8 +298,8 @@ MODELS: dict[str, type[Entity]] = {
 class Term(Strict):
     """A controlled-vocabulary term."""
 
-    label: _text(1, 60) = Field(description="Display name, e.g. 'PyTorch'.")  # type: ignore[valid-type]
-    description: _text(1, 300) | None = Field(default=None, description="What the term covers.")  # type: ignore[valid-type]
+    label: Label = Field(description="Display name, e.g. 'PyTorch'.")
+    description: Description | None = Field(default=None, description="What the term covers.")
 
 
 class Vocabulary(Strict):
@@ -336,7 +318,7 @@ class Vocabulary(Strict):
 class KbMeta(Strict):
     """Knowledge-base metadata (kb/kb.yaml)."""
 
-    name: _text(3, 100) = Field(description="Name of the knowledge base.")  # type: ignore[valid-type]
+    name: Title = Field(description="Name of the knowledge base.")
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = Field(
         description="Semantic version of the content."
     )

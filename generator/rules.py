@@ -92,7 +92,8 @@ class UniqueIds(Rule):
                     other = first[name]
                     yield error(
                         "duplicate-id",
-                        f"id '{name}' is already used by {other.path}:{other.doc.mark(('id',)).line}; ids are unique across the KB.",
+                        f"id '{name}' is already used by {other.path}:{other.doc.mark(('id',)).line}; "
+                        "ids are unique across the KB.",
                         entry.source.location(key),
                     )
                 else:
@@ -188,19 +189,25 @@ class VocabularyTerms(Rule):
                 for i, t in enumerate(entity.applies_to.hardware)
             ]
         if isinstance(entity, Scenario):
-            checks += [(("select_tags", i), t, vocab.all_terms(), "vocabulary term") for i, t in enumerate(entity.select_tags)]
+            checks += [
+                (("select_tags", i), t, vocab.all_terms(), "vocabulary term") for i, t in enumerate(entity.select_tags)
+            ]
             for side in ("source", "target"):
                 endpoint = getattr(entity, side)
                 if endpoint.framework is not None:
                     checks.append(((side, "framework"), endpoint.framework, vocab.frameworks, "framework"))
-                checks += [((side, "hardware", i), t, vocab.hardware, "hardware term") for i, t in enumerate(endpoint.hardware)]
+                checks += [
+                    ((side, "hardware", i), t, vocab.hardware, "hardware term") for i, t in enumerate(endpoint.hardware)
+                ]
         for key, term, allowed, label in checks:
             if term not in allowed and not is_placeholder(term):
                 hint = suggestion(term, allowed) or " Add it to kb/vocabulary.yaml if it is a new term."
                 yield error("unknown-term", f"unknown {label} '{term}'.{hint}", entry.source.location(key))
 
 
-_LINK_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I)
+_LINK_RE = re.compile(
+    r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I
+)
 _SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.I)
 
 
@@ -250,7 +257,8 @@ class PracticeHasTarget(Rule):
         if isinstance(p, Practice) and not (p.addresses or p.prevents or p.detects):
             yield error(
                 "practice-without-target",
-                "a practice must address a challenge or prevent/detect a defect type; fill 'addresses', 'prevents' or 'detects'.",
+                "a practice must address a challenge or prevent/detect a defect type; "
+                "fill 'addresses', 'prevents' or 'detects'.",
                 entry.source.location(("addresses",)),
             )
 
@@ -308,7 +316,8 @@ class TaxonomyIsTree(Rule):
                         start = min(loop)
                         yield error(
                             "taxonomy-cycle",
-                            f"defect types form a cycle through 'parent' ({' -> '.join(loop + [loop[0]])}); the taxonomy must be a tree.",
+                            f"defect types form a cycle through 'parent' ({' -> '.join([*loop, loop[0]])}); "
+                            "the taxonomy must be a tree.",
                             defects[start].source.location(("parent",)),
                         )
                     break
@@ -342,7 +351,8 @@ class Coverage(Rule):
             if isinstance(entity, Defect) and eid not in parents and eid not in guarded:
                 yield warning(
                     "unguarded-defect",
-                    f"no practice prevents or detects defect type '{eid}'; add it to a practice's 'prevents' or 'detects' (coverage gap).",
+                    f"no practice prevents or detects defect type '{eid}'; "
+                    "add it to a practice's 'prevents' or 'detects' (coverage gap).",
                     sources[eid].location(("id",)),
                 )
 
@@ -378,4 +388,3 @@ def run_rules(kb: KnowledgeBase) -> list[Finding]:
     for rule in rules:
         findings.extend(rule.finish(ctx))
     return findings
-

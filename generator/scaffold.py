@@ -1,5 +1,4 @@
-"""Scaffold a new entry: ``new TYPE "Title"`` writes a file that validation flags
-until every TODO marker is replaced.
+"""Scaffold a new entry with TODO markers that validation flags until filled.
 
 Text fields start as ``TODO: ...`` and relations as the placeholder id
 ``todo``; both are reported as ``todo-marker`` errors, so a scaffold cannot
@@ -7,6 +6,8 @@ be merged unfinished.
 """
 
 from __future__ import annotations
+
+import json
 
 from generator.ids import slugify
 from generator.models import FOLDERS
@@ -18,6 +19,7 @@ TODO_ID = "todo"
 def is_placeholder(value: str) -> bool:
     """Tell whether a value is an unfilled scaffold marker."""
     return "TODO" in value or value == TODO_ID
+
 
 _COMMON_HEAD = """\
 {modeline}
@@ -91,9 +93,7 @@ exclude: []
 
 
 def _yaml_string(text: str) -> str:
-    """A double-quoted YAML scalar (JSON escaping is valid YAML)."""
-    import json
-
+    """Quote text as a YAML double-quoted scalar (JSON escaping is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
 
 

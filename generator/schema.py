@@ -104,7 +104,9 @@ def _parse_yaml(raw: RawFile) -> tuple[Source | None, list[Finding]]:
     source = Source(raw.path, raw.rel, doc, text)
     if not isinstance(doc.data, dict):
         found = type(doc.data).__name__
-        return None, [error("not-a-mapping", f"the file must be a mapping of fields, found a {found}.", source.location())]
+        return None, [
+            error("not-a-mapping", f"the file must be a mapping of fields, found a {found}.", source.location())
+        ]
     return source, []
 
 
@@ -160,13 +162,21 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
         elif kind == "missing":
             out.append(error("missing-field", f"missing required field '{key}' in {label}.", source.location(loc)))
         else:
-            code = "invalid-type" if kind.endswith("_type") or kind in {"model_type", "dict_type", "list_type"} else "invalid-value"
+            code = (
+                "invalid-type"
+                if kind.endswith("_type") or kind in {"model_type", "dict_type", "list_type"}
+                else "invalid-value"
+            )
             message = err["msg"]
             if message.startswith("Value error, "):
                 message = message[len("Value error, ") :]
             where = f"'{key}'" if key else label
             out.append(
-                error(code, f"{where}: {message[0].lower()}{message[1:]}; found {_shown(err['input'])}.", source.location(loc))
+                error(
+                    code,
+                    f"{where}: {message[0].lower()}{message[1:]}; found {_shown(err['input'])}.",
+                    source.location(loc),
+                )
             )
     return out
 

@@ -71,7 +71,7 @@ class YamlProblem(Exception):
         self.col = col
 
 
-def _mark(m: yaml.Mark | None) -> Mark:
+def _mark(m: Any) -> Mark:
     return Mark(m.line + 1, m.column + 1) if m is not None else Mark(1, 1)
 
 
@@ -148,9 +148,7 @@ class _Builder:
             )
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            raise YamlProblem(
-                "tag", f"YAML tag '{tag}' is not allowed; remove it.", *_astuple(_mark(event.start_mark))
-            )
+            raise YamlProblem("tag", f"YAML tag '{tag}' is not allowed; remove it.", *_astuple(_mark(event.start_mark)))
         if len(self.stack) >= MAX_DEPTH and isinstance(event, yaml.CollectionStartEvent):
             raise YamlProblem(
                 "too-deep",
@@ -173,9 +171,7 @@ class _Builder:
             return item_path
         if frame[2] is None:  # this value is a key
             if not is_scalar_key_candidate:
-                raise YamlProblem(
-                    "complex-key", "mapping keys must be plain strings.", mark.line, mark.col
-                )
+                raise YamlProblem("complex-key", "mapping keys must be plain strings.", mark.line, mark.col)
             key = str(value) if not isinstance(value, str) else value
             seen: dict[str, Mark] = frame[4]
             if key in seen:

@@ -1,0 +1,47 @@
+"""Helpers shared by every CLI command module (options, loading, output)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.findings import format_text, has_failures, summary_line
+from generator.loader import KbNotFound
+from generator.pipeline import Checked, check_folder
+from generator.writer import write_atomic
+
+KB_OPTION = click.option(
+    "--kb",
+    "kb_root",
+    default="kb",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Knowledge-base folder.",
+)
+
+
+def load(kb_root: Path) -> Checked:
+    """Run the pipeline; a missing KB folder is a usage error (exit 2)."""
+    try:
+        return check_folder(kb_root)
+    except KbNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text`` or write it atomically to ``output``."""
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def require_valid(checked: Checked) -> None:
+    """Stop with exit 1, findings on stderr, when the KB has errors."""
+    if has_failures(checked.findings, strict=False):
+        for finding in checked.findings:
+            click.echo(format_text(finding), err=True)
+        click.echo(summary_line(checked.findings, checked.kb.files_checked), err=True)
+        raise SystemExit(1)

@@ -1,0 +1,39 @@
+"""Render stage: pure functions from the checked KB to ``{path: content}``.
+
+Each renderer takes a :class:`~generator.pipeline.Checked` knowledge base and
+returns files keyed by their path relative to the generated docs root (for
+example ``practices/differential-testing-against-reference.md`` or
+``downloads/kb.json``). Renderers never read or write the disk; the writer
+or the MkDocs adapter does. :data:`RENDERERS` lists them explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from generator.pipeline import Checked
+
+Files = dict[str, str | bytes]
+Renderer = Callable[[Checked], Files]
+
+#: Every renderer of the site, in order. Add new ones here.
+RENDERERS: list[Renderer] = []
+
+
+class PathCollision(Exception):
+    """Two renderers produced the same output path."""
+
+
+def render_site(checked: Checked, renderers: list[Renderer] | None = None) -> Files:
+    """Run every renderer and merge their files.
+
+    Raises:
+        PathCollision: if two renderers claim the same path.
+    """
+    files: Files = {}
+    for renderer in renderers if renderers is not None else RENDERERS:
+        for path, content in renderer(checked).items():
+            if path in files:
+                raise PathCollision(f"{path} is produced twice (last by {renderer.__module__})")
+            files[path] = content
+    return dict(sorted(files.items()))
