@@ -28,7 +28,7 @@ class Checked:
 def check(raw: RawKB) -> Checked:
     """Validate and link an in-memory knowledge base (no disk access)."""
     kb, findings = build_kb(raw)
-    findings += run_rules(kb)
+    findings += run_rules(kb, findings)
     return Checked(kb, build_graph(kb), sort_findings(findings))
 
 

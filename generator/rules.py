@@ -14,7 +14,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from generator.findings import Finding, Location, error, warning
+from generator.findings import Finding, Location, Severity, error, warning
 from generator.ids import suggestion
 from generator.models import Challenge, Defect, Entity, Practice, Scenario, Stage, references
 from generator.scaffold import is_placeholder
@@ -27,18 +27,29 @@ class Context:
 
     kb: KnowledgeBase
     ids: dict[str, Entity] = field(init=False)
+    by_kind: dict[str, set[str]] = field(init=False)
     cited: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.ids = self.kb.entities
+        self.by_kind = {}
+        for entry in self.kb.entries:
+            self.by_kind.setdefault(entry.entity.kind, set()).add(entry.entity.id)
 
     def ids_of(self, kind: str) -> list[str]:
         """All ids of one entity type."""
-        return [i for i, e in self.ids.items() if e.kind == kind]
+        return sorted(self.by_kind.get(kind, ()))
+
+    def is_broken(self, entity_id: str, kind: str) -> bool:
+        """Tell whether ``entity_id`` names a file of ``kind`` that failed to load."""
+        return self.kb.broken.get(entity_id) == kind
 
 
 class Rule:
     """A cross-entity rule. Override :meth:`check` and/or :meth:`finish`."""
+
+    #: Run only when nothing else found an error (gap reports on a broken KB mislead).
+    needs_clean_kb = False
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         """Check one entry."""
@@ -109,7 +120,11 @@ class ReferencesResolve(Rule):
                 continue  # reported once, as a TODO marker, by SafeText
             key = (ref_field.name,) if index is None else (ref_field.name, index)
             wanted = ref_field.ref.target
+            if ctx.is_broken(target, wanted):
+                continue  # its own file's error is reported; don't echo it here
             found = ctx.ids.get(target)
+            if target in ctx.by_kind.get(wanted, ()):
+                found = next(e.entity for e in ctx.kb.entries if e.entity.id == target and e.entity.kind == wanted)
             if found is None:
                 hint = suggestion(target, ctx.ids_of(wanted))
                 yield error(
@@ -225,9 +240,10 @@ class SafeText(Rule):
             for match in _LINK_RE.finditer(value):
                 target = next(g for g in match.groups() if g is not None)
                 if not _SAFE_SCHEME_RE.match(target):
+                    scheme = target.split(":", 1)[0].lower()
                     yield error(
                         "unsafe-url",
-                        f"link '{target[:60]}' in '{_dotted(path)}' is not allowed; use an http(s) URL.",
+                        f"a '{scheme}:' link in '{_dotted(path)}' is not allowed; links must be http(s) or relative.",
                         entry.source.location(path),
                     )
 
@@ -328,6 +344,8 @@ class TaxonomyIsTree(Rule):
 class Coverage(Rule):
     """Warn on challenges no practice addresses and defect leaves nothing guards."""
 
+    needs_clean_kb = True
+
     def finish(self, ctx: Context) -> Iterator[Finding]:
         addressed: set[str] = set()
         guarded: set[str] = set()
@@ -377,14 +395,25 @@ RULES: tuple[type[Rule], ...] = (
 )
 
 
-def run_rules(kb: KnowledgeBase) -> list[Finding]:
-    """Run every rule over the KB and return all findings."""
+def run_rules(kb: KnowledgeBase, earlier: list[Finding] | None = None) -> list[Finding]:
+    """Run every rule over the KB and return the new findings.
+
+    Args:
+        kb: The schema-checked knowledge base.
+        earlier: Findings of the previous stages; if any is an error, rules
+            marked ``needs_clean_kb`` are skipped.
+    """
     ctx = Context(kb)
-    rules = [rule() for rule in RULES]
     findings: list[Finding] = []
-    for entry in kb.entries:
+
+    def run(rules: list[Rule]) -> None:
+        for entry in kb.entries:
+            for rule in rules:
+                findings.extend(rule.check(entry, ctx))
         for rule in rules:
-            findings.extend(rule.check(entry, ctx))
-    for rule in rules:
-        findings.extend(rule.finish(ctx))
+            findings.extend(rule.finish(ctx))
+
+    run([rule() for rule in RULES if not rule.needs_clean_kb])
+    if not any(f.severity is Severity.ERROR for f in [*(earlier or []), *findings]):
+        run([rule() for rule in RULES if rule.needs_clean_kb])
     return findings

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.bibliography import Bibliography, parse_bibtex
 from generator.findings import Finding, Location, error, warning
-from generator.ids import suggestion
+from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
 from generator.models import FOLDERS, MODELS, Entity, KbMeta, Vocabulary
 from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
@@ -65,6 +65,12 @@ class KnowledgeBase:
     bibliography: Bibliography
     entries: list[Entry] = field(default_factory=list)
     files_checked: int = 0
+    broken: dict[str, str] = field(default_factory=dict)
+    """Ids (file stems) of entity files that failed to parse or validate, by type.
+
+    Rules skip follow-on findings about them (a reference to a broken file is
+    not "unknown"), so each mistake is reported once.
+    """
 
     @property
     def entities(self) -> dict[str, Entity]:
@@ -150,7 +156,19 @@ def _shown(value: Any) -> str:
 def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source, label: str) -> list[Finding]:
     """Turn pydantic errors into findings with positions and fixes."""
     out: list[Finding] = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required key shows up twice: as unknown and as missing. Keep
+    # only the "unknown key ... did you mean" finding, which names the fix.
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            holder = _model_at(model, tuple(err["loc"]))
+            match = did_you_mean(str(err["loc"][-1]), holder.model_fields) if holder else None
+            if match:
+                misspelt.add((*err["loc"][:-1], match))
+    for err in errors:
+        if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
+            continue
         loc = tuple(err["loc"])
         key = _key_path_text(loc)
         kind = err["type"]
@@ -257,6 +275,11 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         findings += problems
         if entry is not None:
             kb.entries.append(entry)
+            stem = PurePosixPath(file.rel).stem
+            if entry.entity.id != stem:  # references by file name would all echo the mismatch
+                kb.broken[stem] = entry.entity.kind
+        elif problems and (parts := PurePosixPath(file.rel).parts)[0] in TYPE_BY_FOLDER:
+            kb.broken[PurePosixPath(parts[-1]).stem] = TYPE_BY_FOLDER[parts[0]]
     return kb, findings
 
 

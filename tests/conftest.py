@@ -1,0 +1,62 @@
+"""Shared test helpers: fixture KBs and a CLI runner."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+BASE_KB = TESTS / "fixtures" / "base" / "kb"
+
+
+@dataclass
+class CliResult:
+    """What a CLI run printed and returned."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(args: list[str], cwd: Path | None = None) -> CliResult:
+    """Run the CLI in-process, from ``cwd`` (default: the repository root)."""
+    with contextlib.chdir(cwd or ROOT):
+        result = CliRunner().invoke(main, args, catch_exceptions=False, prog_name="reengineering-kb")
+    return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Copy the base fixture KB into ``tmp_path/kb``, then apply edits.
+
+    Call it with ``{relative path: text or bytes or None}``; None deletes.
+    Returns the working directory (``tmp_path``), whose ``kb/`` is the KB.
+    """
+
+    def make(edits: dict[str, str | bytes | None] | None = None) -> Path:
+        target = tmp_path / "kb"
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(BASE_KB, target)
+        for rel, content in (edits or {}).items():
+            path = target / rel
+            if content is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    yield make
