@@ -141,11 +141,11 @@ def stats(kb_root: Path, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
-    width = max(len(FOLDERS[k]) for k in counts)
-    for kind, count in counts.items():
-        click.echo(f"{FOLDERS[kind]:<{width}}  {count:>4}")
-    click.echo(f"{'checklist items':<{width}}  {items:>4}")
-    click.echo(f"{'references':<{width}}  {len(kb.bibliography.entries):>4}")
+    rows = [(FOLDERS[kind], count) for kind, count in counts.items()]
+    rows += [("checklist items", items), ("references", len(kb.bibliography.entries))]
+    width = max(len(label) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"{label:<{width}}  {count:>4}")
     gaps = cov.uncovered_challenges + cov.unguarded_defects
     click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
     click.echo(f"findings: {errors} errors, {warnings} warnings")

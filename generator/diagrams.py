@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 import unicodedata
 from collections.abc import Callable
@@ -60,14 +61,17 @@ def wrap(text: str, width: int = 22) -> str:
 
 
 def find_dot() -> str:
-    """Locate a ``dot`` executable: ``$GRAPHVIZ_DOT``, ``dot``, or ``graphviz-pure``.
+    """Locate a ``dot`` executable: ``$GRAPHVIZ_DOT``, ``dot`` or ``graphviz-pure``.
 
     Raises:
         DotNotFound: with instructions when none is installed.
     """
+    # The venv's own bin folder first: `python -m generator` may run without
+    # the venv on PATH, and graphviz-pure installs its command there.
+    venv_bin = os.path.dirname(sys.executable)
     candidates = [os.environ.get("GRAPHVIZ_DOT", ""), "dot", "graphviz-pure"]
     for name in candidates:
-        found = shutil.which(name) if name else None
+        found = (shutil.which(name, path=venv_bin) or shutil.which(name)) if name else None
         if found:
             return found
     raise DotNotFound("Graphviz 'dot' not found; run 'make venv' (installs graphviz-pure) or install graphviz")

@@ -1,0 +1,104 @@
+"""Unit tests of the link stage (graph) and DOT generation."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from generator.diagrams import dot_quote, render_svg, to_dot
+from generator.graph import (
+    Relation,
+    coverage,
+    neighbourhood,
+    practices_by_stage,
+    related,
+    relations,
+    subtypes,
+    taxonomy_roots,
+)
+from generator.pipeline import Checked, check_folder
+from tests.conftest import BASE_KB
+
+
+@pytest.fixture(scope="module")
+def checked() -> Checked:
+    return check_folder(BASE_KB)
+
+
+def test_typed_nodes_and_edges(checked: Checked) -> None:
+    graph = checked.graph
+    assert graph.nodes["read-the-reference-code"]["kind"] == "practice"
+    assert graph.nodes["cite:doe2024study"]["kind"] == "reference"
+    edges = sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True))
+    assert ("read-the-reference-code", "under-documented-reference-model", "addresses") in edges
+    assert ("testing", "analysis", "feeds-back-to") in edges
+    assert ("missing-hyperparameter", "training-defects", "parent") in edges
+    assert ("read-the-reference-code", "cite:doe2024study", "cites") in edges
+    assert ("missing-hyperparameter", "cite:doe2024study", "cites") in edges
+
+
+def test_relations_read_both_ways(checked: Checked) -> None:
+    assert Relation("addressed by", "read-the-reference-code", False) in relations(
+        checked.graph, "under-documented-reference-model"
+    )
+    assert related(checked.graph, "missing-hyperparameter", "detects", incoming=True) == ["read-the-reference-code"]
+    assert subtypes(checked.graph, "training-defects") == ["missing-hyperparameter"]
+    assert taxonomy_roots(checked.graph) == ["training-defects"]
+
+
+def test_neighbourhood_depth_and_references(checked: Checked) -> None:
+    one = neighbourhood(checked.graph, "under-documented-reference-model", 1)
+    assert sorted(one.nodes) == [
+        "analysis",
+        "conceptual-reuse",
+        "read-the-reference-code",
+        "under-documented-reference-model",
+    ]
+    two = neighbourhood(checked.graph, "under-documented-reference-model", 2)
+    assert "missing-hyperparameter" in two and "cite:doe2024study" not in two
+
+
+def test_practices_by_stage_in_workflow_order(checked: Checked) -> None:
+    grouped = practices_by_stage(checked.kb)
+    assert list(grouped) == ["analysis", "testing"]
+    assert [p.id for p in grouped["analysis"]] == ["read-the-reference-code"]
+
+
+def test_coverage(checked: Checked) -> None:
+    cov = coverage(checked.graph)
+    assert cov.uncovered_challenges == [] and cov.unguarded_defects == []
+    assert cov.matrix == {"under-documented-reference-model": ["read-the-reference-code"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("plain", '"plain"'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("ends with \\", '"ends with \\\\"'),
+        ("\\N node name", '"\\\\N node name"'),
+        ("two\nlines", '"two\\nlines"'),
+        ("bell\x07", '"bell "'),
+    ],
+)
+def test_dot_quote_escapes_everything(text: str, quoted: str) -> None:
+    assert dot_quote(text) == quoted
+
+
+def test_hostile_titles_render_as_text() -> None:
+    graph = nx.MultiDiGraph()
+    hostile = ["x\\", '"];evil[label="', "<script>alert(1)</script>", "a&b", "\\G\\N\\L"]
+    for i, title in enumerate(hostile):
+        graph.add_node(f"n{i}", kind="practice", title=title)
+    graph.add_edge("n0", "n1", key="addresses", relation="addresses")
+    svg = render_svg(to_dot(graph, url_for=lambda n: f"../{n}/"))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "evil" in svg  # the text survives as a label, not as DOT syntax
+    assert svg.count('class="node"') == len(hostile)
+    assert 'xlink:href="../n0/"' in svg
+
+
+def test_svg_is_deterministic(checked: Checked) -> None:
+    first = render_svg(to_dot(checked.graph))
+    assert first == render_svg(to_dot(checked.graph))
+    assert "Helvetica" in first

@@ -1,0 +1,42 @@
+"""One test per real KB entity, named by its id, plus freshness of generated files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.models import FOLDERS
+from generator.pipeline import Checked, check_folder
+from generator.schema import json_schemas, modeline
+from tests.conftest import ROOT
+
+KB = ROOT / "kb"
+ENTRY_FILES = sorted(p for folder in FOLDERS.values() for p in (KB / folder).glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def checked() -> Checked:
+    return check_folder(KB)
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=[p.stem for p in ENTRY_FILES])
+def test_entity(path: Path, checked: Checked) -> None:
+    rel = path.relative_to(ROOT).as_posix()
+    problems = [f for f in checked.findings if f.location.path.endswith(rel)]
+    assert problems == [], "\n".join(map(str, problems))
+    entity = checked.kb.entities[path.stem]
+    assert FOLDERS[entity.kind] == path.parent.name
+    assert path.read_text(encoding="utf-8").startswith(modeline(entity.kind, 2) + "\n")
+    assert checked.graph.nodes[entity.id]["kind"] == entity.kind
+
+
+def test_whole_kb_is_clean_under_strict(checked: Checked) -> None:
+    assert [str(f.location) + " " + f.message for f in checked.findings] == []
+
+
+def test_json_schemas_in_repo_are_fresh() -> None:
+    for name, text in json_schemas().items():
+        path = ROOT / "schemas" / name
+        assert path.exists(), f"{path} missing: run 'python -m generator schema'"
+        assert path.read_text(encoding="utf-8") == text, f"{path} is stale: run 'python -m generator schema'"
