@@ -1,15 +1,28 @@
 """Where each thing lives on the site: one place for every URL rule.
 
-Entity pages live at ``<folder>/<id>.md`` (served as ``<folder>/<id>/``);
-index pages at ``<folder>/index.md``. Ids are validated slugs, so they are
-safe as file names.
+Entity pages live at ``<folder>/<id>.md``; index pages at
+``<folder>/index.md``. Ids are validated slugs, so they are safe as file
+names. The site is built for offline use (Material's ``offline`` plugin turns
+directory URLs off), so ``practices/x.md`` is served as ``practices/x.html``.
+
+Links inside generated HTML blocks are not rewritten by MkDocs, so they are
+computed here as final relative URLs with :func:`href`.
 """
 
 from __future__ import annotations
 
+import posixpath
+
 from generator.models import FOLDERS
 
+KB_FOLDER = "kb"
 BIBLIOGRAPHY_PAGE = "references.md"
+WORKFLOW_PAGE = "workflow.md"
+COVERAGE_PAGE = "coverage.md"
+TAXONOMY_PAGE = "taxonomy.md"
+DOWNLOADS_PAGE = "downloads.md"
+TAGS_PAGE = "tags.md"
+DOWNLOADS_DIR = "downloads"
 
 
 def page_path(kind: str, entity_id: str) -> str:
@@ -22,11 +35,64 @@ def index_path(kind: str) -> str:
     return f"{FOLDERS[kind]}/index.md"
 
 
+def url_of(doc_path: str) -> str:
+    """Site-relative URL of a docs file: ``.md`` pages become ``.html``."""
+    return doc_path[:-3] + ".html" if doc_path.endswith(".md") else doc_path
+
+
 def page_url(kind: str, entity_id: str) -> str:
-    """Site-relative URL of an entity's page (directory URLs), e.g. ``practices/x/``."""
-    return f"{FOLDERS[kind]}/{entity_id}/"
+    """Site-relative URL of an entity's page, e.g. ``practices/x.html``."""
+    return url_of(page_path(kind, entity_id))
+
+
+def href(from_doc: str, to_doc: str, anchor: str = "") -> str:
+    """Relative URL from the page ``from_doc`` to the docs file ``to_doc``.
+
+    Both are docs-relative paths (``practices/x.md``); ``anchor`` is added
+    as a fragment. A link to the page itself keeps only the fragment.
+    """
+    source = url_of(from_doc)
+    target = url_of(to_doc)
+    fragment = f"#{anchor}" if anchor else ""
+    if target == source and fragment:
+        return fragment
+    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return rel + fragment
 
 
 def reference_anchor(key: str) -> str:
     """Anchor of a bibliography entry on the references page."""
     return "ref-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in key)
+
+
+def source_path(rel: str) -> str:
+    """Repository path of a KB file from its path inside ``kb/``."""
+    return f"{KB_FOLDER}/{rel}"
+
+
+def edit_url(repo_url: str, branch: str, rel: str) -> str:
+    """URL of the repository's web editor for a KB file (``rel`` inside ``kb/``)."""
+    return f"{repo_url.rstrip('/')}/edit/{branch}/{source_path(rel)}"
+
+
+def download_path(name: str) -> str:
+    """Docs-relative path of a downloadable file, e.g. ``downloads/kb.json``."""
+    return f"{DOWNLOADS_DIR}/{name}"
+
+
+#: Folder of the interactive checklist pages (not ``scenarios/``: those are the scenario entity pages).
+CHECKLISTS_FOLDER = "checklists"
+#: The checklist index page (list of scenarios and the checklist builder).
+CHECKLISTS_INDEX = f"{CHECKLISTS_FOLDER}/index.md"
+#: The JSON index the checklist builder page composes checklists from.
+CHECKLISTS_JSON = f"{CHECKLISTS_FOLDER}/index.json"
+
+
+def checklist_path(scenario_id: str) -> str:
+    """Docs-relative path of a scenario's interactive checklist page, e.g. ``checklists/x.md``."""
+    return f"{CHECKLISTS_FOLDER}/{scenario_id}.md"
+
+
+def checklist_url(scenario_id: str) -> str:
+    """Site-relative URL of a scenario's checklist page, e.g. ``checklists/x/``."""
+    return f"{CHECKLISTS_FOLDER}/{scenario_id}/"
