@@ -94,5 +94,5 @@ def checklist_path(scenario_id: str) -> str:
 
 
 def checklist_url(scenario_id: str) -> str:
-    """Site-relative URL of a scenario's checklist page, e.g. ``checklists/x/``."""
-    return f"{CHECKLISTS_FOLDER}/{scenario_id}/"
+    """Site-relative URL of a scenario's checklist page, e.g. ``checklists/x.html``."""
+    return url_of(checklist_path(scenario_id))
