@@ -27,14 +27,14 @@ class Context:
 
     kb: KnowledgeBase
     ids: dict[str, Entity] = field(init=False)
-    by_kind: dict[str, set[str]] = field(init=False)
+    by_kind: dict[str, dict[str, Entity]] = field(init=False)
     cited: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.ids = self.kb.entities
         self.by_kind = {}
         for entry in self.kb.entries:
-            self.by_kind.setdefault(entry.entity.kind, set()).add(entry.entity.id)
+            self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
 
     def ids_of(self, kind: str) -> list[str]:
         """All ids of one entity type."""
@@ -122,9 +122,8 @@ class ReferencesResolve(Rule):
             wanted = ref_field.ref.target
             if ctx.is_broken(target, wanted):
                 continue  # its own file's error is reported; don't echo it here
-            found = ctx.ids.get(target)
-            if target in ctx.by_kind.get(wanted, ()):
-                found = next(e.entity for e in ctx.kb.entries if e.entity.id == target and e.entity.kind == wanted)
+            # With duplicate ids, the definition of the wanted type is the one meant.
+            found = ctx.by_kind.get(wanted, {}).get(target) or ctx.ids.get(target)
             if found is None:
                 hint = suggestion(target, ctx.ids_of(wanted))
                 yield error(
