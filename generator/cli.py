@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
+from generator.cli_checklist import checklist
 from generator.cliutil import KB_OPTION, emit, load, require_valid
 from generator.diagrams import DotNotFound, render_svg, to_dot
 from generator.exports import graph_graphml, graph_json
@@ -176,6 +177,7 @@ def new(kind: str, title: str, kb_root: Path) -> None:
 
 #: Commands defined in other modules, registered here in one explicit list.
 EXTRA_COMMANDS: list[click.Command] = []
+EXTRA_COMMANDS.append(checklist)
 for _command in EXTRA_COMMANDS:
     main.add_command(_command)
 
