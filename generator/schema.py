@@ -15,6 +15,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from generator.bibliography import Bibliography, parse_bibtex
+from generator.checklist_schema import ChecklistExport
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
@@ -314,6 +315,7 @@ def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
 def json_schemas() -> dict[str, str]:
     """JSON Schema text for every file type, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
+    models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()
