@@ -15,6 +15,8 @@ import click
 
 from generator import __version__
 from generator.cli_checklist import checklist
+from generator.cli_contrib import COMMANDS as contrib_commands
+from generator.cli_new import new
 from generator.cliutil import KB_OPTION, emit, load, require_valid
 from generator.diagrams import DotNotFound, render_svg, to_dot
 from generator.exports import graph_graphml, graph_json
@@ -22,7 +24,6 @@ from generator.findings import format_github, format_text, has_failures, summary
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
-from generator.scaffold import scaffold
 from generator.schema import SCHEMA_DIR, json_schemas
 from generator.writer import write_atomic
 
@@ -152,32 +153,11 @@ def stats(kb_root: Path, fmt: str) -> None:
     click.echo(f"findings: {errors} errors, {warnings} warnings")
 
 
-@main.command()
-@click.argument("kind", metavar="TYPE", type=click.Choice(sorted(FOLDERS)))
-@click.argument("title")
-@KB_OPTION
-def new(kind: str, title: str, kb_root: Path) -> None:
-    """Scaffold a new entry of TYPE titled TITLE, with TODO markers to fill in."""
-    try:
-        rel, text = scaffold(kind, title)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="TITLE") from None
-    if not kb_root.is_dir():
-        raise click.UsageError(f"knowledge-base folder '{kb_root}' not found")
-    path = kb_root / rel
-    eid = path.stem
-    existing = {p.stem: p for p in kb_root.glob("*/*.yaml")}
-    if eid in existing:
-        click.echo(f"error: id '{eid}' already exists in {existing[eid]}; choose another title.", err=True)
-        raise SystemExit(1)
-    write_atomic(path, text)
-    click.echo(str(path))
-    click.echo("Fill in every TODO, then run: python -m generator validate", err=True)
-
-
 #: Commands defined in other modules, registered here in one explicit list.
 EXTRA_COMMANDS: list[click.Command] = []
 EXTRA_COMMANDS.append(checklist)
+EXTRA_COMMANDS.append(new)
+EXTRA_COMMANDS.extend(contrib_commands)
 for _command in EXTRA_COMMANDS:
     main.add_command(_command)
 

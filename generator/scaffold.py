@@ -2,12 +2,15 @@
 
 Text fields start as ``TODO: ...`` and relations as the placeholder id
 ``todo``; both are reported as ``todo-marker`` errors, so a scaffold cannot
-be merged unfinished.
+be merged unfinished. The scaffold is written in the canonical form of
+``fmt``, and :func:`related_entries` finds existing entries worth linking.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable
 
 from generator.ids import slugify
 from generator.models import FOLDERS
@@ -110,4 +113,54 @@ def scaffold(kind: str, title: str) -> tuple[str, str]:
         raise ValueError(f"cannot derive an id from the title {title!r}; use at least one word of three letters")
     text = _COMMON_HEAD.format(modeline=modeline(kind, 2), id=eid, title=_yaml_string(title.strip()))
     text += _BODIES[kind] + _EVIDENCE
-    return f"{FOLDERS[kind]}/{eid}.yaml", text
+    from generator.fmt import format_entity  # fmt imports the models; keep this module light
+
+    return f"{FOLDERS[kind]}/{eid}.yaml", format_entity(text, kind)
+
+
+#: For a new entry of one type: the field that links it to an entry of another type.
+LINK_FIELDS: dict[str, dict[str, str]] = {
+    "practice": {
+        "challenge": "addresses",
+        "defect": "prevents/detects",
+        "stage": "stage",
+        "paradigm": "paradigms",
+    },
+    "challenge": {"paradigm": "paradigms", "stage": "stages"},
+    "defect": {"defect": "parent"},
+    "scenario": {"practice": "include", "paradigm": "paradigms", "stage": "stages"},
+    "stage": {"stage": "next"},
+}
+
+_STOPWORD_TEXT = (
+    "a an the and or of on in at to for from by with without via into is are be do your its it "
+    "this that when what how new use using"
+)
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+def _words(text: str) -> set[str]:
+    """Significant words of a title or id, crudely stemmed ('models' -> 'model')."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if len(w) > 2 and w not in _STOPWORDS}
+
+
+def related_entries(title: str, entries: Iterable[tuple[str, str, str]], limit: int = 5) -> list[tuple[str, str, str]]:
+    """Existing entries whose title or id shares words with ``title``.
+
+    Args:
+        title: The new entry's title.
+        entries: ``(type, id, title)`` of every existing entry.
+        limit: At most this many are returned.
+
+    Returns:
+        ``(type, id, title)`` sorted by the number of shared words, then by
+        type and id.
+    """
+    wanted = _words(title)
+    scored = []
+    for kind, eid, other_title in entries:
+        shared = len(wanted & (_words(other_title) | _words(eid.replace("-", " "))))
+        if shared:
+            scored.append((-shared, list(FOLDERS).index(kind) if kind in FOLDERS else 99, eid, kind, other_title))
+    return [(kind, eid, other) for _, _, eid, kind, other in sorted(scored)[:limit]]
