@@ -31,17 +31,17 @@ a { color: var(--accent); }
 .meta, .guards, .evidence, .uid, footer { color: var(--muted); font-size: .85rem; }
 .meta code, .uid { font-family: "Liberation Mono", monospace; }
 .fill { margin: .8rem 0 0; font-size: .9rem; }
-.fill span { display: inline-block; min-width: 11rem; border-bottom: 1px solid var(--muted); margin-right: 1rem; }
+.fill span { display: inline-block; width: 9rem; border-bottom: 1px solid var(--muted); margin-right: .8rem; }
 .practice { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; margin: .6rem 0; }
 .importance { font-size: .7rem; font-weight: normal; text-transform: uppercase; letter-spacing: .04em;
               border: 1px solid var(--line); border-radius: 4px; padding: 0 .3rem; vertical-align: middle; }
 .importance-essential { border-color: #bc4c00; color: #bc4c00; }
 .guards, .evidence { margin: .1rem 0; }
 ul.items { list-style: none; padding: 0; margin: .4rem 0 0; }
-ul.items li { display: flex; gap: .5rem; align-items: baseline; padding: .25rem 0; border-top: 1px dotted var(--line); }
-ul.items input { flex: none; width: 1.05rem; height: 1.05rem; margin: 0; position: relative; top: .15rem; }
-ul.items label { flex: 1; }
-.uid { flex: none; font-size: .7rem; }
+ul.items li { display: grid; grid-template-columns: 1.05rem 1fr; column-gap: .6rem; align-items: baseline;
+              padding: .25rem 0; border-top: 1px dotted var(--line); }
+ul.items input { width: 1.05rem; height: 1.05rem; margin: 0; position: relative; top: .15rem; }
+.uid { grid-column: 2; font-size: .65rem; }
 footer { margin-top: 2rem; border-top: 1px solid var(--line); padding-top: .5rem; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
