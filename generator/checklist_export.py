@@ -7,8 +7,7 @@ templates, so their download buttons produce exactly what the CLI produces
 for the same ticks. Output is deterministic: no dates, sorted JSON keys.
 
 Every string from an entry is escaped for its sink: Markdown (no markup,
-links or HTML can be injected; pipes are escaped in table cells, newlines
-collapsed), CSV (formula-looking cells are neutralised with a leading
+links or HTML can be injected; pipes escaped, newlines collapsed), CSV (formula-looking cells are neutralised with a leading
 apostrophe, reversibly) and JSON (``json.dumps``; ``allow_nan=False``).
 The printable HTML export is in :mod:`generator.checklist_html`.
 """
@@ -90,28 +89,26 @@ def _compact(parts: list[Part]) -> Template:
 
 # ------------------------------------------------------------------ Markdown
 
-_MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`])")
-_MD_CELL_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
+_MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
 _CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
-def md_text(text: str, *, cell: bool = False) -> str:
-    """Escape entry text for Markdown: one line, no markup except code spans.
+def md_text(text: str) -> str:
+    """Escape entry text for GitHub Markdown: one line, no markup but code spans.
 
-    Args:
-        text: Untrusted text from an entry.
-        cell: Also escape ``|`` (inside code spans too), for table cells.
+    Newlines and control characters are collapsed, so an entry cannot start a
+    new list item, heading or table row; emphasis, links, images, raw HTML,
+    entities, math and pipes are backslash-escaped. Code spans are kept: their
+    content is shown literally anyway.
     """
     line = plain(text)
-    escape_re = _MD_CELL_ESCAPE_RE if cell else _MD_ESCAPE_RE
     out: list[str] = []
     pos = 0
     for match in _CODE_SPAN_RE.finditer(line):
-        out.append(escape_re.sub(r"\\\1", line[pos : match.start()]))
-        code = match.group(0)
-        out.append(code.replace("|", "\\|") if cell else code)  # GFM un-escapes \| inside cells
+        out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos : match.start()]))
+        out.append(match.group(0))
         pos = match.end()
-    out.append(escape_re.sub(r"\\\1", line[pos:]))
+    out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos:]))
     return "".join(out)
 
 
