@@ -20,7 +20,11 @@ import pydot
 
 from generator.graph import Graph
 
-FONT = "Helvetica,Arial,sans-serif"
+#: Graphviz lays text out with built-in metrics for a few PostScript font names;
+#: a list such as "Helvetica,Arial,sans-serif" falls back to Times metrics, so
+#: labels overflow their boxes in the browser. "Helvetica" has metrics and is
+#: written to SVG as "Helvetica,sans-Serif" (Liberation Sans on Linux).
+FONT = "Helvetica"
 
 #: Fill colours per node kind (colour-blind-safe palette, dark text on all).
 COLOURS: dict[str, str] = {

@@ -16,8 +16,38 @@ from generator.pipeline import Checked
 Files = dict[str, str | bytes]
 Renderer = Callable[[Checked], Files]
 
+
+def _site_renderers() -> list[Renderer]:
+    # Imported here: the renderer modules import generator.render.paths, which loads this package first.
+    from generator.render import (
+        bibliography,
+        checklists,
+        coverage,
+        downloads,
+        entities,
+        indexes,
+        tagspage,
+        taxonomy,
+        workflow,
+    )
+
+    return [
+        entities.render_entities,
+        indexes.render_indexes,
+        workflow.render_workflow,
+        coverage.render_coverage,
+        taxonomy.render_taxonomy,
+        bibliography.render_bibliography,
+        downloads.render_downloads,
+        tagspage.render_tags,
+        checklists.render_checklists,
+    ]
+
+
 #: Every renderer of the site, in order. Add new ones here.
-RENDERERS: list[Renderer] = []
+RENDERERS: list[Renderer] = [
+    *_site_renderers(),
+]
 
 
 class PathCollision(Exception):

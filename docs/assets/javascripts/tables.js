@@ -1,0 +1,84 @@
+/* Sortable, filterable index tables.
+ *
+ * Tables marked data-kb-sortable are sorted by the vendored tablesort.
+ * The tools bar before a table filters its rows: the text box matches any
+ * word of a row, each <select data-kb-filter="x"> keeps rows whose
+ * data-filter-x attribute contains the chosen value. The row count is
+ * announced politely for screen readers. Filters are mirrored in the URL
+ * query (?stage=...&q=...) so a filtered view can be linked.
+ */
+(function () {
+  "use strict";
+
+  function setup(tools) {
+    var table = document.getElementById(tools.getAttribute("data-kb-table-tools"));
+    if (!table || table.hasAttribute("data-kb-ready")) return;
+    table.setAttribute("data-kb-ready", "");
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var text = tools.querySelector("[data-kb-filter-text]");
+    var selects = Array.prototype.slice.call(tools.querySelectorAll("select[data-kb-filter]"));
+    var count = tools.querySelector("[data-kb-count]");
+    var noun = count ? count.getAttribute("data-kb-noun") : "";
+    var params = new URLSearchParams(window.location.search);
+
+    if (text && params.get("q")) text.value = params.get("q");
+    selects.forEach(function (select) {
+      var wanted = params.get(select.getAttribute("data-kb-filter"));
+      if (wanted) select.value = wanted;
+    });
+
+    function apply() {
+      var words = text ? text.value.toLowerCase().split(/\s+/).filter(Boolean) : [];
+      var shown = 0;
+      rows.forEach(function (row) {
+        var content = row.textContent.toLowerCase();
+        var visible = words.every(function (w) { return content.indexOf(w) !== -1; });
+        selects.forEach(function (select) {
+          var value = select.value;
+          var have = row.getAttribute("data-filter-" + select.getAttribute("data-kb-filter")) || "";
+          if (value && have.indexOf(" " + value + " ") === -1) visible = false;
+        });
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      if (count) {
+        var label = noun + (shown === 1 ? "" : "s");
+        count.textContent = shown === rows.length ? shown + " " + label : shown + " of " + rows.length + " " + noun + "s";
+      }
+    }
+
+    function remember() {
+      var query = new URLSearchParams();
+      if (text && text.value) query.set("q", text.value);
+      selects.forEach(function (select) {
+        if (select.value) query.set(select.getAttribute("data-kb-filter"), select.value);
+      });
+      var search = query.toString();
+      history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+    }
+
+    if (text) text.addEventListener("input", function () { apply(); remember(); });
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { apply(); remember(); });
+    });
+    apply();
+  }
+
+  function init() {
+    if (typeof Tablesort !== "undefined") {
+      document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
+        if (!table.hasAttribute("data-kb-sorted")) {
+          table.setAttribute("data-kb-sorted", "");
+          new Tablesort(table);
+        }
+      });
+    }
+    document.querySelectorAll("[data-kb-table-tools]").forEach(setup);
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(init);
+  } else {
+    document.addEventListener("DOMContentLoaded", init);
+  }
+})();

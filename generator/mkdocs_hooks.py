@@ -1,0 +1,63 @@
+"""The MkDocs adapter: hands the generated pages to MkDocs. No data logic.
+
+``mkdocs.yml`` lists this file under ``hooks:``. On every build it runs the
+pipeline and the renderers and adds their files as generated files; a KB
+with errors stops the build with the findings (no traceback); warnings are
+logged, so ``mkdocs build --strict`` fails on them too. ``mkdocs serve``
+also watches the KB folder. ``KB_DIR`` overrides the KB folder (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from generator.findings import Severity, format_text, summary_line
+from generator.loader import KbNotFound
+from generator.pipeline import check_folder
+from generator.render import render_site
+
+log = logging.getLogger("mkdocs.hooks.reengineering_kb")
+
+
+def kb_dir(config: MkDocsConfig) -> Path:
+    """The KB folder: ``$KB_DIR``, or ``kb/`` beside ``mkdocs.yml``."""
+    override = os.environ.get("KB_DIR")
+    if override:
+        return Path(override)
+    return Path(config.config_file_path).resolve().parent / "kb"
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Validate the KB, render the site and add the generated files."""
+    root = kb_dir(config)
+    try:
+        checked = check_folder(root)
+    except KbNotFound as exc:
+        raise PluginError(str(exc)) from None
+    errors = [f for f in checked.findings if f.severity is Severity.ERROR]
+    for finding in checked.findings:
+        if finding.severity is not Severity.ERROR:
+            log.warning(format_text(finding))
+    if errors:
+        lines = [format_text(f) for f in errors]
+        summary = summary_line(checked.findings, checked.kb.files_checked)
+        raise PluginError("the knowledge base has errors:\n" + "\n".join(lines) + "\n" + summary)
+    for path, content in render_site(checked).items():
+        existing = files.get_file_from_path(path)
+        if existing is not None:
+            raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    """Rebuild when a KB entry or the bibliography changes."""
+    server.watch(str(kb_dir(config)))
+    return server

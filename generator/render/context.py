@@ -1,0 +1,116 @@
+"""What every renderer needs to know about the checked KB, computed once.
+
+:class:`Site` wraps a :class:`~generator.pipeline.Checked` knowledge base
+with the lookups pages share: entity links from any page, tag labels,
+formatted references and edit URLs. Values are plain text; templates escape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from generator.graph import cite_node
+from generator.models import Entity
+from generator.pipeline import Checked
+from generator.render import paths
+from generator.render.bibformat import Reference, format_reference
+from generator.render.markup import plain
+
+#: Display name of each entity type, singular and plural.
+KIND_LABELS: dict[str, str] = {
+    "paradigm": "Reuse paradigm",
+    "stage": "Workflow stage",
+    "challenge": "Challenge",
+    "practice": "Practice",
+    "defect": "Defect type",
+    "scenario": "Scenario",
+}
+KIND_PLURALS: dict[str, str] = {
+    "paradigm": "Reuse paradigms",
+    "stage": "Workflow stages",
+    "challenge": "Challenges",
+    "practice": "Practices",
+    "defect": "Defect types",
+    "scenario": "Scenarios",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as templates print it: ``<a href=href title=hint>text</a>``."""
+
+    href: str
+    text: str
+    kind: str = ""
+    hint: str = ""
+
+
+class Site:
+    """Shared lookups over one checked knowledge base."""
+
+    def __init__(self, checked: Checked) -> None:
+        """Wrap ``checked``; lookups are computed lazily and cached."""
+        self.checked = checked
+        self.kb = checked.kb
+        self.graph = checked.graph
+
+    @cached_property
+    def entities(self) -> dict[str, Entity]:
+        """Entities by id."""
+        return self.kb.entities
+
+    @cached_property
+    def references(self) -> dict[str, Reference]:
+        """Formatted bibliography entries by key."""
+        return {key: format_reference(entry) for key, entry in self.kb.bibliography.entries.items()}
+
+    @cached_property
+    def terms(self) -> dict[str, str]:
+        """Vocabulary labels by term id."""
+        vocabulary = self.kb.vocabulary
+        return {tid: plain(term.label) for tid, term in vocabulary.all_terms().items()} if vocabulary else {}
+
+    def of_type(self, kind: str) -> list[Entity]:
+        """Entities of one type sorted by title (then id), as lists show them."""
+        return sorted(self.kb.of_type(kind), key=lambda e: (plain(e.title).casefold(), e.id))
+
+    def label(self, term: str) -> str:
+        """Display label of a vocabulary term (the id when unknown)."""
+        return self.terms.get(term, term)
+
+    def link(self, from_doc: str, entity_id: str, anchor: str = "") -> Link:
+        """A link from page ``from_doc`` to an entity's page (text only if unknown)."""
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            return Link("", entity_id)
+        target = paths.page_path(entity.kind, entity.id)
+        return Link(paths.href(from_doc, target, anchor), plain(entity.title), entity.kind, plain(entity.summary))
+
+    def links(self, from_doc: str, entity_ids: list[str]) -> list[Link]:
+        """Links to several entities, sorted by title."""
+        return sorted((self.link(from_doc, eid) for eid in entity_ids), key=lambda ln: ln.text.casefold())
+
+    def cite_href(self, from_doc: str, key: str) -> str:
+        """URL of a reference's entry on the bibliography page."""
+        return paths.href(from_doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(key))
+
+    def citing(self, key: str) -> list[str]:
+        """Ids of the entities that cite a BibTeX key."""
+        node = cite_node(key)
+        if node not in self.graph:
+            return []
+        return sorted({s for s, _, d in self.graph.in_edges(node, data=True) if d["relation"] == "cites"})
+
+    def source_rel(self, entity_id: str) -> str | None:
+        """Path of an entity's YAML file inside ``kb/``."""
+        source = self.kb.sources.get(entity_id)
+        return source.rel if source else None
+
+    def edit_url(self, entity_id: str) -> str | None:
+        """Web-editor URL of an entity's YAML file (None without KB metadata)."""
+        rel = self.source_rel(entity_id)
+        meta = self.kb.meta
+        if rel is None or meta is None:
+            return None
+        return paths.edit_url(meta.repo_url, meta.edit_branch, rel)

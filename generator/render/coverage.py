@@ -1,0 +1,120 @@
+"""The coverage page: which practices address which challenges, and the gaps.
+
+The matrix has a row per practice (in workflow order) and a column per
+challenge; an empty column is a challenge no practice addresses. The gaps
+list those challenges and the defect types that no practice detects, neither
+directly nor through one of their sub-types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+from markupsafe import Markup
+
+from generator.graph import coverage, related, stages_in_order
+from generator.models import Practice
+from generator.pipeline import Checked
+from generator.render import paths
+from generator.render.context import Link, Site
+from generator.render.markup import front_matter
+from generator.render.templating import render
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """A practice and, per challenge column, whether it addresses it."""
+
+    practice: Link
+    stage: str
+    cells: list[bool]
+
+
+@dataclass(frozen=True)
+class DefectRow:
+    """A defect type with the practices that detect and prevent it."""
+
+    defect: Link
+    depth: int
+    detected_by: list[Link]
+    prevented_by: list[Link]
+    detected_below: bool
+
+
+def _practices_in_order(site: Site) -> list[Practice]:
+    order = {s.id: s.order for s in stages_in_order(site.kb)}
+    practices = [p for p in site.kb.of_type("practice") if isinstance(p, Practice)]
+    return sorted(practices, key=lambda p: (order.get(p.stage, 99), p.title.casefold(), p.id))
+
+
+def defect_rows(site: Site, doc: str) -> list[DefectRow]:
+    """Every defect type in taxonomy order (depth-first), with its guards."""
+    graph = site.graph
+    defects = {d.id: d for d in site.kb.of_type("defect")}
+    children: dict[str | None, list[str]] = {}
+    for d in sorted(defects.values(), key=lambda d: d.title.casefold()):
+        parent = getattr(d, "parent", None)
+        children.setdefault(parent if parent in defects else None, []).append(d.id)
+    tree = nx.DiGraph([(p, c) for p, cs in children.items() if p for c in cs])
+
+    def detected(node: str) -> bool:
+        below = nx.descendants(tree, node) if node in tree else set()
+        return any(related(graph, n, "detects", incoming=True) for n in {node, *below})
+
+    rows: list[DefectRow] = []
+
+    def visit(node: str, depth: int) -> None:
+        rows.append(
+            DefectRow(
+                site.link(doc, node),
+                depth,
+                site.links(doc, related(graph, node, "detects", incoming=True)),
+                site.links(doc, related(graph, node, "prevents", incoming=True)),
+                detected(node),
+            )
+        )
+        for child in children.get(node, []):
+            visit(child, depth + 1)
+
+    for root in children.get(None, []):
+        visit(root, 0)
+    return rows
+
+
+def render_coverage(checked: Checked) -> dict[str, str | bytes]:
+    """Renderer: the coverage page."""
+    site = Site(checked)
+    doc = paths.COVERAGE_PAGE
+    cov = coverage(site.graph)
+    challenges = sorted(site.kb.of_type("challenge"), key=lambda c: c.title.casefold())
+    practices = _practices_in_order(site)
+    rows = [
+        MatrixRow(
+            site.link(doc, p.id),
+            site.link(doc, p.stage).text,
+            [p.id in cov.matrix.get(c.id, []) for c in challenges],
+        )
+        for p in practices
+    ]
+    defects = defect_rows(site, doc)
+    undetected = [row.defect for row in defects if not row.detected_below]
+    addressed = sum(1 for c in challenges if cov.matrix.get(c.id))
+    page = render(
+        "coverage.md.j2",
+        front=Markup(front_matter({"title": "Coverage", "hide": ["navigation"]})),  # escaped
+        columns=[site.link(doc, c.id) for c in challenges],
+        counts=[len(cov.matrix.get(c.id, [])) for c in challenges],
+        rows=rows,
+        uncovered=site.links(doc, cov.uncovered_challenges),
+        undetected=undetected,
+        defects=defects,
+        stats={
+            "challenges": len(challenges),
+            "addressed": addressed,
+            "defects": len(defects),
+            "detected": len(defects) - len(undetected),
+            "practices": len(practices),
+        },
+    )
+    return {doc: page}

@@ -1,0 +1,171 @@
+"""One page per entity: summary, field card, details, relations, evidence.
+
+Every page has the same frame (front matter, summary, card, edit link);
+:func:`content_sections` adds what each entity type carries (a practice's
+steps and checklist items, a defect type's symptoms, figures and examples).
+"""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.pipeline import Checked
+from generator.render import paths
+from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.figures import figure_rows
+from generator.render.markup import front_matter, markdown_block, markdown_inline, plain
+from generator.render.neighbourhood import neighbourhood_dot
+from generator.render.relations import relation_groups
+from generator.render.svg import inline, render_all
+from generator.render.templating import render
+from generator.render.views import CardRow, Chip, Citations, Section, chips, tag_chips, tag_names
+
+IMPORTANCE = {"essential": "Essential", "recommended": "Recommended", "situational": "Situational"}
+COMPONENTS = {
+    "environment": "Environment",
+    "data-pipeline": "Data pipeline",
+    "modeling": "Modeling",
+    "training": "Training",
+    "conversion": "Conversion",
+    "cross-cutting": "Cross-cutting",
+}
+
+
+def _text(*values: str) -> list[Chip]:
+    return [Chip(v) for v in values]
+
+
+def _terms(site: Site, terms: list[str]) -> list[Chip]:
+    return [Chip(site.label(t), kind="term") for t in terms]
+
+
+def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
+    """The labelled fields of an entity's card, in reading order."""
+    rows = [CardRow("Type", [Chip(KIND_LABELS[entity.kind], paths.href(doc, paths.index_path(entity.kind)))])]
+    if isinstance(entity, Practice):
+        rows += [
+            CardRow("Stage", chips(site, doc, [entity.stage])),
+            CardRow("Paradigms", chips(site, doc, entity.paradigms)),
+            CardRow("Importance", _text(IMPORTANCE[entity.importance])),
+        ]
+        if entity.applies_to.frameworks:
+            rows.append(CardRow("Frameworks", _terms(site, entity.applies_to.frameworks)))
+        if entity.applies_to.hardware:
+            rows.append(CardRow("Hardware", _terms(site, entity.applies_to.hardware)))
+    elif isinstance(entity, Challenge):
+        rows.append(CardRow("Paradigms", chips(site, doc, entity.paradigms)))
+        if entity.stages:
+            rows.append(CardRow("Stages", chips(site, doc, entity.stages)))
+    elif isinstance(entity, Defect):
+        rows.append(CardRow("Component", _text(COMPONENTS[entity.component])))
+        if entity.parent:
+            rows.append(CardRow("Parent type", chips(site, doc, [entity.parent])))
+    elif isinstance(entity, Stage):
+        total = len(site.kb.of_type("stage"))
+        rows.append(CardRow("Order", _text(f"{entity.order} of {total}")))
+        if entity.next:
+            rows.append(CardRow("Next", chips(site, doc, entity.next)))
+    elif isinstance(entity, Paradigm):
+        rows.append(CardRow("Activities", _text(*(a.capitalize() for a in entity.activities))))
+    elif isinstance(entity, Scenario):
+        rows += _scenario_rows(site, entity, doc)
+    if entity.tags:
+        rows.append(CardRow("Tags", tag_chips(site, doc, entity)))
+    if entity.review_by:
+        rows.append(CardRow("Review by", _text(entity.review_by)))
+    return rows
+
+
+def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
+    rows = []
+    for label, end in (("Source", scenario.source), ("Target", scenario.target)):
+        values = ([end.framework] if end.framework else []) + end.hardware
+        if values:
+            rows.append(CardRow(label, _terms(site, values)))
+    rows.append(CardRow("Paradigms", chips(site, doc, scenario.paradigms)))
+    if scenario.stages:
+        rows.append(CardRow("Stages", chips(site, doc, scenario.stages)))
+    if scenario.select_tags:
+        rows.append(CardRow("Selects tags", _terms(site, scenario.select_tags)))
+    return rows
+
+
+def _listing(heading: str, items: list[str], *, ordered: bool = False) -> list[Section]:
+    if not items:
+        return []
+    return [Section(heading, "ordered" if ordered else "list", [markdown_inline(i) for i in items])]
+
+
+def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> list[Section]:
+    """The sections that hold an entity's own text, by type."""
+    out = [Section("Details", "html", markdown_block(entity.body))] if entity.body else []
+    if isinstance(entity, Practice):
+        out.append(Section("Why it works", "html", markdown_block(entity.rationale)))
+        out += _listing("Steps", entity.steps, ordered=True)
+        out += _listing("When it does not apply", entity.not_applicable_when)
+    elif isinstance(entity, Challenge | Defect):
+        out += _listing("Symptoms", entity.symptoms)
+    if isinstance(entity, Defect) and entity.figures:
+        out.append(Section("Figures from studies", "figures", figure_rows(entity.figures, cites)))
+    if isinstance(entity, Defect) and entity.examples:
+        examples = [(Link(ex.url, ex.url.split("://", 1)[-1]), markdown_inline(ex.note)) for ex in entity.examples]
+        out.append(Section("Real examples", "examples", examples))
+    return out
+
+
+def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Section]:
+    """Every section of an entity's page, in order."""
+    cites = Citations(site, doc)
+    out = content_sections(site, entity, doc, cites)
+    groups = relation_groups(site, entity.id, doc)
+    if groups:
+        out.append(Section("Relations", "relations", groups))
+    if isinstance(entity, Practice) and entity.checklist:
+        items = [(item.id, f"{entity.id}/{item.id}", markdown_inline(item.text)) for item in entity.checklist]
+        out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
+    if groups:
+        out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
+    evidence = cites.evidence(entity.evidence)
+    if evidence:
+        out.append(Section("Evidence", "evidence", evidence))
+    if cites.listed:
+        out.append(Section("References", "references", cites.listed))
+    return out
+
+
+def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
+    """The Markdown page of one entity."""
+    doc = paths.page_path(entity.kind, entity.id)
+    replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
+    meta = front_matter(
+        {"title": entity.title, "description": entity.summary, "tags": tag_names(site, entity), "hide": ["tags"]}
+    )
+    rel = site.source_rel(entity.id)
+    return render(
+        "entity.md.j2",
+        front=Markup(meta),  # every value escaped by front_matter
+        kind=entity.kind,
+        kind_label=KIND_LABELS[entity.kind],
+        deprecated=entity.status == "deprecated",
+        replaced_by=replaced,
+        summary=markdown_inline(entity.summary),
+        card=card_rows(site, entity, doc),
+        edit_url=site.edit_url(entity.id),
+        yaml_path=paths.source_path(rel) if rel else "",
+        sections=page_sections(site, entity, doc, svg),
+        title=plain(entity.title),
+    )
+
+
+def render_entities(checked: Checked) -> dict[str, str | bytes]:
+    """Renderer: one page per entity (diagrams rendered in parallel)."""
+    site = Site(checked)
+    entities = sorted(site.entities.values(), key=lambda e: (e.kind, e.id))
+    docs = [paths.page_path(e.kind, e.id) for e in entities]
+    svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
+    out: dict[str, str | bytes] = {}
+    for entity, doc, svg in zip(entities, docs, svgs, strict=True):
+        label = f"Neighbourhood of {plain(entity.title)}"
+        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label))
+    return out

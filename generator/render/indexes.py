@@ -1,0 +1,212 @@
+"""Index page per entity type: a sortable, filterable table of key fields.
+
+Sorting is done in the browser by the vendored ``tablesort``; filtering by
+``assets/javascripts/tables.js``, which reads the ``data-filter-*``
+attributes written here. Without JavaScript the table is a plain table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from generator.graph import related
+from generator.models import FOLDERS, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.pipeline import Checked
+from generator.render import paths
+from generator.render.context import KIND_LABELS, KIND_PLURALS, Site
+from generator.render.entities import COMPONENTS, IMPORTANCE
+from generator.render.markup import front_matter, markdown_inline, plain
+from generator.render.templating import render
+from generator.render.views import Chip, chips
+
+INTROS: dict[str, str] = {
+    "practice": "What to do when reusing or porting a model, with the stage it belongs to and what it guards against.",
+    "challenge": "Problems engineers meet when they reengineer a model, and how many practices address each.",
+    "defect": "Types of defects found in reengineered models, from the defect taxonomy.",
+    "stage": "The stages of the reengineering workflow, in order.",
+    "paradigm": "The ways a model is reused: as a concept, by adaptation, or by deployment.",
+    "scenario": "Typical ports and reuse set-ups; each selects the checklist items that apply.",
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: chips or text, and the value it sorts by."""
+
+    chips: list[Chip] = field(default_factory=list)
+    sort: str = ""
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entity's row: its link and summary, cells, and filter values."""
+
+    title: str
+    href: str
+    summary: Markup
+    cells: list[Cell]
+    filters: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A drop-down filter over one ``data-filter-*`` attribute."""
+
+    name: str
+    label: str
+    options: list[tuple[str, str]]
+
+
+def _count(value: int) -> Cell:
+    return Cell([Chip(str(value))], f"{value:04d}", numeric=True)
+
+
+def _text(value: str, sort: str | None = None) -> Cell:
+    return Cell([Chip(value)], sort if sort is not None else value.casefold())
+
+
+def _links(site: Site, doc: str, ids: list[str]) -> Cell:
+    found = chips(site, doc, ids)
+    return Cell(found, " ".join(c.text.casefold() for c in found))
+
+
+def _incoming(site: Site, eid: str, *relations: str) -> int:
+    return len({s for r in relations for s in related(site.graph, eid, r, incoming=True)})
+
+
+Columns = Callable[[Site, Entity, str], tuple[list[Cell], dict[str, str]]]
+
+
+def _practice(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Practice)
+    stage = site.entities.get(e.stage)
+    cells = [
+        _links(site, doc, [e.stage]),
+        _text(IMPORTANCE[e.importance], str(["essential", "recommended", "situational"].index(e.importance))),
+        _links(site, doc, e.paradigms),
+        _count(len(e.addresses)),
+        _count(len(set(e.detects) | set(e.prevents))),
+        _count(len(e.checklist)),
+    ]
+    order = f"{getattr(stage, 'order', 0):02d}"
+    cells[0] = Cell(cells[0].chips, order)
+    return cells, {"stage": e.stage, "importance": e.importance, "paradigm": " ".join(e.paradigms)}
+
+
+def _challenge(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Challenge)
+    cells = [_links(site, doc, e.paradigms), _links(site, doc, e.stages), _count(_incoming(site, e.id, "addresses"))]
+    return cells, {"paradigm": " ".join(e.paradigms), "stage": " ".join(e.stages)}
+
+
+def _defect(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Defect)
+    parent = _links(site, doc, [e.parent]) if e.parent else _text("(root)", "")
+    cells = [
+        _text(COMPONENTS[e.component]),
+        parent,
+        _count(_incoming(site, e.id, "detects")),
+        _count(_incoming(site, e.id, "prevents")),
+        _count(len(e.figures)),
+    ]
+    return cells, {"component": e.component}
+
+
+def _stage(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Stage)
+    cells = [
+        Cell([Chip(str(e.order))], f"{e.order:02d}", numeric=True),
+        _links(site, doc, e.next),
+        _count(_incoming(site, e.id, "in-stage")),
+    ]
+    return cells, {}
+
+
+def _paradigm(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Paradigm)
+    kinds = [site.graph.nodes[s]["kind"] for s in related(site.graph, e.id, "in-paradigm", incoming=True)]
+    cells = [
+        Cell([Chip(a.capitalize()) for a in e.activities], " ".join(e.activities)),
+        _count(kinds.count("practice")),
+        _count(kinds.count("challenge")),
+    ]
+    return cells, {}
+
+
+def _scenario(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
+    assert isinstance(e, Scenario)
+
+    def side(end: str | None, hardware: list[str]) -> Cell:
+        values = [site.label(v) for v in ([end] if end else []) + hardware]
+        return Cell([Chip(v) for v in values], " ".join(values).casefold())
+
+    cells = [
+        side(e.source.framework, e.source.hardware),
+        side(e.target.framework, e.target.hardware),
+        _links(site, doc, e.paradigms),
+    ]
+    return cells, {"paradigm": " ".join(e.paradigms)}
+
+
+#: Per type: column headings and the function that fills them.
+TABLES: dict[str, tuple[list[str], Columns]] = {
+    "practice": (["Stage", "Importance", "Paradigms", "Challenges", "Defect types", "Checklist items"], _practice),
+    "challenge": (["Paradigms", "Stages", "Practices"], _challenge),
+    "defect": (["Component", "Parent type", "Detected by", "Prevented by", "Figures"], _defect),
+    "stage": (["Order", "Next", "Practices"], _stage),
+    "paradigm": (["Activities", "Practices", "Challenges"], _paradigm),
+    "scenario": (["Source", "Target", "Paradigms"], _scenario),
+}
+FILTERS: dict[str, list[tuple[str, str]]] = {
+    "practice": [("stage", "Stage"), ("importance", "Importance"), ("paradigm", "Paradigm")],
+    "challenge": [("paradigm", "Paradigm"), ("stage", "Stage")],
+    "defect": [("component", "Component")],
+    "scenario": [("paradigm", "Paradigm")],
+}
+
+
+def _filter_options(site: Site, name: str, rows: list[Row]) -> list[tuple[str, str]]:
+    values = sorted({v for row in rows for v in row.filters.get(name, "").split()})
+    labels = {**IMPORTANCE, **COMPONENTS}
+
+    def label(value: str) -> str:
+        entity = site.entities.get(value)
+        return plain(entity.title) if entity else labels.get(value, value)
+
+    ordered = sorted(values, key=lambda v: getattr(site.entities.get(v), "order", 0)) if name == "stage" else values
+    if name == "importance":
+        ordered = [v for v in IMPORTANCE if v in values]
+    return [(v, label(v)) for v in ordered]
+
+
+def index_page(site: Site, kind: str) -> str:
+    """The Markdown index page of one entity type."""
+    doc = paths.index_path(kind)
+    headings, columns = TABLES[kind]
+    rows = []
+    for entity in site.of_type(kind):
+        cells, filters = columns(site, entity, doc)
+        link = site.link(doc, entity.id)
+        rows.append(Row(link.text, link.href, markdown_inline(entity.summary), cells, filters))
+    choices = [Filter(n, label, _filter_options(site, n, rows)) for n, label in FILTERS.get(kind, [])]
+    return render(
+        "index.md.j2",
+        front=Markup(front_matter({"title": KIND_PLURALS[kind]})),  # escaped by front_matter
+        intro=INTROS[kind],
+        kind=kind,
+        noun=KIND_LABELS[kind].lower(),
+        headings=headings,
+        rows=rows,
+        filters=[f for f in choices if len(f.options) > 1],
+        count=len(rows),
+    )
+
+
+def render_indexes(checked: Checked) -> dict[str, str | bytes]:
+    """Renderer: the index page of every entity type."""
+    site = Site(checked)
+    return {paths.index_path(kind): index_page(site, kind) for kind in FOLDERS}

@@ -1,0 +1,117 @@
+"""Escaping for every sink a page has: HTML, front matter, Markdown text.
+
+Entry text comes from untrusted contributors. It never reaches
+Python-Markdown as Markdown: it is rendered here to HTML by markdown-it with
+raw HTML off, images off and a link allow-list (http, https, mailto and
+relative links), and pages embed the result in raw HTML blocks, where
+Python-Markdown extensions such as ``attr_list`` do not apply. Titles go into
+front matter HTML-escaped and JSON-quoted, because Material prints
+``page.title`` unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink as _default_validate_link
+from markupsafe import Markup, escape
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+HEADING_SHIFT = 2  # entry headings start at h3: the page title is h1, sections are h2
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link target from an entry may appear on the site.
+
+    Allowed: http(s) and mailto URLs, and relative links (no scheme, not
+    protocol-relative ``//host``). Everything else (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:``...) is dropped.
+    """
+    if not _default_validate_link(url):
+        return False
+    stripped = url.strip()
+    if stripped.startswith(("//", "\\\\", "/\\", "\\/")):
+        return False
+    scheme = urlsplit(stripped).scheme.lower()
+    return not scheme or scheme in ALLOWED_SCHEMES
+
+
+def _make_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable(["table", "strikethrough"])
+    parser.disable("image")  # an image would load an external asset
+    parser.validateLink = safe_link  # type: ignore[method-assign]
+    return parser
+
+
+_PARSER = _make_parser()
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters (keeps newlines and tabs as spaces)."""
+    return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def markdown_block(text: str | None) -> Markup:
+    """Render entry Markdown (a body, a rationale) to safe HTML.
+
+    Headings are shifted down so an entry cannot add a page title.
+    """
+    if not text:
+        return Markup("")
+    tokens = _PARSER.parse(clean_text(text))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+            token.tag = f"h{level}"
+    return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # sanitised by markdown-it
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Render one line of entry Markdown (a step, a symptom) to safe inline HTML."""
+    if not text:
+        return Markup("")
+    return Markup(_PARSER.renderInline(clean_text(text)))  # sanitised by markdown-it
+
+
+def plain(text: str) -> str:
+    """One-line plain text: control characters dropped, whitespace collapsed."""
+    return " ".join(clean_text(text).split())
+
+
+def front_matter_text(text: str) -> str:
+    """A value for MkDocs front matter that Material may print raw.
+
+    HTML-escaped (the theme does not escape ``page.title``), then JSON-quoted
+    (a valid YAML double-quoted scalar that no quote or backslash escapes).
+    """
+    return json.dumps(html.escape(plain(text), quote=True), ensure_ascii=False)
+
+
+def front_matter(fields: dict[str, Any]) -> str:
+    """A front matter block; string values via :func:`front_matter_text`.
+
+    Lists hold strings (escaped the same way); dicts are dumped as JSON flow
+    mappings (their values must be trusted, e.g. numbers).
+    """
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, str):
+            lines.append(f"{key}: {front_matter_text(value)}")
+        elif isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {front_matter_text(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {json.dumps(value, sort_keys=True)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def attr(text: str) -> Markup:
+    """Escape text for an HTML attribute value (quotes included)."""
+    return escape(plain(text))

@@ -1,0 +1,103 @@
+"""An entity's relations in both directions, grouped and named for readers.
+
+The graph names an edge from its source's side (a practice *addresses* a
+challenge). A page shows each group under a heading that reads from the
+page's own side: a challenge lists "Practices that address it", a defect
+type its "Sub-types" and the "Practices that detect it".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.render.context import KIND_PLURALS, Link, Site
+
+#: Headings of outgoing relations (the page's entity is the edge's source).
+OUTGOING: dict[str, str] = {
+    "addresses": "Addresses challenges",
+    "prevents": "Prevents defect types",
+    "detects": "Detects defect types",
+    "in-stage": "Workflow stages",
+    "in-paradigm": "Reuse paradigms",
+    "next": "Next stages",
+    "feeds-back-to": "Feeds back to",
+    "parent": "Parent type",
+    "includes": "Always includes",
+    "excludes": "Always excludes",
+    "replaced-by": "Replaced by",
+}
+#: Headings of incoming relations; ``{kinds}`` is the other side's plural.
+INCOMING: dict[str, str] = {
+    "addresses": "Practices that address it",
+    "prevents": "Practices that prevent it",
+    "detects": "Practices that detect it",
+    "in-stage": "{kinds} in this stage",
+    "in-paradigm": "{kinds} in this paradigm",
+    "next": "Previous stages",
+    "feeds-back-to": "Receives feedback from",
+    "parent": "Sub-types",
+    "includes": "Scenarios that always include it",
+    "excludes": "Scenarios that exclude it",
+    "replaced-by": "Replaces",
+}
+#: Display order of the groups: the reverse links readers come for first.
+ORDER = [
+    ("addresses", False),
+    ("detects", False),
+    ("prevents", False),
+    ("parent", False),
+    ("parent", True),
+    ("in-stage", False),
+    ("in-paradigm", False),
+    ("addresses", True),
+    ("detects", True),
+    ("prevents", True),
+    ("in-stage", True),
+    ("in-paradigm", True),
+    ("next", False),
+    ("next", True),
+    ("feeds-back-to", True),
+    ("feeds-back-to", False),
+    ("includes", True),
+    ("excludes", True),
+    ("includes", False),
+    ("excludes", False),
+    ("replaced-by", True),
+    ("replaced-by", False),
+]
+_KIND_ORDER = ["practice", "challenge", "defect", "stage", "paradigm", "scenario"]
+
+
+@dataclass(frozen=True)
+class RelationGroup:
+    """Entities linked to the page's entity by one relation, one direction."""
+
+    heading: str
+    relation: str
+    outgoing: bool
+    links: list[Link]
+
+
+def relation_groups(site: Site, entity_id: str, from_doc: str) -> list[RelationGroup]:
+    """Every relation of an entity except citations, grouped and ordered."""
+    graph = site.graph
+    found: dict[tuple[str, bool, str], set[str]] = defaultdict(set)
+    for _, target, data in graph.out_edges(entity_id, data=True):
+        if data["relation"] != "cites":
+            found[(data["relation"], True, graph.nodes[target]["kind"])].add(target)
+    for source, _, data in graph.in_edges(entity_id, data=True):
+        found[(data["relation"], False, graph.nodes[source]["kind"])].add(source)
+    rank = {key: i for i, key in enumerate(ORDER)}
+
+    def order(key: tuple[str, bool, str]) -> tuple[int, int]:
+        kind_rank = _KIND_ORDER.index(key[2]) if key[2] in _KIND_ORDER else len(_KIND_ORDER)
+        return (rank.get((key[0], key[1]), len(rank)), kind_rank)
+
+    groups = []
+    for key in sorted(found, key=order):
+        relation, outgoing, kind = key
+        names = OUTGOING if outgoing else INCOMING
+        heading = names.get(relation, relation).format(kinds=KIND_PLURALS.get(kind, kind))
+        groups.append(RelationGroup(heading, relation, outgoing, site.links(from_doc, sorted(found[key]))))
+    return groups

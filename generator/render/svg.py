@@ -1,0 +1,78 @@
+"""Graphviz SVG for pages: rendered in parallel, cached, made inline-safe.
+
+Graphviz is deterministic for the same DOT text, so results are cached by
+that text (``mkdocs serve`` re-renders only the diagrams that changed).
+The SVG is then trimmed for inlining into a page: no XML prolog, doctype or
+comments, ids prefixed so several diagrams can share a page, a responsive
+size, and an accessible name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from generator.diagrams import DotNotFound, find_dot, render_svg
+
+PT_TO_PX = 4 / 3
+_PROLOG_RE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
+_TITLE_RE = re.compile(r"<title>.*?</title>\n?", re.S)
+_SIZE_RE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+_ID_RE = re.compile(r'\bid="')
+
+
+@lru_cache(maxsize=1)
+def dot_program() -> str:
+    """The ``dot`` to run: on PATH, or next to the running Python (a venv's bin)."""
+    try:
+        return find_dot()
+    except DotNotFound:
+        here = Path(sys.executable).parent
+        for name in ("dot", "graphviz-pure"):
+            candidate = here / name
+            if candidate.exists() and os.access(candidate, os.X_OK):
+                return str(candidate)
+        raise
+
+
+@lru_cache(maxsize=2048)
+def svg_of(dot_source: str) -> str:
+    """Render DOT text to SVG (cached by the text)."""
+    return render_svg(dot_source, dot_program())
+
+
+def render_all(sources: list[str]) -> list[str]:
+    """Render many DOT texts, in parallel, results in the same order."""
+    workers = max(1, min(8, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(svg_of, sources))
+
+
+def inline(svg: str, prefix: str, label: str) -> Markup:
+    """Make Graphviz SVG ready to inline in a page.
+
+    Args:
+        svg: Graphviz's SVG output.
+        prefix: A page-unique prefix for the SVG's element ids.
+        label: The accessible name of the diagram (plain text; escaped here).
+    """
+    text = _PROLOG_RE.sub("", svg)
+    text = _TITLE_RE.sub("", text)
+    text = _ID_RE.sub(f'id="{prefix}-', text)
+    match = _SIZE_RE.search(text)
+    if match:
+        width = round(float(match.group(1)) * PT_TO_PX)
+        height = round(float(match.group(2)) * PT_TO_PX)
+        text = _SIZE_RE.sub(
+            f'<svg width="{width}" height="{height}" role="group" aria-label="{escape(label)}" class="kb-graph"',
+            text,
+            count=1,
+        )
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return Markup("\n".join(lines))  # Graphviz output from escaped DOT
