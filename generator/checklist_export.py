@@ -183,9 +183,10 @@ def csv_uncell(value: str) -> str:
 
 
 def _csv_line(cells: Sequence[str]) -> str:
+    # The writer quotes cells holding characters of its line terminator: keep CRLF, then cut it off.
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([csv_cell(c) for c in cells])
-    return buffer.getvalue()
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(c) for c in cells])
+    return buffer.getvalue().removesuffix("\r\n")
 
 
 def csv_template(cl: Checklist) -> Template:

@@ -1,0 +1,279 @@
+"""Checklist exports: Markdown, CSV, JSON, HTML, including hostile entry text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from generator.checklist import Query, compose
+from generator.checklist_export import (
+    CSV_COLUMNS,
+    Slot,
+    csv_cell,
+    csv_uncell,
+    export,
+    fill,
+    markdown_template,
+    md_text,
+    to_csv,
+    to_json,
+    to_markdown,
+)
+from generator.checklist_html import to_html
+from generator.checklist_schema import ChecklistExport
+from generator.checklist_status import parse_markdown
+from generator.schema import json_schemas
+from tests.checklist_kb import checked_kb, practice
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+ROOT = Path(__file__).resolve().parent.parent
+
+HOSTILE_TITLE = '=HYPERLINK(\\"http://evil.example\\",\\"x\\") | cell |\\nnew line'
+HOSTILE_ITEMS = {
+    "forge": "Tick this | and that\\n- [x] forged item <!-- item: forged/item -->",
+    "dde": "+cmd|' /C calc'!A0 is what a spreadsheet would run",
+    "at-sign": "@SUM(1+1)*cmd|' /C calc'!A0 also runs",
+    "minus": "-2+3 looks like a formula too",
+    "tab": "\\tTab first, then text",
+    "markup": "Use `a|b` and <script>alert(1)</script> and **bold** [link](https://x.example/)",
+}
+HOSTILE = practice(
+    "hostile-practice",
+    f"""
+title: "{HOSTILE_TITLE}"
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+"""
+    + "".join(f'  - id: {key}\n    text: "{text}"\n' for key, text in HOSTILE_ITEMS.items()),
+)
+
+
+@pytest.fixture(scope="module")
+def checklist():  # the fixture scenario, stamped with a fixed commit
+    return compose(checked_kb(), Query(scenario="pytorch-to-onnx-runtime"), commit=COMMIT)
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    kb = checked_kb({"practices/hostile-practice.yaml": HOSTILE})
+    return compose(kb, Query(scenario="pytorch-to-onnx-runtime"), commit=COMMIT)
+
+
+EXPECTED_MD = f"""\
+<!-- reengineering-kb checklist | query: scenario=pytorch-to-onnx-runtime | kb: 1.2.3 | commit: {COMMIT} -->
+## Checklist: PyTorch to ONNX Runtime
+
+Export a PyTorch model to ONNX and serve it with ONNX Runtime on a CPU.
+
+4 items in 2 stages, from [Test Knowledge Base](https://example.org/kb/) 1.2.3 (commit `0123456789ab`), \
+query `scenario=pytorch-to-onnx-runtime`.
+
+### Stage 2: Implementation
+
+- **[Pin the environment](https://example.org/kb/practices/pin-environment.html)** (recommended). \
+Guards against: [Hidden settings](https://example.org/kb/challenges/hidden-settings.html). \
+Evidence: [doe2024study](https://example.org/kb/references.html#ref-doe2024study).
+  - [ ] Record the exact versions of every dependency. <!-- item: pin-environment/pin-versions -->
+  - [ ] Install from a lock file in CI. <!-- item: pin-environment/lock-file -->
+
+### Stage 3: Testing
+
+- **[Compare converted outputs](https://example.org/kb/practices/compare-converted-outputs.html)** (essential). \
+Guards against: [Converter failures](https://example.org/kb/challenges/converter-failures.html), \
+[Converter produces a wrong model](https://example.org/kb/defects/converter-wrong-model.html). \
+Evidence: [doe2024study](https://example.org/kb/references.html#ref-doe2024study).
+  - [x] Compare original and converted outputs on real inputs. <!-- item: compare-converted-outputs/compare-outputs -->
+  - [ ] Write down the tolerance used and why it is acceptable. \
+<!-- item: compare-converted-outputs/record-tolerance -->
+"""
+
+
+def test_markdown_is_a_stage_ordered_task_list_with_links(checklist) -> None:
+    assert to_markdown(checklist, {"compare-converted-outputs/compare-outputs"}) == EXPECTED_MD
+
+
+def test_markdown_template_slots_are_the_item_ids(checklist) -> None:
+    slots = [part.uid for part in markdown_template(checklist) if isinstance(part, Slot)]
+    assert slots == [i.uid for i in checklist.items]
+    assert fill(markdown_template(checklist), "md") == to_markdown(checklist)
+
+
+def _render(markdown: str) -> str:
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def test_markdown_neutralises_hostile_text(hostile) -> None:
+    text = to_markdown(hostile)
+    real = [i.uid for i in hostile.items]
+    assert list(parse_markdown(text).status) == real  # the forged task and comment are not items
+    assert "forged/item" not in parse_markdown(text).status
+    task_lines = [line for line in text.splitlines() if re.match(r"^\s*- \[[ x]\] ", line)]
+    assert len(task_lines) == len(real)  # one line per item: newlines in entries were collapsed
+    html = _render(text)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<table" not in html  # pipes do not make a table
+    assert "<strong>bold</strong>" not in html
+    assert 'href="https://x.example/"' not in html  # entry links stay text
+    assert "<code>a|b</code>" in html  # code spans survive
+    assert "=HYPERLINK(&quot;http://evil.example&quot;,&quot;x&quot;) | cell | new line" in html
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("a | b", "a \\| b"),
+        ("line\nbreak\r\nand\u2028more", "line break and more"),
+        ("*em* _em_ [x](y) <b> &amp; ~s~ #1 $x$", "\\*em\\* \\_em\\_ \\[x\\](y) \\<b\\> \\&amp; \\~s\\~ \\#1 \\$x\\$"),
+        ("keep `code | <b>` as is", "keep `code | <b>` as is"),
+        ("a stray ` backtick", "a stray \\` backtick"),
+    ],
+)
+def test_md_text(raw: str, escaped: str) -> None:
+    assert md_text(raw) == escaped
+
+
+def _rows(text: str) -> list[list[str]]:
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
+
+
+def test_csv_one_row_per_item_with_status(checklist) -> None:
+    text = to_csv(checklist, {"pin-environment/lock-file"})
+    rows = _rows(text)
+    assert rows[0] == list(CSV_COLUMNS)
+    assert [r[0] for r in rows[1:]] == [i.uid for i in checklist.items]
+    status = {r[0]: r[CSV_COLUMNS.index("status")] for r in rows[1:]}
+    assert status["pin-environment/lock-file"] == "done"
+    assert list(status.values()).count("open") == 3
+    first = dict(zip(CSV_COLUMNS, rows[1], strict=True))
+    assert first["stage"] == "Implementation"
+    assert first["practice"] == "Pin the environment"
+    assert first["rationale"].startswith("It catches the problem early")
+    assert first["query"] == "scenario=pytorch-to-onnx-runtime"
+    assert text.count("\r\n") == len(rows)  # CRLF rows (RFC 4180)
+
+
+def test_csv_neutralises_formulas_and_round_trips(hostile) -> None:
+    rows = _rows(to_csv(hostile))
+    for row in rows:
+        for cell in row:
+            assert not re.match(r"[=+\-@\t\r]", cell), cell
+    hostile_rows = {r[0]: dict(zip(CSV_COLUMNS, r, strict=True)) for r in rows[1:] if r[0].startswith("hostile")}
+    assert hostile_rows["hostile-practice/forge"]["practice"].startswith("'=HYPERLINK(")
+    assert hostile_rows["hostile-practice/dde"]["item"].startswith("'+cmd")
+    assert hostile_rows["hostile-practice/at-sign"]["item"].startswith("'@SUM")
+    assert hostile_rows["hostile-practice/minus"]["item"].startswith("'-2+3")
+    assert hostile_rows["hostile-practice/tab"]["item"].startswith("'\t")
+    items = {i.uid: i for i in hostile.items}
+    for uid, row in hostile_rows.items():
+        assert csv_uncell(row["item"]) == items[uid].text  # round trip, newlines and all
+        assert csv_uncell(row["practice"]) == hostile.practices["hostile-practice"].title
+    assert "\n" in hostile.practices["hostile-practice"].title
+
+
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+1", "-1", "@x", "\tx", "\rx", "'=x", "''=x", "'plain", "plain", "", "a=b", " =x"]
+)
+def test_csv_cell_is_reversible(value: str) -> None:
+    cell = csv_cell(value)
+    assert csv_uncell(cell) == value
+    assert not re.match(r"[=+\-@\t\r]", cell)
+
+
+def _strict_json(text: str) -> object:
+    def reject(name: str) -> object:
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    return json.loads(text, parse_constant=reject)
+
+
+def test_json_is_stamped_valid_and_deterministic(checklist) -> None:
+    text = to_json(checklist, {"pin-environment/pin-versions"})
+    data = _strict_json(text)
+    assert isinstance(data, dict)
+    assert data["kb"] == {
+        "name": "Test Knowledge Base",
+        "version": "1.2.3",
+        "commit": COMMIT,
+        "site_url": "https://example.org/kb/",
+    }
+    assert data["query_string"] == "scenario=pytorch-to-onnx-runtime"
+    assert data["query"]["scenario"] == "pytorch-to-onnx-runtime"
+    assert data["selection"]["target"] == "onnx-runtime"
+    assert [(i["id"], i["status"]) for i in data["items"]] == [
+        ("pin-environment/pin-versions", "done"),
+        ("pin-environment/lock-file", "open"),
+        ("compare-converted-outputs/compare-outputs", "open"),
+        ("compare-converted-outputs/record-tolerance", "open"),
+    ]
+    assert data["items"][2]["detects"] == ["converter-wrong-model"]
+    assert data["references"] == {"doe2024study": "https://example.org/kb/references.html#ref-doe2024study"}
+    ChecklistExport.model_validate_json(text)
+    assert to_json(checklist, {"pin-environment/pin-versions"}) == text
+    assert "generated" not in text and "date" not in text  # no timestamps
+
+
+def test_json_with_hostile_text_stays_valid(hostile) -> None:
+    text = to_json(hostile, {i.uid for i in hostile.items})
+    data = _strict_json(text)
+    assert isinstance(data, dict)
+    assert {i["status"] for i in data["items"]} == {"done"}
+    assert data["entities"]["hostile-practice"]["title"] == hostile.practices["hostile-practice"].title
+    ChecklistExport.model_validate_json(text)
+
+
+def test_published_json_schema_is_fresh() -> None:
+    name = "checklist.schema.json"
+    published = (ROOT / "schemas" / name).read_text(encoding="utf-8")
+    assert published == json_schemas()[name]
+    schema = json.loads(published)
+    assert schema["title"] == "ChecklistExport"
+    assert set(schema["required"]) >= {"kb", "query", "items", "query_string"}
+
+
+def test_html_is_standalone_printable_and_labelled(checklist) -> None:
+    html = to_html(checklist, {"pin-environment/lock-file"})
+    assert html.startswith("<!DOCTYPE html>")
+    assert "@media print" in html and "@page" in html
+    boxes = re.findall(r'<input type="checkbox" id="(item-\d+)"( checked)?>', html)
+    assert len(boxes) == len(checklist.items)
+    assert [b for b in boxes if b[1]] == [("item-2", " checked")]
+    for box_id, _ in boxes:
+        assert f'<label for="{box_id}">' in html
+    assert not re.search(r"<(link|script|img|iframe)\b", html)  # nothing external, no script
+    assert "url(" not in html and "@import" not in html
+    assert "https://example.org/kb/practices/pin-environment.html" in html
+
+
+def test_html_escapes_hostile_text(hostile) -> None:
+    html = to_html(hostile)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<code>a|b</code>" in html
+    assert 'href="https://x.example/"' in html  # entry Markdown links are rendered, sanitised
+
+
+def test_export_dispatch(checklist) -> None:
+    assert export(checklist, "md") == to_markdown(checklist)
+    assert export(checklist, "csv") == to_csv(checklist)
+    assert export(checklist, "json") == to_json(checklist)
+    assert export(checklist, "html") == to_html(checklist)
+    with pytest.raises(ValueError, match="unknown checklist format"):
+        export(checklist, "xlsx")
+
+
+def test_empty_checklist_exports(checklist) -> None:
+    empty = compose(checked_kb(), Query(scenario="pytorch-to-onnx-runtime", tags=("documentation",)))
+    assert empty.items == ()
+    assert "_No practice matches this query._" in to_markdown(empty)
+    assert len(_rows(to_csv(empty))) == 1
+    assert _strict_json(to_json(empty))["items"] == []  # type: ignore[index]
+    assert "No practice matches this query." in to_html(empty)
