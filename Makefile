@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas clean
+.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas clean kb-check kb-fmt
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -33,6 +33,19 @@ dev: $(BIN)/.dev  ## Create .venv with runtime and development packages
 
 validate: venv  ## Validate the knowledge base (strict)
 	$(PY) -m generator validate --strict
+
+KB_FORMAT ?= text
+
+kb-check: dev  ## Contributor checks on kb/: validate, canonical form, review lint, yamllint
+	@status=0; \
+	$(PY) -m generator validate --strict --format $(KB_FORMAT) || status=1; \
+	$(PY) -m generator fmt --check --format $(KB_FORMAT) || status=1; \
+	$(PY) -m generator lint --format $(KB_FORMAT) || status=1; \
+	$(BIN)/yamllint -s -f $(if $(filter github,$(KB_FORMAT)),github,auto) kb || status=1; \
+	exit $$status
+
+kb-fmt: venv  ## Rewrite kb/ entries in the canonical form (keeps comments)
+	$(PY) -m generator fmt
 
 site: venv  ## Validate the KB, then build the site into site/
 	$(PY) -m generator validate --strict

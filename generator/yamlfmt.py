@@ -166,6 +166,31 @@ def attach_comments(comments: Sequence[Comment], doc: YamlDocument) -> Comments:
     return out
 
 
+def folded_lines(text: str) -> dict[KeyPath, list[str]]:
+    """The source lines of every simple ``>`` folded scalar, by key path.
+
+    Simple means: one paragraph, no more-indented lines, so that joining the
+    lines with spaces gives the value back. ``fmt`` keeps these line breaks
+    (gofmt keeps yours too): editing one sentence then changes one line of
+    the diff, not the whole re-flowed paragraph.
+    """
+    out: dict[KeyPath, list[str]] = {}
+    stack: list[tuple[KeyPath, Any]] = [((), yaml.compose(text, Loader=yaml.SafeLoader))]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(((*path, str(k.value)), v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((*path, i), v) for i, v in enumerate(node.value))
+        elif isinstance(node, yaml.ScalarNode) and node.style == ">":
+            raw = text[node.start_mark.index : node.end_mark.index].split("\n")[1:]
+            lines = [line.strip() for line in raw if line.strip()]
+            indents = {len(line) - len(line.lstrip(" ")) for line in raw if line.strip()}
+            if len(indents) == 1 and " ".join(lines) == node.value:
+                out[path] = lines
+    return out
+
+
 # ------------------------------------------------------------------ scalars
 
 
@@ -226,7 +251,12 @@ def _literal_ok(text: str) -> bool:
 
 
 def scalar(
-    value: Any, column: int, content_indent: int, flow: bool = False, item: bool = False
+    value: Any,
+    column: int,
+    content_indent: int,
+    flow: bool = False,
+    item: bool = False,
+    breaks: Sequence[str] | None = None,
 ) -> tuple[str, list[str]]:
     """Render a scalar that starts at ``column``.
 
@@ -237,6 +267,8 @@ def scalar(
         flow: Whether the scalar is inside a flow collection.
         item: Whether it is a block list item (long plain text then goes on
             over indented lines instead of becoming a ``>-`` block).
+        breaks: The lines of a ``>`` block in the source: a folded block is
+            kept, with these line breaks (lines too long are wrapped).
 
     Returns:
         The text on the first line and any further (already indented) lines.
@@ -250,6 +282,10 @@ def scalar(
     if not isinstance(value, str):
         raise FormatError(f"cannot format a value of type {type(value).__name__}")
     pad = " " * content_indent
+    width = WIDTH - content_indent
+    if breaks and not flow and _folded_ok(value):
+        lines = [part for line in breaks for part in (_wrap(line, width, width) if len(line) > width else [line])]
+        return ">-", [pad + line for line in lines]
     if "\n" in value:
         if flow or not _literal_ok(value):
             return double_quoted(value), []
@@ -265,16 +301,17 @@ def scalar(
     quoted = double_quoted(value)
     if flow or column + len(quoted) <= WIDTH or not _folded_ok(value):
         return quoted, []
-    return ">-", [pad + line for line in _wrap(value, WIDTH - content_indent, WIDTH - content_indent)]
+    return ">-", [pad + line for line in _wrap(value, width, width)]
 
 
 # ------------------------------------------------------------------ emitter
 
 
 class _Emitter:
-    def __init__(self, comments: Comments, order: KeyOrder) -> None:
+    def __init__(self, comments: Comments, order: KeyOrder, folded: dict[KeyPath, list[str]]) -> None:
         self.comments = comments
         self.order = order
+        self.folded = folded
         self.lines: list[str] = []
 
     def _before(self, path: KeyPath, indent: int) -> None:
@@ -322,7 +359,7 @@ class _Emitter:
                 self._before((*path, i), child)
                 self.node("-", item, (*path, i), child, in_item=True)
         else:
-            first, rest = scalar(value, len(lead) + 1, child, item=in_item)
+            first, rest = scalar(value, len(lead) + 1, child, item=in_item, breaks=self.folded.get(path))
             self.lines.append(self._eol(path, f"{lead} {first}"))
             self.lines.extend(rest)
 
@@ -341,9 +378,15 @@ class _Emitter:
                 self.lines[first_line] = self._eol(path, " " * item_dash + "- " + line[item_dash + INDENT :])
 
 
-def emit(data: dict[str, Any], comments: Comments, order: KeyOrder, header: Sequence[str] = ()) -> str:
+def emit(
+    data: dict[str, Any],
+    comments: Comments,
+    order: KeyOrder,
+    header: Sequence[str] = (),
+    folded: dict[KeyPath, list[str]] | None = None,
+) -> str:
     """Emit a document: header lines, then the mapping, then trailing comments."""
-    emitter = _Emitter(comments, order)
+    emitter = _Emitter(comments, order, folded or {})
     emitter.lines.extend(header)
     emitter._before((), 0)
     emitter.mapping(data, (), 0)
@@ -371,7 +414,7 @@ def format_document(
     if not isinstance(doc.data, dict):
         raise FormatError(f"the file must be a mapping of fields, found a {type(doc.data).__name__}")
     found = [c for c in find_comments(text) if not drop(c.text)]
-    out = emit(doc.data, attach_comments(found, doc), order, header)
+    out = emit(doc.data, attach_comments(found, doc), order, header, folded_lines(text))
     again = parse(out.encode("utf-8"))
     if again.data != doc.data:
         raise FormatError("internal: formatted text reads back as different data; file left unchanged")
