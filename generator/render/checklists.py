@@ -106,7 +106,8 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
                     "checks": [(f"rkb-{cl.scope}-{next(counter)}", i.uid, markdown_inline(i.text)) for i in items],
                 }
             )
-        stages.append({"heading": f"Stage {stage.order}: {heading_text(stage.title)}", "practices": practices})
+        heading = Markup(f"Stage {stage.order}: {heading_text(stage.title)}")
+        stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",
         front=Markup(front_matter({"title": f"Checklist: {scenario.title}", "description": scenario.summary})),
