@@ -18,10 +18,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from generator.changelog import history
 from generator.findings import Severity, format_text, summary_line
 from generator.loader import KbNotFound
 from generator.pipeline import check_folder
 from generator.render import render_site
+from generator.render.changelog import render_changelog
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 
@@ -49,7 +51,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         lines = [format_text(f) for f in errors]
         summary = summary_line(checked.findings, checked.kb.files_checked)
         raise PluginError("the knowledge base has errors:\n" + "\n".join(lines) + "\n" + summary)
-    for path, content in render_site(checked).items():
+    # The changelog needs the git history: gathered here (I/O), rendered by a pure function.
+    generated = {**render_site(checked), **render_changelog(checked, history(root, checked))}
+    for path, content in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")

@@ -26,6 +26,7 @@ def _site_renderers() -> list[Renderer]:
         downloads,
         entities,
         indexes,
+        redirects,
         tagspage,
         taxonomy,
         workflow,
@@ -41,6 +42,7 @@ def _site_renderers() -> list[Renderer]:
         downloads.render_downloads,
         tagspage.render_tags,
         checklists.render_checklists,
+        redirects.render_redirects,
     ]
 
 

@@ -62,7 +62,8 @@ def _release_lines(release: Release, current: dict[str, str]) -> list[str]:
     diff = release.diff
     if diff is None:
         counts = ", ".join(f"{n} {FOLDERS[k]}" for k, n in release.counts if n)
-        return [f"First release: {counts or 'no entries'}.", ""]
+        first = "First release" if release.tag is not None else "Not released yet"
+        return [f"{first}: {counts or 'no entries'}.", ""]
     if diff.is_empty:
         return ["No changes to entries or references.", ""]
     lines: list[str] = []
