@@ -23,8 +23,9 @@ from generator.schema import Entry, KnowledgeBase
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300
 
-# "re- implementation": a folded YAML line broken right after a hyphen.
-_SPLIT_WORD_RE = re.compile(r"\b([A-Za-z]+)- ([a-z]+)\b")
+# "re- implementation": a folded YAML line broken right after a hyphen (in a
+# Markdown body the line break itself renders as a space).
+_SPLIT_WORD_RE = re.compile(r"\b([A-Za-z]+)-(?: +|[ \t]*\n[ \t]*)([a-z]+)\b")
 # Words that may end a hyphenated prefix before a space ("pre- and post-training").
 _SUSPENDED_OK = {"and", "or", "to", "nor"}
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
@@ -149,7 +150,7 @@ class NoSplitWords(LintRule):
                     continue
                 yield warning(
                     "split-word",
-                    f"'{match.group(0)}' in '{key_path[0]}' looks like a word split at a line break "
+                    f"'{match.group(1)}- {match.group(2)}' in '{key_path[0]}' looks like a word split at a line break "
                     f"(YAML turns the break into a space); write '{match.group(1)}-{match.group(2)}'.",
                     entry.source.location(key_path),
                 )

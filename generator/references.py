@@ -148,7 +148,7 @@ def make_key(fields: Mapping[str, str]) -> str:
         first_person = split_multiple_persons_names(people)[0]
         last = "".join(_ascii_words(" ".join(parse_single_name_into_parts(first_person, strict=False).last)))
     year = fields.get("year", "").strip()
-    words = _ascii_words(fields.get("title", ""))
+    words = _ascii_words(fields.get("title", "").replace("-", ""))  # "Fine-Tuning" -> "finetuning"
     word = next((w for w in words if w not in _STOPWORDS and not w.isdigit()), words[0] if words else "")
     year = year if re.fullmatch(r"\d{4}", year) else "nd"
     return f"{last or 'anonymous'}{year}{word}"
