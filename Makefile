@@ -54,10 +54,10 @@ site: venv  ## Validate the KB, then build the site into site/
 serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds on KB edits)
 	$(BIN)/mkdocs serve
 
-browser-deps:  ## Install Debian's Chromium for the browser tests, if missing
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing chromium (apt)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation >/dev/null; }
+browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed PDFs) for the browser tests, if missing
+	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
+	  echo "installing chromium, poppler-utils (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation poppler-utils >/dev/null; }
 
 test: dev browser-deps  ## Run the whole test suite (unit, CLI, site, browser)
 	$(PY) -m pytest

@@ -245,9 +245,9 @@
   function readHash(form) {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     FILTERS.forEach(function (name) {
-      var value = params.get(name);
+      var value = params.get(name) || "";
       var select = form.elements[name];
-      if (value && select && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+      if (select && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
         select.value = value;
       }
     });
@@ -292,6 +292,12 @@
     });
     readHash(form);
     refresh(false);
+    // A shared link or the back button changes the hash: follow it (while this page is shown).
+    window.addEventListener("hashchange", function () {
+      if (!root.isConnected) return;
+      readHash(form);
+      refresh(false);
+    });
   }
 
   function init() {

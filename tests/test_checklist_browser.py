@@ -1,0 +1,318 @@
+"""Browser tests of the checklist pages, on the real site built with MkDocs.
+
+The site is built once from a snapshot of kb/ (so concurrent edits cannot
+race the comparison) with a fixed commit stamp, served on 127.0.0.1 and
+driven with Playwright and Debian's Chromium. Screenshots and the printed
+PDF's first page go to test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from generator.checklist import Query, compose
+from generator.checklist_export import to_csv, to_json, to_markdown
+from generator.checklist_status import parse_checklist
+from generator.pipeline import Checked, check_folder
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.browser
+
+COMMIT = "c0ffee" + "0" * 34
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+OUR_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('reengineering-kb:checklist:')).sort()"
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """The built site, where it is served, and the KB it was built from."""
+
+    base: str
+    kb: Path
+    checked: Checked
+    scenario: str
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def _build(site: Path, kb: Path, config: Path) -> None:
+    env = {**os.environ, "KB_DIR": str(kb), "SOURCE_COMMIT": COMMIT, "NO_MKDOCS_2_WARNING": "1"}
+    command = [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-q", "-f", str(config), "-d", str(site)]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def _serve(root: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    kb = tmp_path_factory.mktemp("kb-snapshot") / "kb"
+    shutil.copytree(ROOT / "kb", kb)
+    return kb
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[BuiltSite]:
+    out = tmp_path_factory.mktemp("site")
+    _build(out, snapshot, ROOT / "mkdocs.yml")
+    checked = check_folder(snapshot)
+    sizes = {s.id: len(compose(checked, Query(scenario=s.id)).items) for s in checked.kb.of_type("scenario")}
+    preferred = "pytorch-to-onnx-runtime"
+    scenario = preferred if sizes.get(preferred, 0) >= 3 else max(sorted(sizes), key=lambda s: sizes[s])
+    for base in _serve(out):
+        yield BuiltSite(base, snapshot, checked, scenario)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _scenario_url(site: BuiltSite) -> str:
+    return f"{site.base}checklists/{site.scenario}.html"
+
+
+def _ticked(page: Page) -> list[str]:
+    return page.eval_on_selector_all("input.rkb-box:checked", "els => els.map(e => e.dataset.rkbItem)")
+
+
+def _all_items(page: Page, scope: str = "") -> list[str]:
+    return page.eval_on_selector_all(f"{scope} input.rkb-box", "els => els.map(e => e.dataset.rkbItem)")
+
+
+def test_ticks_persist_across_reloads_and_reset_clears_them(site: BuiltSite, page: Page) -> None:
+    page.goto(_scenario_url(site))
+    items = _all_items(page)
+    expected = [i.uid for i in compose(site.checked, Query(scenario=site.scenario)).items]
+    assert items == expected
+    boxes = page.locator("input.rkb-box")
+    progress = page.locator(".rkb-progress__text")
+    expect(progress).to_have_text(f"0 of {len(items)} done (0%)")
+    boxes.nth(0).check()
+    page.get_by_label(page.locator(f"label[for='{boxes.nth(2).get_attribute('id')}']").inner_text()).check()
+    expect(progress).to_have_text(f"2 of {len(items)} done ({200 // len(items)}%)")
+    keys = page.evaluate(OUR_KEYS)
+    assert keys == sorted(f"reengineering-kb:checklist:{site.scenario}:{uid}" for uid in (items[0], items[2]))
+
+    page.reload()
+    assert _ticked(page) == [items[0], items[2]]
+    expect(progress).to_have_text(f"2 of {len(items)} done ({200 // len(items)}%)")
+    assert page.locator(".rkb-progress__bar").evaluate("el => el.value") == 2
+
+    page.get_by_role("button", name="Reset").click()
+    assert _ticked(page) == []
+    page.reload()
+    assert _ticked(page) == []
+    assert page.evaluate(OUR_KEYS) == []
+
+
+def test_every_checkbox_has_an_accessible_label(site: BuiltSite, page: Page) -> None:
+    for url in (_scenario_url(site), f"{site.base}checklists/index.html"):
+        page.goto(url)
+        boxes = page.locator("input.rkb-box")
+        assert boxes.count() > 0
+        for n in range(boxes.count()):
+            expect(boxes.nth(n)).to_have_accessible_name(re.compile(r"\w{3,}"))
+    expect(page.get_by_role("combobox", name="Target framework")).to_be_visible()
+
+
+def _download(page: Page, fmt: str) -> bytes:
+    with page.expect_download() as info:
+        page.locator(f"button[data-rkb-download='{fmt}']").click()
+    download = info.value
+    assert download.suggested_filename.endswith(f"-checklist.{fmt}")
+    path = download.path()
+    return Path(path).read_bytes()
+
+
+def test_downloads_are_what_the_cli_exports(
+    site: BuiltSite, page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_COMMIT", COMMIT)
+    page.goto(_scenario_url(site))
+    for fmt in ("md", "csv", "json"):
+        out = tmp_path / f"cli.{fmt}"
+        result = run_cli(["checklist", site.scenario, "--kb", str(site.kb), "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert _download(page, fmt) == out.read_bytes(), fmt
+
+    items = _all_items(page)
+    ticked = {items[1], items[-1]}
+    for uid in ticked:
+        page.locator(f"input.rkb-box[data-rkb-item='{uid}']").check()
+    checklist = compose(site.checked, Query(scenario=site.scenario), commit=COMMIT)
+    exporters = {"md": to_markdown, "csv": to_csv, "json": to_json}
+    for fmt, exporter in exporters.items():
+        data = _download(page, fmt)
+        assert data == exporter(checklist, ticked).encode("utf-8"), fmt
+        filled = parse_checklist(data.decode("utf-8"), f"download.{fmt}")
+        assert {uid for uid, done in filled.status.items() if done} == ticked
+        (tmp_path / f"filled.{fmt}").write_bytes(data)
+    status = run_cli(["checklist", "status", str(tmp_path / "filled.csv"), "--kb", str(site.kb)])
+    assert status.exit_code == 0
+    assert f"done: 2 of {len(items)}" in status.stdout
+
+
+def _builder_items(page: Page) -> list[str]:
+    return _all_items(page, ".rkb-builder__result")
+
+
+def _filters(checked: Checked) -> list[dict[str, str]]:
+    practices = checked.kb.of_type("practice")
+    frameworks = sorted({f for p in practices for f in p.applies_to.frameworks})  # type: ignore[attr-defined]
+    hardware = sorted({h for p in practices for h in p.applies_to.hardware})  # type: ignore[attr-defined]
+    tags = sorted({t for p in practices for t in p.tags})
+    stages = sorted({p.stage for p in practices})  # type: ignore[attr-defined]
+    paradigms = sorted(e.id for e in checked.kb.of_type("paradigm"))
+    combos: list[dict[str, str]] = [{"paradigm": p} for p in paradigms]
+    combos += [{"target": f} for f in frameworks[:3]] + [{"source": f} for f in frameworks[-2:]]
+    combos += [{"hardware": h} for h in hardware[:2]] + [{"tag": t} for t in tags[:2]]
+    combos += [{"stage": s} for s in stages[:2]]
+    if frameworks and hardware and paradigms:
+        combos.append({"paradigm": paradigms[-1], "target": frameworks[0], "hardware": hardware[0]})
+    return combos
+
+
+def _query(filters: dict[str, str]) -> Query:
+    return Query(
+        paradigms=tuple(v for k, v in filters.items() if k == "paradigm"),
+        stages=tuple(v for k, v in filters.items() if k == "stage"),
+        source=filters.get("source"),
+        target=filters.get("target"),
+        hardware=tuple(v for k, v in filters.items() if k == "hardware"),
+        tags=tuple(v for k, v in filters.items() if k == "tag"),
+    )
+
+
+def test_builder_updates_when_a_filter_changes_and_matches_the_cli(site: BuiltSite, page: Page) -> None:
+    page.goto(f"{site.base}checklists/index.html")
+    everything = [i.uid for i in compose(site.checked, Query()).items]
+    assert _builder_items(page) == everything
+    command = page.locator(".rkb-builder__command")
+    expect(command).to_have_text("python -m generator checklist --format md")
+    for filters in _filters(site.checked):
+        for name in ("paradigm", "stage", "source", "target", "hardware", "tag"):
+            page.select_option(f"select[name='{name}']", filters.get(name, ""))
+        expected = [i.uid for i in compose(site.checked, _query(filters)).items]
+        assert _builder_items(page) == expected, filters
+        progress = page.locator(".rkb-builder .rkb-progress__text")
+        expect(progress).to_have_text(f"0 of {len(expected)} done (0%)")
+        for name, value in filters.items():
+            expect(command).to_contain_text(f"--{name} {value}")
+    assert "#" in page.url  # the filters are in the URL, so a builder link can be shared
+    shared = page.url
+    fresh = page.context.new_page()
+    fresh.goto(shared)
+    assert _builder_items(fresh) == expected
+    fresh.close()
+    page.evaluate("location.hash = ''")  # e.g. the back button: the builder follows the hash
+    expect(command).to_have_text("python -m generator checklist --format md")
+    assert _builder_items(page) == everything
+
+
+def test_no_external_requests(site: BuiltSite, page: Page) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(_scenario_url(site))
+    page.goto(f"{site.base}checklists/index.html")
+    page.wait_for_load_state("networkidle")
+    outside = [url for url in requested if not url.startswith((site.base, "blob:", "data:"))]
+    assert outside == []
+
+
+def _save(name: str, data: bytes) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    path.write_bytes(data)
+    return path
+
+
+def _pdf_text_and_png(pdf: Path, stem: str) -> str:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / stem)], check=True)
+    pngs = sorted(ARTIFACTS.glob(f"{stem}*.png"))
+    assert pngs and pngs[0].stat().st_size > 10_000  # a page with content, not a blank one
+    return " ".join(text.split())
+
+
+def test_print_to_pdf_renders_the_checklist(site: BuiltSite, page: Page, tmp_path: Path) -> None:
+    checklist = compose(site.checked, Query(scenario=site.scenario), commit=COMMIT)
+    page.goto(_scenario_url(site))
+    page.locator("input.rkb-box").nth(0).check()
+    _save("checklist-page.png", page.screenshot(full_page=False))
+    page.emulate_media(media="print")
+    pdf = _save("checklist-page.pdf", page.pdf(format="A4", print_background=True))
+    text = _pdf_text_and_png(pdf, "checklist-page")
+    assert checklist.items[0].text.split()[0] in text
+    assert f"Stage {checklist.stages[0].order}" in text
+    assert "Reset" not in text and "Download" not in text  # the toolbar's buttons are not printed
+
+    standalone = tmp_path / "checklist.html"
+    result = run_cli(["checklist", site.scenario, "--kb", str(site.kb), "--format", "html", "-o", str(standalone)])
+    assert result.exit_code == 0
+    page.emulate_media(media="screen")
+    page.goto(standalone.as_uri())
+    _save("checklist-export.png", page.screenshot(full_page=False))
+    page.emulate_media(media="print")
+    pdf = _save("checklist-export.pdf", page.pdf(format="A4", print_background=True))
+    text = _pdf_text_and_png(pdf, "checklist-export")
+    assert f"Checklist: {checklist.title}" in text
+    assert " ".join(checklist.items[0].text.split()[:4]) in text
+    assert checklist.items[0].uid in text
+    assert f"{checklist.site_url}practices/{checklist.items[0].practice}.html"[:40] in text  # printed link targets
+    builder = page.context.new_page()
+    builder.goto(f"{site.base}checklists/index.html#target=tflite")
+    builder.locator(".rkb-builder").evaluate("el => el.scrollIntoView()")
+    _save("checklist-builder.png", builder.screenshot(full_page=False))
+    builder.close()
