@@ -36,7 +36,7 @@ def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
     items = [BibItem(paths.reference_anchor(r.key), r, chips(site, doc, site.citing(r.key))) for r in refs]
     page = render(
         "references.md.j2",
-        front=Markup(front_matter({"title": "References"})),  # escaped by front_matter
+        front=Markup(front_matter({"title": "References", "hide": ["navigation"]})),  # escaped by front_matter
         items=items,
     )
     return {doc: page}

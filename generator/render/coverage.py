@@ -102,7 +102,7 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
     addressed = sum(1 for c in challenges if cov.matrix.get(c.id))
     page = render(
         "coverage.md.j2",
-        front=Markup(front_matter({"title": "Coverage", "hide": ["navigation"]})),  # escaped
+        front=Markup(front_matter({"title": "Coverage", "hide": ["navigation", "toc"]})),  # escaped
         columns=[site.link(doc, c.id) for c in challenges],
         counts=[len(cov.matrix.get(c.id, [])) for c in challenges],
         rows=rows,

@@ -84,7 +84,7 @@ def render_downloads(checked: Checked) -> dict[str, str | bytes]:
     version = checked.kb.meta.version if checked.kb.meta else "unknown"
     page = render(
         "downloads.md.j2",
-        front=Markup(front_matter({"title": "Downloads"})),  # escaped by front_matter
+        front=Markup(front_matter({"title": "Downloads", "hide": ["navigation"]})),  # escaped by front_matter
         data=data,
         schemas=sorted(schemas, key=lambda d: d.name),
         version=version,

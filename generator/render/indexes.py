@@ -152,13 +152,13 @@ def _scenario(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, st
     return cells, {"paradigm": " ".join(e.paradigms)}
 
 
-#: Per type: column headings and the function that fills them.
+#: Per type: column headings (``#`` marks a numeric column) and the function that fills them.
 TABLES: dict[str, tuple[list[str], Columns]] = {
-    "practice": (["Stage", "Importance", "Paradigms", "Challenges", "Defect types", "Checklist items"], _practice),
-    "challenge": (["Paradigms", "Stages", "Practices"], _challenge),
-    "defect": (["Component", "Parent type", "Detected by", "Prevented by", "Figures"], _defect),
-    "stage": (["Order", "Next", "Practices"], _stage),
-    "paradigm": (["Activities", "Practices", "Challenges"], _paradigm),
+    "practice": (["Stage", "Importance", "Paradigms", "Challenges#", "Defect types#", "Items#"], _practice),
+    "challenge": (["Paradigms", "Stages", "Practices#"], _challenge),
+    "defect": (["Component", "Parent type", "Detected by#", "Prevented by#", "Figures#"], _defect),
+    "stage": (["Order#", "Next", "Practices#"], _stage),
+    "paradigm": (["Activities", "Practices#", "Challenges#"], _paradigm),
     "scenario": (["Source", "Target", "Paradigms"], _scenario),
 }
 FILTERS: dict[str, list[tuple[str, str]]] = {
@@ -195,14 +195,17 @@ def index_page(site: Site, kind: str) -> str:
     choices = [Filter(n, label, _filter_options(site, n, rows)) for n, label in FILTERS.get(kind, [])]
     return render(
         "index.md.j2",
-        front=Markup(front_matter({"title": KIND_PLURALS[kind]})),  # escaped by front_matter
+        front=Markup(
+            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"]})
+        ),  # escaped by front_matter
         intro=INTROS[kind],
         kind=kind,
         noun=KIND_LABELS[kind].lower(),
-        headings=headings,
+        headings=[(h.removesuffix("#"), h.endswith("#")) for h in headings],
         rows=rows,
         filters=[f for f in choices if len(f.options) > 1],
         count=len(rows),
+        siblings=[(KIND_PLURALS[k], paths.href(doc, paths.index_path(k)), k == kind) for k in FOLDERS],
     )
 
 

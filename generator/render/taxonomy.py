@@ -1,13 +1,15 @@
 """The defect taxonomy page: the tree, and the study figures as a chart.
 
-The tree is drawn once with Graphviz (roots on the left, every node a link)
-and listed as nested text; the figures recorded on defect types become a bar
-chart grouped by root type, each bar citing its source, with the same
-numbers as a table for screen readers and copying.
+Each root type (a component of the reengineered system) is drawn as a small
+Graphviz tree, every node a link; the trees sit in a grid and are also
+listed as nested text. The chart shows each defect type's headline figure
+(the first one recorded: its share of its population), grouped by root,
+each bar citing its source; every figure is also in a table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pydot
@@ -23,21 +25,38 @@ from generator.render.context import Link, Site
 from generator.render.entities import COMPONENTS
 from generator.render.figures import FigureRow, figure_rows
 from generator.render.markup import front_matter, plain
-from generator.render.svg import inline, svg_of
+from generator.render.svg import inline, render_all
 from generator.render.templating import render
 from generator.render.views import Citations
+
+_COMPONENT_ORDER = list(COMPONENTS)
 
 
 @dataclass
 class TreeNode:
     """A defect type in the tree, with its children."""
 
+    defect: Defect
     link: Link
-    component_key: str
     component: str
     detected_by: int
     figures: list[FigureRow]
     children: list[TreeNode] = field(default_factory=list)
+
+    def walk(self) -> Iterator[TreeNode]:
+        """This node, then its descendants depth-first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class RootFigure:
+    """One root type's tree diagram."""
+
+    link: Link
+    subtypes: int
+    svg: Markup
 
 
 def _defects(site: Site) -> dict[str, Defect]:
@@ -45,21 +64,23 @@ def _defects(site: Site) -> dict[str, Defect]:
 
 
 def _children(defects: dict[str, Defect]) -> dict[str | None, list[Defect]]:
+    def order(d: Defect) -> tuple[int, str, str]:
+        return (_COMPONENT_ORDER.index(d.component), plain(d.title).casefold(), d.id)
+
     out: dict[str | None, list[Defect]] = {}
-    for d in sorted(defects.values(), key=lambda d: (plain(d.title).casefold(), d.id)):
+    for d in sorted(defects.values(), key=order):
         out.setdefault(d.parent if d.parent in defects else None, []).append(d)
     return out
 
 
 def tree(site: Site, doc: str, cites: Citations) -> list[TreeNode]:
-    """The taxonomy as nested nodes, roots first, children by title."""
-    defects = _defects(site)
-    children = _children(defects)
+    """The taxonomy as nested nodes: roots by component, children by title."""
+    children = _children(_defects(site))
 
     def build(d: Defect) -> TreeNode:
         node = TreeNode(
+            d,
             site.link(doc, d.id),
-            d.component,
             COMPONENTS[d.component],
             len(related(site.graph, d.id, "detects", incoming=True)),
             figure_rows(d.figures, cites),
@@ -70,61 +91,71 @@ def tree(site: Site, doc: str, cites: Citations) -> list[TreeNode]:
     return [build(root) for root in children.get(None, [])]
 
 
-def tree_dot(site: Site, doc: str) -> str:
-    """DOT text of the taxonomy tree (roots left, sub-types to the right)."""
-    defects = _defects(site)
-    dot = pydot.Dot(dot_quote("taxonomy"), graph_type="digraph", strict=False)
-    dot.set_graph_defaults(
-        rankdir="LR", fontname=dot_quote(FONT), bgcolor="transparent", nodesep="0.12", ranksep="0.45"
+def _defect_node(node: TreeNode, doc: str, *, root: bool) -> pydot.Node:
+    d = node.defect
+    colour = PALETTE.get(d.component, "#ffffff") if root else COLOURS["defect"]
+    out = pydot.Node(
+        dot_quote(d.id),
+        label=dot_quote(wrap(plain(d.title), 24)),
+        tooltip=dot_quote(f"{COMPONENTS[d.component]}: {plain(d.title)}"),
+        fillcolor=dot_quote(colour),
+        fontcolor=dot_quote("#ffffff" if root else "#111111"),
+        URL=dot_quote(paths.href(doc, paths.page_path("defect", d.id))),
+        target=dot_quote("_top"),
+        id=dot_quote(f"node-{d.id}"),
     )
+    if root:
+        out.set("fontsize", "12")
+        out.set("style", dot_quote("filled,rounded,bold"))
+    return out
+
+
+def root_dot(root: TreeNode, doc: str) -> str:
+    """DOT text of one root type's tree (root left, sub-types to the right)."""
+    dot = pydot.Dot(dot_quote(root.defect.id), graph_type="digraph", strict=False)
+    dot.set_graph_defaults(rankdir="LR", fontname=dot_quote(FONT), bgcolor="transparent", nodesep="0.12", ranksep="0.4")
     dot.set_node_defaults(
         fontname=dot_quote(FONT), fontsize="11", shape="box", style=dot_quote("filled,rounded"), color="#555555"
     )
     dot.set_edge_defaults(color="#90a4ae", arrowhead="none")
-    for d in sorted(defects.values(), key=lambda d: (plain(d.title).casefold(), d.id)):
-        is_root = d.parent not in defects
-        node = pydot.Node(
-            dot_quote(d.id),
-            label=dot_quote(wrap(plain(d.title), 30)),
-            tooltip=dot_quote(f"{COMPONENTS[d.component]}: {plain(d.title)}"),
-            fillcolor=dot_quote(PALETTE.get(d.component, "#ffffff") if is_root else COLOURS["defect"]),
-            fontcolor=dot_quote("#ffffff" if is_root else "#111111"),
-            URL=dot_quote(paths.href(doc, paths.page_path("defect", d.id))),
-            target=dot_quote("_top"),
-            id=dot_quote(f"node-{d.id}"),
-        )
-        if is_root:
-            node.set("fontsize", "12")
-            node.set("style", dot_quote("filled,rounded,bold"))
-        dot.add_node(node)
-    for d in sorted(defects.values(), key=lambda d: d.id):
-        if d.parent in defects:
-            dot.add_edge(pydot.Edge(dot_quote(d.parent), dot_quote(d.id)))
+    for node in root.walk():
+        dot.add_node(_defect_node(node, doc, root=node is root))
+        for child in node.children:
+            dot.add_edge(pydot.Edge(dot_quote(node.defect.id), dot_quote(child.defect.id)))
     return str(dot.to_string())
 
 
+def root_figures(roots: list[TreeNode], doc: str) -> list[RootFigure]:
+    """One tree diagram per root type."""
+    svgs = render_all([root_dot(root, doc) for root in roots])
+    return [
+        RootFigure(
+            root.link,
+            sum(1 for _ in root.walk()) - 1,
+            inline(svg, f"tax-{root.defect.id}", f"{root.link.text} and their sub-types"),
+        )
+        for root, svg in zip(roots, svgs, strict=True)
+    ]
+
+
 def chart_groups(roots: list[TreeNode]) -> list[BarGroup]:
-    """Bars for every figure, grouped under the root types (depth-first order)."""
+    """The headline figure of each defect type, grouped under the root types."""
     groups = []
     for root in roots:
-        bars: list[Bar] = []
-        stack = [root]
-        while stack:
-            node = stack.pop(0)
-            bars += [
-                Bar(
-                    node.link.text,
-                    node.link.href,
-                    f.label,
-                    f.count,
-                    f.total,
-                    node.component_key,
-                    f.citation.number,
-                    f"#cite-{f.citation.number}",
-                )
-                for f in node.figures
-            ]
-            stack = node.children + stack
+        bars = [
+            Bar(
+                node.link.text,
+                node.link.href,
+                node.figures[0].label,
+                node.figures[0].count,
+                node.figures[0].total,
+                node.defect.component,
+                node.figures[0].citation.number,
+                f"#cite-{node.figures[0].citation.number}",
+            )
+            for node in root.walk()
+            if node.figures
+        ]
         if bars:
             groups.append(BarGroup(root.link.text, bars))
     return groups
@@ -137,15 +168,15 @@ def render_taxonomy(checked: Checked) -> dict[str, str | bytes]:
     cites = Citations(site, doc)
     roots = tree(site, doc, cites)
     groups = chart_groups(roots)
-    svg = inline(svg_of(tree_dot(site, doc)), "tax", "Defect taxonomy tree")
-    chart = bar_chart(groups, "Share of each defect type in the studies") if groups else Markup("")
+    chart = bar_chart(groups, "Headline share of each defect type in the studies") if groups else Markup("")
     page = render(
         "taxonomy.md.j2",
         front=Markup(front_matter({"title": "Defect taxonomy", "hide": ["navigation"]})),  # escaped
         roots=roots,
-        svg=svg,
+        figures=root_figures(roots, doc),
         chart=chart,
         groups=groups,
+        all_figures=[(node, f) for root in roots for node in root.walk() for f in node.figures],
         citations=cites.listed,
         defect_count=len(_defects(site)),
     )

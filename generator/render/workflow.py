@@ -46,46 +46,77 @@ def _invisible(source: str, target: str) -> pydot.Edge:
     return pydot.Edge(dot_quote(source), dot_quote(target), style="invis", weight="10")
 
 
-def _cluster(stage: Stage, practices: list[Practice], doc: str) -> pydot.Cluster:
+def _practice_node(practice: Practice, doc: str) -> pydot.Node:
+    mark = " \u2605" if practice.importance == "essential" else ""
+    return _node(
+        practice.id,
+        wrap(plain(practice.title)) + mark,
+        "practice",
+        paths.href(doc, paths.page_path("practice", practice.id)),
+        f"practice ({IMPORTANCE[practice.importance].lower()}): {plain(practice.title)}",
+    )
+
+
+def cluster_name(stage_id: str) -> str:
+    """Graphviz name of a stage's cluster (``cluster`` prefix required)."""
+    return f"cluster_{stage_id}"
+
+
+def _rows(stage: Stage, practices: list[Practice]) -> list[list[str]]:
+    """Node names of a stage's rows; an empty stage gets a placeholder node."""
+    names = [p.id for p in practices] or [f"empty:{stage.id}"]
+    return [names[i : i + ROW] for i in range(0, len(names), ROW)]
+
+
+def _cluster(stage: Stage, practices: list[Practice], rows: list[list[str]], doc: str) -> pydot.Cluster:
+    # pydot adds the "cluster_" prefix and quotes the name itself (ids are validated slugs).
     cluster = pydot.Cluster(
-        dot_quote(f"stage-{stage.id}"), style=dot_quote("rounded,filled"), fillcolor="#f5f7fb", color="#c5cae9"
+        stage.id,
+        label=dot_quote(f"{stage.order}. {plain(stage.title)}"),
+        labeljust="l",
+        fontsize="14",
+        fontcolor="#1a237e",
+        style=dot_quote("rounded,filled"),
+        fillcolor=dot_quote(COLOURS["stage"]),
+        color="#8bc34a",
+        margin="10",
+        URL=dot_quote(paths.href(doc, paths.page_path("stage", stage.id))),
+        target=dot_quote("_top"),
+        tooltip=dot_quote(f"stage: {plain(stage.title)}"),
     )
-    header = f"{stage.order}. {plain(stage.title)}"
-    cluster.add_node(
-        _node(
-            stage.id,
-            wrap(header, 40),
-            "stage",
-            paths.href(doc, paths.page_path("stage", stage.id)),
-            f"stage: {plain(stage.title)}",
-            shape="box",
-            style=dot_quote("filled,rounded,bold"),
-            fontsize="13",
-        )
-    )
-    for i, practice in enumerate(practices):
-        mark = " \u2605" if practice.importance == "essential" else ""
-        cluster.add_node(
-            _node(
-                practice.id,
-                wrap(plain(practice.title)) + mark,
-                "practice",
-                paths.href(doc, paths.page_path("practice", practice.id)),
-                f"practice ({IMPORTANCE[practice.importance].lower()}): {plain(practice.title)}",
-            )
-        )
-        above = stage.id if i < ROW else practices[i - ROW].id
-        cluster.add_edge(_invisible(above, practice.id))
+    by_id = {p.id: p for p in practices}
+    for row in rows:
+        same = pydot.Subgraph(rank="same")
+        for c, name in enumerate(row):
+            if name in by_id:
+                same.add_node(_practice_node(by_id[name], doc))
+            else:
+                same.add_node(pydot.Node(dot_quote(name), label=dot_quote("No practice yet"), style="dashed"))
+            if c:
+                same.add_edge(_invisible(row[c - 1], name))
+        cluster.add_subgraph(same)
     return cluster
+
+
+def _stack(upper: list[str], lower: list[str]) -> list[pydot.Edge]:
+    """Invisible edges that put row ``lower`` under row ``upper``, column by column."""
+    return [_invisible(upper[min(c, len(upper) - 1)], name) for c, name in enumerate(lower)]
 
 
 def workflow_dot(site: Site, doc: str) -> str:
     """DOT text of the workflow diagram."""
     stages = stages_in_order(site.kb)
     grouped = practices_by_stage(site.kb)
+    rows = {s.id: _rows(s, grouped.get(s.id, [])) for s in stages}
     dot = pydot.Dot(dot_quote("workflow"), graph_type="digraph", strict=False)
     dot.set_graph_defaults(
-        rankdir="TB", fontname=dot_quote(FONT), bgcolor="transparent", nodesep="0.25", ranksep="0.35", newrank="true"
+        rankdir="TB",
+        fontname=dot_quote(FONT),
+        bgcolor="transparent",
+        nodesep="0.2",
+        ranksep="0.28",
+        newrank="true",
+        compound="true",
     )
     dot.set_node_defaults(
         fontname=dot_quote(FONT),
@@ -93,26 +124,43 @@ def workflow_dot(site: Site, doc: str) -> str:
         shape="box",
         style=dot_quote("filled,rounded"),
         color="#555555",
-        margin="0.12,0.06",
+        fillcolor=dot_quote(COLOURS["practice"]),
+        margin="0.1,0.05",
         width="1.9",
+        height="0.55",
     )
-    dot.set_edge_defaults(color="#5c6bc0", arrowsize="0.7", penwidth="1.3")
+    dot.set_edge_defaults(color="#33691e", arrowsize="0.8", penwidth="1.4")
     for stage in stages:
-        cluster = _cluster(stage, grouped.get(stage.id, []), doc)
+        cluster = _cluster(stage, grouped.get(stage.id, []), rows[stage.id], doc)
         dot.add_subgraph(cluster)  # type: ignore[arg-type]  # pydot's stubs: a Cluster is a Subgraph
+        for upper, lower in zip(rows[stage.id], rows[stage.id][1:], strict=False):
+            for edge in _stack(upper, lower):
+                dot.add_edge(edge)
     ids = {s.id for s in stages}
     for stage in stages:
-        last = grouped.get(stage.id, [])[-ROW:]
-        for target in stage.next:
-            if target in ids:
-                for practice in last:
-                    dot.add_edge(_invisible(practice.id, target))
-                dot.add_edge(pydot.Edge(dot_quote(stage.id), dot_quote(target), constraint="false"))
-        for target in stage.feeds_back_to:
-            if target in ids:
-                edge = pydot.Edge(dot_quote(stage.id), dot_quote(target), constraint="false", style="dashed")
-                edge.set("color", dot_quote("#9e9e9e"))
+        last = rows[stage.id][-1]
+        for target in (t for t in stage.next if t in ids):
+            first = rows[target][0]
+            for edge in _stack(last, first):
                 dot.add_edge(edge)
+            middle = first[(len(first) - 1) // 2]
+            edge = pydot.Edge(dot_quote(last[(len(last) - 1) // 2]), dot_quote(middle), weight="0")
+            edge.set("ltail", dot_quote(cluster_name(stage.id)))
+            edge.set("lhead", dot_quote(cluster_name(target)))
+            dot.add_edge(edge)
+        for target in (t for t in stage.feeds_back_to if t in ids):
+            edge = pydot.Edge(
+                dot_quote(rows[stage.id][0][-1]),
+                dot_quote(rows[target][0][-1]),
+                constraint="false",
+                style="dashed",
+                tailport="e",
+                headport="e",
+            )
+            edge.set("ltail", dot_quote(cluster_name(stage.id)))
+            edge.set("lhead", dot_quote(cluster_name(target)))
+            edge.set("color", dot_quote("#9e9e9e"))
+            dot.add_edge(edge)
     return str(dot.to_string())
 
 
