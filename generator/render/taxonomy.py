@@ -44,7 +44,7 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
 
     def walk(self) -> Iterator[TreeNode]:
-        """This node, then its descendants depth-first."""
+        """Yield the node itself, then its descendants depth-first."""
         yield self
         for child in self.children:
             yield from child.walk()
