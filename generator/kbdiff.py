@@ -91,6 +91,8 @@ def _short(value: Any, limit: int = 60) -> str:
 
 def _identity(item: Any) -> str:
     """What names a list item: its id or cite key if it has one, else its value."""
+    if isinstance(item, str):
+        return item
     if isinstance(item, dict):
         for key in ("id", "cite", "url", "label"):
             if isinstance(item.get(key), str):
@@ -103,11 +105,7 @@ def _describe_lists(old: list[Any], new: list[Any]) -> str:
     new_ids = [_identity(i) for i in new]
     added = [i for i in new_ids if i not in old_ids]
     removed = [i for i in old_ids if i not in new_ids]
-    changed = [
-        i
-        for i in new_ids
-        if i in old_ids and old[old_ids.index(i)] != new[new_ids.index(i)] and not i.startswith(("{", '"'))
-    ]
+    changed = [i for i in new_ids if i in old_ids and old[old_ids.index(i)] != new[new_ids.index(i)]]
     scalar = all(not isinstance(i, (dict, list)) for i in [*old, *new])
     parts = []
     if added:

@@ -109,8 +109,8 @@ def test_key_order_follows_the_model() -> None:
 
 def test_folded_line_breaks_are_kept_and_long_lines_wrapped() -> None:
     text = (
-        "id: x-y\nsummary: >-\n  Short first line\n  then a second line that the author chose to break here and which is"
-        " far too long to stay on one line.\n"
+        "id: x-y\nsummary: >-\n  Short first line\n"
+        "  then a second line that the author chose to break here and which is far too long to stay on one line.\n"
     )
     out = format_entity(text, "challenge")
     assert out.splitlines()[2:] == [
@@ -215,7 +215,8 @@ def test_fmt_check_lists_files_that_would_change(kb_copy) -> None:  # type: igno
     assert result.exit_code == 1
     assert result.stdout == (
         "kb/challenges/under-documented-reference-model.yaml:3:1: error[not-canonical] file is not in canonical "
-        "form (first difference here); run 'python -m generator fmt kb/challenges/under-documented-reference-model.yaml'.\n"
+        "form (first difference here); run 'python -m generator fmt "
+        "kb/challenges/under-documented-reference-model.yaml'.\n"
     )
     assert result.stderr == "1 file would be reformatted, 7 unchanged\n"
     github = run_cli(["fmt", "--check", "--format", "github"], cwd=cwd)

@@ -40,6 +40,7 @@ BIB_EXTRA = """
 }
 """
 
+
 def _kb_with_practice(kb_copy):  # type: ignore[no-untyped-def]
     bib = (BASE_KB / "references.bib").read_text() + BIB_EXTRA
     return kb_copy({"practices/read-the-reference-code.yaml": PRACTICE, "references.bib": bib})

@@ -130,7 +130,9 @@ def test_new_reference_refuses_duplicates(kb_copy) -> None:  # type: ignore[no-u
     )
     same_key = run_cli(["new", "reference", "-", "--dry-run"], cwd=cwd)
     assert same_key.exit_code == 1  # empty stdin: no entry
-    same_title = "@misc{x2020, author={X, Y}, title={A study of model {REENGINEERING}}, year={2020}, eprint={2101.00001}}"
+    same_title = (
+        "@misc{x2020, author={X, Y}, title={A study of model {REENGINEERING}}, year={2020}, eprint={2101.00001}}"
+    )
     result = run_cli(["new", "reference", same_title], cwd=cwd)
     assert result.exit_code == 1
     assert "a work with the same title is already in the bibliography as 'doe2024study' (line 1)" in result.stderr
@@ -182,7 +184,18 @@ def test_a_doi_with_fields_is_added(kb_copy) -> None:  # type: ignore[no-untyped
 def test_an_arxiv_id_becomes_an_eprint(kb_copy) -> None:  # type: ignore[no-untyped-def]
     cwd = kb_copy()
     result = run_cli(
-        ["new", "reference", "arXiv:2303.07476v2", "--title", "T", "--author", "Jiang, W", "--year", "2023", "--dry-run"],
+        [
+            "new",
+            "reference",
+            "arXiv:2303.07476v2",
+            "--title",
+            "T",
+            "--author",
+            "Jiang, W",
+            "--year",
+            "2023",
+            "--dry-run",
+        ],
         cwd=cwd,
     )
     assert result.exit_code == 0
@@ -206,8 +219,10 @@ def test_missing_required_fields_are_refused(kb_copy) -> None:  # type: ignore[n
 
 
 def test_key_convention_and_names() -> None:
-    assert make_key({"author": "M{\\\"u}ller, Hans", "year": "2021", "title": "The {ONNX} Way"}) == "muller2021onnx"
+    assert make_key({"author": 'M{\\"u}ller, Hans', "year": "2021", "title": "The {ONNX} Way"}) == "muller2021onnx"
     assert make_key({"title": "On the 1 thing"}) == "anonymousndthing"
-    assert normalise_names("George K. Thiruvathukal and {Google Brain}") == "Thiruvathukal, George K. and {Google Brain}"
+    assert (
+        normalise_names("George K. Thiruvathukal and {Google Brain}") == "Thiruvathukal, George K. and {Google Brain}"
+    )
     (ref,) = from_bibtex(PAPER)
     assert ref.dropped == ("abstract", "keywords")

@@ -80,7 +80,7 @@ def _release_lines(release: Release, current: dict[str, str]) -> list[str]:
     group("Deprecated", [f"- {r.kind}: {_link(r, current)}" for r in diff.deprecated])
     group(
         "Changed",
-        [f"- {c.kind}: {_link(c, current)}: {', '.join(f.name for f in c.fields)}" for c in diff.changed],
+        [f"- {c.kind}: {_link(c, current)}: {', '.join(f'`{f.name}`' for f in c.fields)}" for c in diff.changed],
     )
     group("Removed", [f"- {r.kind}: {md_text(r.title)} (`{r.id}`)" for r in diff.removed])
     refs = [f"- added `{k}`" for k in diff.references_added] + [f"- removed `{k}`" for k in diff.references_removed]
