@@ -47,9 +47,9 @@ kb-check: dev  ## Contributor checks on kb/: validate, canonical form, review li
 kb-fmt: venv  ## Rewrite kb/ entries in the canonical form (keeps comments)
 	$(PY) -m generator fmt
 
-site: venv  ## Validate the KB, then build the site into site/
+site: venv  ## Validate the KB, then build the site into site/ (swapped in only if the build succeeds)
 	$(PY) -m generator validate --strict
-	$(BIN)/mkdocs build --strict
+	$(PY) -m generator site --strict
 
 serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds on KB edits)
 	$(BIN)/mkdocs serve

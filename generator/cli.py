@@ -25,6 +25,7 @@ from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
 from generator.schema import SCHEMA_DIR, json_schemas
+from generator.sitebuild import site
 from generator.writer import write_atomic
 
 
@@ -158,6 +159,7 @@ EXTRA_COMMANDS: list[click.Command] = []
 EXTRA_COMMANDS.append(checklist)
 EXTRA_COMMANDS.append(new)
 EXTRA_COMMANDS.extend(contrib_commands)
+EXTRA_COMMANDS.append(site)
 for _command in EXTRA_COMMANDS:
     main.add_command(_command)
 
