@@ -38,10 +38,15 @@ KB_FORMAT ?= text
 
 kb-check: dev  ## Contributor checks on kb/: validate, canonical form, review lint, yamllint
 	@status=0; \
+	echo "== validate: schema and links between entries"; \
 	$(PY) -m generator validate --strict --format $(KB_FORMAT) || status=1; \
+	echo "== fmt --check: canonical form (fix: python -m generator fmt FILE)"; \
 	$(PY) -m generator fmt --check --format $(KB_FORMAT) || status=1; \
+	echo "== lint: review quality (warnings do not fail)"; \
 	$(PY) -m generator lint --format $(KB_FORMAT) || status=1; \
+	echo "== yamllint"; \
 	$(BIN)/yamllint -s -f $(if $(filter github,$(KB_FORMAT)),github,auto) kb || status=1; \
+	if [ $$status = 0 ]; then echo "kb-check: all checks passed"; else echo "kb-check: FAILED (see above)"; fi; \
 	exit $$status
 
 kb-fmt: venv  ## Rewrite kb/ entries in the canonical form (keeps comments)

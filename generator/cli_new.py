@@ -28,7 +28,7 @@ from generator.references import (
     normalise_doi,
     normalise_eprint,
 )
-from generator.scaffold import LINK_FIELDS, related_entries, scaffold
+from generator.scaffold import link_hint, related_entries, scaffold
 from generator.schema import BIB_FILE
 from generator.writer import write_atomic
 from generator.yamlstrict import YamlProblem, parse
@@ -71,9 +71,7 @@ def _entity_command(kind: str) -> click.Command:
         if related:
             click.echo("Related entries you may want to link:", err=True)
             for other_kind, other_id, other_title in related:
-                field = LINK_FIELDS.get(kind, {}).get(other_kind)
-                where = f" (in '{field}')" if field else ""
-                click.echo(f"  {other_kind} {other_id}: {other_title}{where}", err=True)
+                click.echo(f"  {other_kind} {other_id}: {other_title}{link_hint(kind, other_kind)}", err=True)
         click.echo(NEXT_STEPS.format(path=path), err=True)
 
     return command

@@ -9,6 +9,7 @@ be merged unfinished. The scaffold is written in the canonical form of
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 
@@ -132,6 +133,23 @@ LINK_FIELDS: dict[str, dict[str, str]] = {
     "stage": {"stage": "next"},
 }
 
+#: For a new entry of one type: the field of an entry of another type that links to it.
+REVERSE_LINK_FIELDS: dict[str, dict[str, str]] = {
+    "practice": {"scenario": "include"},
+    "challenge": {"practice": "addresses"},
+    "defect": {"practice": "prevents/detects"},
+}
+
+
+def link_hint(new_kind: str, other_kind: str) -> str:
+    """How a new entry and an existing one are linked, e.g. " (link it in 'addresses')"."""
+    forward = LINK_FIELDS.get(new_kind, {}).get(other_kind)
+    if forward:
+        return f" (link it in '{forward}')"
+    reverse = REVERSE_LINK_FIELDS.get(new_kind, {}).get(other_kind)
+    return f" (add yours to its '{reverse}')" if reverse else ""
+
+
 _STOPWORD_TEXT = (
     "a an the and or of on in at to for from by with without via into is are be do your its it "
     "this that when what how new use using"
@@ -139,14 +157,25 @@ _STOPWORD_TEXT = (
 _STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
+def _stem(word: str) -> str:
+    """A crude stem, enough to match 'tuning' with 'tune' and 'batches' with 'batch'."""
+    for suffix in ("ing", "es", "ed", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
 def _words(text: str) -> set[str]:
-    """Significant words of a title or id, crudely stemmed ('models' -> 'model')."""
+    """Significant words of a title or id, stemmed."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {w[:-1] if len(w) > 4 and w.endswith("s") else w for w in words if len(w) > 2 and w not in _STOPWORDS}
+    return {_stem(w) for w in words if len(w) > 2 and w not in _STOPWORDS}
 
 
 def related_entries(title: str, entries: Iterable[tuple[str, str, str]], limit: int = 5) -> list[tuple[str, str, str]]:
     """Existing entries whose title or id shares words with ``title``.
+
+    Shared words count by how rare they are among the entries (a word in
+    one title weighs more than one in twenty), so "batch" beats "small".
 
     Args:
         title: The new entry's title.
@@ -154,13 +183,19 @@ def related_entries(title: str, entries: Iterable[tuple[str, str, str]], limit: 
         limit: At most this many are returned.
 
     Returns:
-        ``(type, id, title)`` sorted by the number of shared words, then by
-        type and id.
+        ``(type, id, title)`` sorted by score, then by type and id.
     """
     wanted = _words(title)
+    candidates = [(kind, eid, other, _words(other) | _words(eid.replace("-", " "))) for kind, eid, other in entries]
+    frequency: dict[str, int] = {}
+    for *_, words in candidates:
+        for word in words & wanted:
+            frequency[word] = frequency.get(word, 0) + 1
     scored = []
-    for kind, eid, other_title in entries:
-        shared = len(wanted & (_words(other_title) | _words(eid.replace("-", " "))))
+    for kind, eid, other, words in candidates:
+        shared = words & wanted
         if shared:
-            scored.append((-shared, list(FOLDERS).index(kind) if kind in FOLDERS else 99, eid, kind, other_title))
+            score = sum(math.log((1 + len(candidates)) / frequency[w]) for w in shared)
+            rank = list(FOLDERS).index(kind) if kind in FOLDERS else len(FOLDERS)
+            scored.append((-round(score, 6), rank, eid, kind, other))
     return [(kind, eid, other) for _, _, eid, kind, other in sorted(scored)[:limit]]

@@ -171,3 +171,18 @@ def test_a_wrong_edit_is_annotated_on_its_line(kb_copy) -> None:  # type: ignore
         f"::error file=kb/practices/read-the-reference-code.yaml,line={line},col=13,title=unknown-reference::"
         "unknown challenge 'undocumented-model' in 'addresses'. Did you mean 'under-documented-reference-model'?"
     )
+
+
+def test_the_guides_example_entry_is_canonical_and_valid() -> None:
+    from generator.fmt import format_entity
+    from generator.models import Practice
+    from generator.yamlstrict import parse
+
+    text = (ROOT / "CONTRIBUTING.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert example is not None
+    entry = example.group(1)
+    assert format_entity(entry, "practice") == entry
+    practice = Practice.model_validate(parse(entry.encode()).data)
+    assert f'new practice "{practice.title}"' in text
+    assert f"kb/practices/{practice.id}.yaml" in text

@@ -25,7 +25,8 @@ def test_new_practice_prints_the_path_and_suggests_related_entries(kb_copy) -> N
     assert result.stderr == (
         "Related entries you may want to link:\n"
         "  practice read-the-reference-code: Read the reference code\n"
-        "  challenge under-documented-reference-model: Under-documented reference model (in 'addresses')\n" + NEXT
+        "  challenge under-documented-reference-model: Under-documented reference model"
+        " (link it in 'addresses')\n" + NEXT
     )
     text = (cwd / "kb/practices/read-the-model-code-twice.yaml").read_text()
     assert text.startswith("# yaml-language-server: $schema=../../schemas/practice.schema.json\n")
