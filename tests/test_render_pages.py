@@ -1,0 +1,171 @@
+"""The site renderers on the base fixture KB: paths, relations, evidence, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.models import FOLDERS
+from generator.pipeline import Checked, check_folder
+from generator.render import RENDERERS, render_site
+from generator.render.bibformat import format_reference, latex_to_text, split_authors
+from generator.render.paths import href, page_url
+from tests.conftest import BASE_KB
+from tests.site_fixtures import UNSAFE_LINKS, hostile_kb
+
+
+@pytest.fixture(scope="module")
+def checked() -> Checked:
+    return check_folder(BASE_KB)
+
+
+@pytest.fixture(scope="module")
+def files(checked: Checked) -> dict[str, str | bytes]:
+    return render_site(checked)
+
+
+def text(files: dict[str, str | bytes], path: str) -> str:
+    content = files[path]
+    assert isinstance(content, str)
+    return content
+
+
+def front(page: str) -> dict[str, object]:
+    _, meta, _ = page.split("---\n", 2)
+    loaded = yaml.safe_load(meta)
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_every_entity_has_a_page_and_every_type_an_index(checked: Checked, files: dict[str, str | bytes]) -> None:
+    for entity in checked.kb.entities.values():
+        assert f"{FOLDERS[entity.kind]}/{entity.id}.md" in files
+    for folder in FOLDERS.values():
+        assert f"{folder}/index.md" in files
+    for page in ("workflow.md", "coverage.md", "taxonomy.md", "references.md", "downloads.md", "tags.md"):
+        assert page in files
+
+
+def test_rendering_is_deterministic(checked: Checked, files: dict[str, str | bytes]) -> None:
+    assert render_site(checked) == files
+
+
+def test_entity_front_matter(files: dict[str, str | bytes]) -> None:
+    meta = front(text(files, "practices/read-the-reference-code.md"))
+    assert meta["title"] == "Read the reference code"
+    assert meta["tags"] == ["Practice", "Testing"]
+    assert meta["hide"] == ["tags"]
+
+
+def test_challenge_lists_the_practices_that_address_it(files: dict[str, str | bytes]) -> None:
+    page = text(files, "challenges/under-documented-reference-model.md")
+    section = page.split("Practices that address it", 1)[1].split("</section>", 1)[0]
+    assert 'href="../practices/read-the-reference-code.html"' in section
+
+
+def test_defect_lists_detecting_practices_and_subtypes(files: dict[str, str | bytes]) -> None:
+    leaf = text(files, "defects/missing-hyperparameter.md")
+    assert 'href="../practices/read-the-reference-code.html"' in leaf.split("Practices that detect it", 1)[1]
+    root = text(files, "defects/training-defects.md")
+    assert 'href="missing-hyperparameter.html"' in root.split("Sub-types", 1)[1]
+
+
+def test_practice_page_has_card_checklist_evidence_and_edit_link(files: dict[str, str | bytes]) -> None:
+    page = text(files, "practices/read-the-reference-code.md")
+    assert '<dt>Stage</dt><dd><a class="kb-chip kb-chip--stage" href="../stages/analysis.html"' in page
+    assert 'id="item-list-hidden-settings"' in page
+    assert '<a class="kb-cite" href="#cite-1"' in page and '<li id="cite-1">' in page
+    assert 'href="../references.html#ref-doe2024study"' in page
+    assert "/edit/main/kb/practices/read-the-reference-code.yaml" in page
+
+
+def test_diagram_nodes_link_to_entity_pages(files: dict[str, str | bytes]) -> None:
+    page = text(files, "practices/read-the-reference-code.md")
+    svg = page.split('<figure class="kb-diagram"', 1)[1].split("</figure>", 1)[0]
+    assert 'xlink:href="../challenges/under-documented-reference-model.html"' in svg
+    assert 'role="group"' in svg
+
+
+def test_index_table_links_every_entity(checked: Checked, files: dict[str, str | bytes]) -> None:
+    for kind, folder in FOLDERS.items():
+        page = text(files, f"{folder}/index.md")
+        linked = set(re.findall(r'<a class="kb-index__title" href="([^"]+)\.html"', page))
+        assert linked == {e.id for e in checked.kb.of_type(kind)}
+
+
+def test_bibliography_cited_by(files: dict[str, str | bytes]) -> None:
+    page = text(files, "references.md")
+    entry = page.split('id="ref-doe2024study"', 1)[1].split("</li>", 1)[0]
+    assert 'href="practices/read-the-reference-code.html"' in entry
+
+
+def test_downloads_are_valid_and_complete(checked: Checked, files: dict[str, str | bytes]) -> None:
+    kb = json.loads(text(files, "downloads/kb.json"))
+    ids = {e["id"] for group in kb["entities"].values() for e in group}
+    assert ids == set(checked.kb.entities)
+    graph = json.loads(text(files, "downloads/graph.json"))
+    assert {n["id"] for n in graph["nodes"] if n["kind"] != "reference"} == ids
+    assert "<graphml" in text(files, "downloads/graph.graphml")
+    for kind in FOLDERS:
+        json.loads(text(files, f"downloads/schemas/{kind}.schema.json"))
+
+
+def test_taxonomy_chart_cites_each_figure(files: dict[str, str | bytes]) -> None:
+    page = text(files, "taxonomy.md")
+    chart = page.split('<figure class="kb-chart"', 1)[1].split("</figure>", 1)[0]
+    assert "18/90" in chart and 'href="#cite-1"' in chart
+    assert '<li id="cite-1">' in page
+
+
+def test_coverage_gaps_and_matrix(files: dict[str, str | bytes]) -> None:
+    page = text(files, "coverage.md")
+    assert "None: every challenge is addressed" in page
+    assert page.count('class="kb-hit"') == 1
+
+
+def test_workflow_lists_stages_in_order_with_practices(files: dict[str, str | bytes]) -> None:
+    page = text(files, "workflow.md")
+    assert page.index("1. <a") < page.index("2. <a")
+    assert 'xlink:href="practices/read-the-reference-code.html"' in page
+
+
+def test_renderers_ignore_unsafe_links_even_without_validation(tmp_path: Path) -> None:
+    hostile = check_folder(hostile_kb(tmp_path / "kb", unsafe_links=True))
+    assert any(f.code == "unsafe-url" for f in hostile.findings)
+    for path, content in render_site(hostile).items():
+        if isinstance(content, str) and path.endswith(".md"):
+            lowered = content.lower()
+            assert 'href="javascript:' not in lowered and 'href="data:' not in lowered, path
+            assert "<script>alert" not in lowered and "<img src=x" not in lowered, path
+    assert UNSAFE_LINKS  # the hostile body did hold them
+
+
+def test_paths() -> None:
+    assert page_url("practice", "x") == "practices/x.html"
+    assert href("practices/a.md", "challenges/b.md") == "../challenges/b.html"
+    assert href("practices/a.md", "practices/a.md", "cite-1") == "#cite-1"
+    assert href("workflow.md", "practices/a.md") == "practices/a.html"
+
+
+def test_site_renderers_are_registered() -> None:
+    modules = {r.__module__.rsplit(".", 1)[-1] for r in RENDERERS}
+    expected = {"entities", "indexes", "workflow", "coverage", "taxonomy", "bibliography", "downloads", "tagspage"}
+    assert expected <= modules
+
+
+def test_bibtex_decoding() -> None:
+    assert latex_to_text(r"Larivi{\`e}re and Sigbj{\o}rn, Fran{\c{c}}ois -- {ONNX} \& ``q''") == (
+        "Larivière and Sigbjørn, François \u2013 ONNX & \u201cq\u201d"
+    )
+    assert split_authors("Daum{\\'e} III, Hal and Doe, Jane") == ["Hal Daumé III", "Jane Doe"]
+
+
+def test_reference_links_and_short_citation(checked: Checked) -> None:
+    entry = next(iter(checked.kb.bibliography.entries.values()))
+    ref = format_reference(entry)
+    assert ref.short.endswith(ref.year)
+    assert ref.doi_url is None or ref.doi_url.startswith("https://doi.org/10.")
