@@ -11,7 +11,7 @@ import pytest
 from generator.checklist import Query, compose
 from generator.checklist_export import Slot, fill, templates
 from generator.render import RENDERERS, paths
-from generator.render.checklists import heading_text, render_checklist_pages, render_checklists, script_json
+from generator.render.checklists import data_json, heading_text, render_checklist_pages, render_checklists
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "feedface" * 5
@@ -28,10 +28,14 @@ def files(kb):
     return render_checklist_pages(kb, COMMIT)
 
 
+def embedded(page: str, cls: str) -> dict:
+    match = re.search(rf'<div class="{cls}" hidden data-rkb-json="([^"]*)"></div>', page)
+    assert match, f"{cls} block missing"
+    return json.loads(html.unescape(match.group(1)))
+
+
 def page_data(page: str) -> dict:
-    match = re.search(r'<script type="application/json" class="rkb-data">(.*?)</script>', page, re.S)
-    assert match, "page data block missing"
-    return json.loads(match.group(1))
+    return embedded(page, "rkb-data")
 
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
@@ -108,21 +112,21 @@ checklist:
     )
     files = render_checklist_pages(kb, COMMIT)
     page = files["checklists/pytorch-to-onnx-runtime.md"]
-    assert page.count("<script") == 1  # only the data block
+    assert "<script" not in page
     assert "<img" not in page and "<b>" not in page and "<!-- comment" not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; | x" in page
     assert r"## Stage 3: Testing \*now\* &lt;b&gt;\{: \.x\}&lt;/b&gt; \#" in page
     data = page_data(page)  # still parses: the JSON escapes < > &
     assert "sneaky/sneaky" in data["items"]
     index = files["checklists/index.md"]
-    assert index.count("<script") == 1
+    assert "<script" not in index
     assert "<img" not in index
 
 
-def test_script_json_cannot_close_its_tag() -> None:
-    text = str(script_json({"a": "</script><!-- & \u2028"}))
-    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
-    assert json.loads(text) == {"a": "</script><!-- & \u2028"}
+def test_data_json_is_compact_ascii() -> None:
+    text = data_json({"b": "</x> \u2028 é", "a": 1})
+    assert text == '{"a":1,"b":"</x> \\u2028 \\u00e9"}'
+    assert json.loads(text) == {"a": 1, "b": "</x> \u2028 é"}
 
 
 def test_heading_text() -> None:
@@ -132,10 +136,7 @@ def test_heading_text() -> None:
 
 def test_builder_index(files, kb) -> None:
     index = json.loads(files[paths.CHECKLISTS_JSON])
-    embedded = re.search(
-        r'<script type="application/json" class="rkb-index">(.*?)</script>', files["checklists/index.md"]
-    )
-    assert embedded and json.loads(embedded.group(1)) == index
+    assert embedded(files["checklists/index.md"], "rkb-index") == index
     assert [s["id"] for s in index["stages"]] == ["analysis", "implementation", "testing"]
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
     practices = {p["id"]: p for p in index["practices"]}

@@ -11,7 +11,7 @@ embedded in the page, so it works from ``file://`` too).
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
-:func:`heading_text`; embedded JSON escapes ``<``, ``>`` and ``&``.
+:func:`heading_text`; embedded JSON sits in an HTML-escaped attribute.
 """
 
 from __future__ import annotations
@@ -46,12 +46,13 @@ def heading_text(text: str) -> str:
     return _PYMD_ESCAPE_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
 
 
-def script_json(data: Any) -> Markup:
-    """JSON safe inside ``<script type="application/json">`` (no ``</script>``, no ``<!--``)."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
-    for raw, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
-        text = text.replace(raw, escaped)
-    return Markup(text)  # ASCII only: U+2028/U+2029 are escaped too
+def data_json(data: Any) -> str:
+    """Compact, ASCII-only JSON for a ``data-rkb-json`` attribute (the template escapes it).
+
+    Pages carry their data in an attribute, not in a ``<script type="application/json">``:
+    Material's instant navigation re-creates every script of a new page as JavaScript.
+    """
+    return json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
 def _parts_json(parts: tuple[Part, ...]) -> list[Any]:
@@ -120,7 +121,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         scope=cl.scope,
         total=len(cl.items),
         stages=stages,
-        data=script_json(page_data(cl)),
+        data=data_json(page_data(cl)),
         command=f"python -m generator checklist {scenario.id} --format md",
     )
 
@@ -198,7 +199,7 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
         front=Markup(front_matter({"title": "Checklists", "description": "Checklists before a port."})),
         rows=rows,
         index=index,
-        index_json=script_json(index),
+        index_json=data_json(index),
         index_href=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON),
     )
 

@@ -5,7 +5,9 @@
  * `checklist SCENARIO --format md|csv|json` byte for byte), and the builder,
  * which composes checklists live from the index embedded in its page.
  *
- * Works with Material's instant navigation (document$) and without it.
+ * Works with Material's instant navigation (document$) and without it. Page
+ * data sits in data-rkb-json attributes: instant navigation re-runs every
+ * <script> of a new page as JavaScript, JSON ones included.
  * No external requests; entry text is only ever inserted as text, except
  * item HTML that the build already sanitised.
  */
@@ -101,10 +103,10 @@
 
   /* ------------------------------------------------------------ scenario pages */
 
-  function initChecklist(script) {
-    if (script.hasAttribute("data-rkb-ready")) return;
-    script.setAttribute("data-rkb-ready", "");
-    var data = JSON.parse(script.textContent);
+  function initChecklist(holder) {
+    if (holder.hasAttribute("data-rkb-ready")) return;
+    holder.setAttribute("data-rkb-ready", "");
+    var data = JSON.parse(holder.getAttribute("data-rkb-json"));
     var scope = data.scope;
     var boxes = Array.prototype.filter.call(document.querySelectorAll("input.rkb-box"), function (box) {
       return box.getAttribute("data-rkb-scope") === scope;
@@ -256,7 +258,7 @@
   function initBuilder(root) {
     if (root.hasAttribute("data-rkb-ready")) return;
     root.setAttribute("data-rkb-ready", "");
-    var index = JSON.parse(root.querySelector("script.rkb-index").textContent);
+    var index = JSON.parse(root.querySelector(".rkb-index").getAttribute("data-rkb-json"));
     var form = root.querySelector("form");
     var toolbar = root.querySelector(".rkb-toolbar");
     var boxes = [];
@@ -301,7 +303,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("script.rkb-data"), initChecklist);
+    Array.prototype.forEach.call(document.querySelectorAll(".rkb-data[data-rkb-json]"), initChecklist);
     Array.prototype.forEach.call(document.querySelectorAll("[data-rkb-builder]"), initBuilder);
   }
 

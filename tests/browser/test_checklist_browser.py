@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts" / "checklists"
 OUR_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('reengineering-kb:checklist:')).sort()"
 
 
@@ -129,6 +129,54 @@ def _ticked(page: Page) -> list[str]:
 
 def _all_items(page: Page, scope: str = "") -> list[str]:
     return page.eval_on_selector_all(f"{scope} input.rkb-box", "els => els.map(e => e.dataset.rkbItem)")
+
+
+INSTANT_CONFIG = """\
+INHERIT: {root}/mkdocs.yml
+site_url: {base}
+docs_dir: {root}/docs
+hooks:
+  - {root}/generator/mkdocs_hooks.py
+theme:
+  features:
+    - navigation.instant
+markdown_extensions:
+  - toc:
+      permalink: true
+  - attr_list
+  - pymdownx.snippets:
+      base_path: [{root}]
+"""
+
+
+@pytest.fixture(scope="module")
+def instant_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[str]:
+    """The site with Material's instant navigation on, served where its site_url says."""
+    out = tmp_path_factory.mktemp("instant-site")
+    for base in _serve(out):
+        config = tmp_path_factory.mktemp("instant-config") / "mkdocs.yml"
+        config.write_text(INSTANT_CONFIG.format(root=ROOT, base=base), encoding="utf-8")
+        _build(out, snapshot, config)
+        yield base
+
+
+def test_pages_work_with_instant_navigation(instant_site: str, site: BuiltSite, page: Page) -> None:
+    page.goto(f"{instant_site}checklists/index.html")
+    assert page.locator("[data-rkb-builder]").get_attribute("data-rkb-count")
+    page.evaluate("window.rkbMarker = 'same document'")
+    page.locator(f"table a[href$='{site.scenario}.html']").click()
+    page.wait_for_url(f"**/checklists/{site.scenario}.html")
+    page.wait_for_selector(".rkb-data[data-rkb-ready]", state="attached")
+    assert page.evaluate("window.rkbMarker") == "same document"  # no full reload: instant navigation
+    total = page.locator("input.rkb-box").count()
+    page.locator("input.rkb-box").nth(0).check()
+    expect(page.locator(".rkb-progress__text")).to_have_text(f"1 of {total} done ({100 // total}%)")
+    assert len(page.evaluate(OUR_KEYS)) == 1
+    page.go_back()
+    page.wait_for_selector("[data-rkb-builder][data-rkb-ready]")
+    assert page.evaluate("window.rkbMarker") == "same document"
+    page.select_option("select[name='stage']", index=1)
+    expect(page.locator(".rkb-builder__command")).to_contain_text("--stage ")
 
 
 def test_ticks_persist_across_reloads_and_reset_clears_them(site: BuiltSite, page: Page) -> None:
@@ -272,7 +320,7 @@ def test_no_external_requests(site: BuiltSite, page: Page) -> None:
 
 
 def _save(name: str, data: bytes) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
     path.write_bytes(data)
     return path
