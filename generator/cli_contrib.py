@@ -35,7 +35,7 @@ from generator.pipeline import Checked, check
 from generator.render.changelog import changelog_page
 from generator.writer import write_atomic
 from generator.yamlfmt import FormatError
-from generator.yamlstrict import YamlProblem
+from generator.yamlstrict import YamlProblem, decode
 
 FORMAT_CHOICE = click.Choice(["text", "github"])
 
@@ -81,8 +81,8 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
     files = _entity_files(paths, kb_root)
     for path, kind in files:
         shown = path.as_posix()
-        before = path.read_bytes().decode("utf-8", "replace")
         try:
+            before = decode(path.read_bytes())  # a BOM or bad UTF-8 is reported, never "repaired"
             after = format_entity(before, kind)
         except YamlProblem as exc:
             problems.append(error(exc.code, f"{exc.message} (file not formatted)", Location(shown, exc.line, exc.col)))

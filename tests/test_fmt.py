@@ -265,3 +265,12 @@ def test_fmt_diff_shows_the_change(kb_copy) -> None:  # type: ignore[no-untyped-
     result = run_cli(["fmt", "--check", "--diff"], cwd=cwd)
     assert "+title: Under-documented reference model\n" in result.stdout
     assert '-title: "Under-documented reference model"\n' in result.stdout
+
+
+def test_fmt_never_rewrites_a_file_that_is_not_utf8(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    raw = b"id: x\ntitle: caf\xe9\n"
+    cwd = kb_copy(_canonical_base(**{"practices/latin1.yaml": raw}))  # type: ignore[arg-type]
+    result = run_cli(["fmt"], cwd=cwd)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("kb/practices/latin1.yaml:2:11: error[encoding] byte 0xe9 is not valid UTF-8")
+    assert (cwd / "kb/practices/latin1.yaml").read_bytes() == raw
