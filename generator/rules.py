@@ -28,13 +28,17 @@ class Context:
     kb: KnowledgeBase
     ids: dict[str, Entity] = field(init=False)
     by_kind: dict[str, dict[str, Entity]] = field(init=False)
+    renamed: dict[str, Entity] = field(init=False)
     cited: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.ids = self.kb.entities
         self.by_kind = {}
+        self.renamed = {}
         for entry in self.kb.entries:
             self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
+            for alias in entry.entity.aliases:
+                self.renamed.setdefault(alias, entry.entity)
 
     def ids_of(self, kind: str) -> list[str]:
         """All ids of one entity type."""
@@ -124,7 +128,14 @@ class ReferencesResolve(Rule):
                 continue  # its own file's error is reported; don't echo it here
             # With duplicate ids, the definition of the wanted type is the one meant.
             found = ctx.by_kind.get(wanted, {}).get(target) or ctx.ids.get(target)
-            if found is None:
+            renamed = ctx.renamed.get(target)
+            if found is None and renamed is not None and renamed.kind == wanted:
+                yield error(
+                    "renamed-reference",
+                    f"{wanted} '{target}' was renamed to '{renamed.id}'; update the reference.",
+                    entry.source.location(key),
+                )
+            elif found is None:
                 hint = suggestion(target, ctx.ids_of(wanted))
                 yield error(
                     "unknown-reference",

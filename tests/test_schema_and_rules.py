@@ -160,3 +160,15 @@ def test_markdown_links_with_unsafe_schemes(tmp_path: Path) -> None:
     for body in ["[x](https://example.org)", "[x](../practices/a/)", "[x](#top)", "see: a colon"]:
         text = read(CHALLENGE) + f"body: {body!r}\n"
         assert findings_for({CHALLENGE: text}) == [], body
+
+
+def test_reference_to_a_renamed_id_names_the_new_one() -> None:
+    challenge = read(CHALLENGE) + "aliases: [undocumented-reference]\n"
+    practice = read(PRACTICE).replace(
+        "addresses: [under-documented-reference-model]", "addresses: [undocumented-reference]"
+    )
+    (finding,) = findings_for({CHALLENGE: challenge, PRACTICE: practice})
+    assert (finding.code, finding.message) == (
+        "renamed-reference",
+        "challenge 'undocumented-reference' was renamed to 'under-documented-reference-model'; update the reference.",
+    )
