@@ -25,6 +25,8 @@ from generator.sitebuild import build_env, mkdocs_command
 from tests.conftest import BASE_KB, ROOT
 
 CONFIG = ROOT / "mkdocs.yml"
+#: Path of site_url in mkdocs.yml: the 404 page links absolutely from there.
+SITE_PATH = "/kb/"
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,12 @@ LINK_ATTRS = {"href", "src", "xlink:href", "action", "poster", "data"}
 
 @dataclass
 class PageRefs:
-    """The ids and the outgoing references (tag, attribute, value) of one HTML page."""
+    """The ids, outgoing references (tag, attribute, value) and elements of one HTML page."""
 
     ids: set[str] = field(default_factory=set)
     refs: list[tuple[str, str, str]] = field(default_factory=list)
     attrs: list[tuple[str, str, str]] = field(default_factory=list)
+    elements: list[tuple[str, dict[str, str]]] = field(default_factory=list)
 
 
 class _Collector(HTMLParser):
@@ -88,6 +91,7 @@ class _Collector(HTMLParser):
         self.page = PageRefs()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.page.elements.append((tag, {name: value or "" for name, value in attrs}))
         for name, value in attrs:
             value = value or ""
             self.page.attrs.append((tag, name, value))
@@ -124,6 +128,13 @@ def broken_links(site: Path) -> list[str]:
             if not url or is_external(url) or tag == "meta":
                 continue
             parts = urlsplit(url)
+            if parts.path.startswith(SITE_PATH):
+                parts = parts._replace(
+                    path=posixpath.relpath(parts.path, posixpath.join(SITE_PATH, posixpath.dirname(rel)))
+                )
+            if parts.path.startswith("/"):
+                problems.append(f"{rel}: <{tag} {attr}={url!r}> is an absolute path outside the site")
+                continue
             if parts.path:
                 target_rel = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path)))
                 target = site / target_rel
