@@ -142,6 +142,7 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
         {"title": entity.title, "description": entity.summary, "tags": tag_names(site, entity), "hide": ["tags"]}
     )
     rel = site.source_rel(entity.id)
+    checklist = paths.href(doc, paths.checklist_path(entity.id)) if isinstance(entity, Scenario) else ""
     return render(
         "entity.md.j2",
         front=Markup(meta),  # every value escaped by front_matter
@@ -152,6 +153,7 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
         summary=markdown_inline(entity.summary),
         card=card_rows(site, entity, doc),
         edit_url=site.edit_url(entity.id),
+        checklist_url=checklist,
         yaml_path=paths.source_path(rel) if rel else "",
         sections=page_sections(site, entity, doc, svg),
         title=plain(entity.title),

@@ -5,14 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from generator.models import FOLDERS
-from generator.sitebuild import build_site
+from generator.render import render_site
+from generator.sitebuild import build_env, build_site
 from tests.browser.conftest import RealSite
+from tests.conftest import ROOT
 from tests.site_fixtures import (
     CONFIG,
     broken_links,
@@ -159,3 +166,49 @@ def test_a_failed_build_leaves_the_previous_site_intact(tmp_path: Path, monkeypa
     assert [p.name for p in site.iterdir()] == ["index.html"]
     assert (site / "index.html").read_text(encoding="utf-8") == "previous build"
     assert not (tmp_path / ".site-build").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, needle: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if needle in _fetch(url):
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def test_serve_rebuilds_when_an_entry_changes(tmp_path: Path) -> None:
+    kb = hostile_kb(tmp_path / "kb")
+    port = _free_port()
+    command = [sys.executable, "-m", "mkdocs", "serve", "--no-strict", "-f", str(CONFIG), "-a", f"127.0.0.1:{port}"]
+    env = build_env({"KB_DIR": str(kb)})
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/kb/stages/analysis.html"
+        assert _wait_for(url, "<h1>Analysis</h1>", 60)
+        entry = kb / "stages" / "analysis.yaml"
+        entry.write_text(entry.read_text(encoding="utf-8").replace("title: Analysis", "title: Analysis edited"))
+        assert _wait_for(url, "<h1>Analysis edited</h1>", 60)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_generated_pages_never_shadow_hand_written_docs(real_site: RealSite) -> None:
+    docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert docs & set(render_site(real_site.checked)) == set()
+    assert not (ROOT / "docs" / "practices").exists()  # generated pages are never committed
