@@ -134,27 +134,26 @@ def _all_items(page: Page, scope: str = "") -> list[str]:
 INSTANT_CONFIG = """\
 INHERIT: {root}/mkdocs.yml
 site_url: {base}
-docs_dir: {root}/docs
-hooks:
-  - {root}/generator/mkdocs_hooks.py
 theme:
   features:
     - navigation.instant
-markdown_extensions:
-  - toc:
-      permalink: true
-  - attr_list
-  - pymdownx.snippets:
-      base_path: [{root}]
 """
 
 
 @pytest.fixture(scope="module")
 def instant_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[str]:
-    """The site with Material's instant navigation on, served where its site_url says."""
+    """The site with Material's instant navigation on, served where its site_url says.
+
+    The config inherits mkdocs.yml from a folder that mirrors the repository
+    with symlinks, so every path mkdocs.yml gives relative to itself resolves.
+    """
     out = tmp_path_factory.mktemp("instant-site")
+    mirror = tmp_path_factory.mktemp("instant-config")
+    for entry in ROOT.iterdir():
+        if entry.name not in {"mkdocs.yml", "site", ".git"}:
+            (mirror / entry.name).symlink_to(entry)
     for base in _serve(out):
-        config = tmp_path_factory.mktemp("instant-config") / "mkdocs.yml"
+        config = mirror / "mkdocs.yml"
         config.write_text(INSTANT_CONFIG.format(root=ROOT, base=base), encoding="utf-8")
         _build(out, snapshot, config)
         yield base
