@@ -169,3 +169,18 @@ def test_reference_links_and_short_citation(checked: Checked) -> None:
     ref = format_reference(entry)
     assert ref.short.endswith(ref.year)
     assert ref.doi_url is None or ref.doi_url.startswith("https://doi.org/10.")
+
+
+def test_keys_cited_in_text_become_numbered_links(checked: Checked) -> None:
+    from markupsafe import Markup
+
+    from generator.render.context import Site
+    from generator.render.views import Citations, link_citations
+
+    cites = Citations(Site(checked), "practices/x.md")
+    html = link_citations(
+        Markup("<p>As doe2024study shows; not <code>doe2024study</code> nor unknown2024key.</p>"), cites
+    )
+    assert html.count('href="#cite-1"') == 1
+    assert "<code>doe2024study</code>" in html and "unknown2024key" in html
+    assert [c.key for c in cites.listed] == ["doe2024study"]

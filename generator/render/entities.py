@@ -19,7 +19,7 @@ from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import relation_groups
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
-from generator.render.views import CardRow, Chip, Citations, Section, chips, tag_chips, tag_names
+from generator.render.views import CardRow, Chip, Citations, Section, chips, link_citations, tag_chips, tag_names
 
 IMPORTANCE = {"essential": "Essential", "recommended": "Recommended", "situational": "Situational"}
 COMPONENTS = {
@@ -99,9 +99,9 @@ def _listing(heading: str, items: list[str], *, ordered: bool = False) -> list[S
 
 def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> list[Section]:
     """The sections that hold an entity's own text, by type."""
-    out = [Section("Details", "html", markdown_block(entity.body))] if entity.body else []
+    out = [Section("Details", "html", link_citations(markdown_block(entity.body), cites))] if entity.body else []
     if isinstance(entity, Practice):
-        out.append(Section("Why it works", "html", markdown_block(entity.rationale)))
+        out.append(Section("Why it works", "html", link_citations(markdown_block(entity.rationale), cites)))
         out += _listing("Steps", entity.steps, ordered=True)
         out += _listing("When it does not apply", entity.not_applicable_when)
     elif isinstance(entity, Challenge | Defect):

@@ -7,10 +7,11 @@ template that formats its data, so templates hold no data logic.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 
 from generator.models import Entity, Evidence
@@ -147,3 +148,32 @@ def tag_chips(site: Site, from_doc: str, entity: Entity) -> list[Chip]:
         name = site.label(tag)
         out.append(Chip(name, paths.href(from_doc, paths.TAGS_PAGE, tag_anchor(name)), "tag"))
     return out
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_KEY_RE = re.compile(r"\b[a-z][a-z0-9]*\d{4}[a-z0-9]*\b")
+
+
+def link_citations(rendered: Markup, cites: Citations) -> Markup:
+    """Turn BibTeX keys cited in entry text into numbered links to the page's references.
+
+    Only text between tags is touched, and only words that are keys of the
+    bibliography; the link text is the escaped short citation.
+    """
+    keys = cites.site.references
+
+    def replace(match: re.Match[str]) -> str:
+        key = match.group(0)
+        if key not in keys:
+            return key
+        cite = cites.cite(key)
+        return f'<a class="kb-cite" href="#cite-{cite.number}" title="{escape(cite.title)}">{escape(cite.short)}</a>'
+
+    parts = _TAG_OR_TEXT.split(str(rendered))
+    inside_code = False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            inside_code = part.startswith("<code") or (inside_code and not part.startswith("</code"))
+        elif not inside_code:
+            parts[i] = _KEY_RE.sub(replace, part)
+    return Markup("".join(parts))  # text was already escaped; only trusted links were added
