@@ -2,7 +2,8 @@
 
 The site is built once from a snapshot of kb/ (so concurrent edits cannot
 race the comparison) with a fixed commit stamp, served on 127.0.0.1 and
-driven with Playwright and Debian's Chromium. Screenshots and the printed
+driven with Playwright and Debian's Chromium (the session's ``browser``
+fixture, from tests/browser/conftest.py). Screenshots and the printed
 PDF's first page go to test-artifacts/ for people to look at.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.checklist import Query, compose
 from generator.checklist_export import to_csv, to_json, to_markdown
@@ -33,16 +34,6 @@ from tests.conftest import ROOT, run_cli
 pytestmark = pytest.mark.browser
 
 COMMIT = "c0ffee" + "0" * 34
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "test-artifacts" / "checklists"
 OUR_KEYS = "Object.keys(localStorage).filter(k => k.startsWith('reengineering-kb:checklist:')).sort()"
 
@@ -98,14 +89,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[B
     scenario = preferred if sizes.get(preferred, 0) >= 3 else max(sorted(sizes), key=lambda s: sizes[s])
     for base in _serve(out):
         yield BuiltSite(base, snapshot, checked, scenario)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
