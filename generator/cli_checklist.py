@@ -35,7 +35,8 @@ class DefaultGroup(click.Group):
 
 @click.group(cls=DefaultGroup, no_args_is_help=True)
 def checklist() -> None:
-    r"""Checklists before a port: export one, or read a filled one back.
+    # Not a raw docstring: click needs the real \b (backspace) to keep the examples unwrapped.
+    """Checklists before a port: export one, or read a filled one back.
 
     'export' is the default: 'checklist SCENARIO ...' means 'checklist export SCENARIO ...'.
 
@@ -46,7 +47,7 @@ def checklist() -> None:
       checklist --paradigm deployment-reuse --target tflite --hardware mobile --format html -o port.html
       checklist status todo.csv
       checklist list
-    """
+    """  # noqa: D301
 
 
 def _hint(exc: UnknownName, query: Query) -> str:

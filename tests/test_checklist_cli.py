@@ -208,3 +208,11 @@ def test_real_kb_pytorch_to_onnx_runtime_markdown() -> None:
     practice_links = re.findall(r"^- \*\*\[[^\]]+\]\((https://\S+/practices/[a-z0-9-]+\.html)\)\*\*", text, re.M)
     assert len(practice_links) >= 2
     assert {uid.split("/")[0] for uid in items} == {link.rsplit("/", 1)[1][:-5] for link in practice_links}
+
+
+def test_help_keeps_the_examples_unwrapped() -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(["checklist", "--help"])
+    assert "\\b" not in result.stdout
+    assert "\n    checklist pytorch-to-onnx-runtime --format md\n" in result.stdout
