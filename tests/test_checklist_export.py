@@ -277,3 +277,25 @@ def test_empty_checklist_exports(checklist) -> None:
     assert len(_rows(to_csv(empty))) == 1
     assert _strict_json(to_json(empty))["items"] == []  # type: ignore[index]
     assert "No practice matches this query." in to_html(empty)
+
+
+@pytest.mark.parametrize("which", ["checklist", "hostile"])
+def test_json_export_conforms_to_the_published_schema(which: str, request: pytest.FixtureRequest) -> None:
+    """Validate with an independent JSON Schema implementation, not only pydantic."""
+    import jsonschema
+
+    composed = request.getfixturevalue(which)
+    schema = json.loads((ROOT / "schemas" / "checklist.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads(to_json(composed, {composed.items[0].uid}))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    broken = {**data, "items": [{**data["items"][0], "status": "maybe"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(broken)
+
+
+def test_every_entity_schema_is_a_valid_json_schema() -> None:
+    import jsonschema
+
+    for text in json_schemas().values():
+        jsonschema.Draft202012Validator.check_schema(json.loads(text))

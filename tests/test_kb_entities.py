@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from generator.models import FOLDERS
 from generator.pipeline import Checked, check_folder
 from generator.schema import json_schemas, modeline
+from generator.yamlstrict import parse
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
@@ -29,6 +31,16 @@ def test_entity(path: Path, checked: Checked) -> None:
     assert FOLDERS[entity.kind] == path.parent.name
     assert path.read_text(encoding="utf-8").startswith(modeline(entity.kind, 2) + "\n")
     assert checked.graph.nodes[entity.id]["kind"] == entity.kind
+
+
+@pytest.mark.parametrize("path", ENTRY_FILES, ids=[p.stem for p in ENTRY_FILES])
+def test_entity_matches_the_editor_json_schema(path: Path) -> None:
+    """What editors check while typing (JSON Schema) agrees with the validator."""
+    import jsonschema
+
+    kind = next(k for k, folder in FOLDERS.items() if folder == path.parent.name)
+    schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(parse(path.read_bytes()).data)
 
 
 def test_whole_kb_is_clean_under_strict(checked: Checked) -> None:
