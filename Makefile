@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas clean kb-check kb-fmt
+.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas golden clean kb-check kb-fmt
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -75,6 +75,9 @@ lint: dev  ## Format check, ruff and mypy (strict on generator/)
 fmt: dev  ## Reformat the Python code
 	$(BIN)/ruff format generator tests
 	$(BIN)/ruff check --fix generator tests
+
+golden: dev  ## Refresh the golden output tree (tests/golden/) after an intended change
+	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
 
 schemas: venv  ## Regenerate the JSON Schemas in schemas/
 	$(PY) -m generator schema

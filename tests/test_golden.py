@@ -1,0 +1,44 @@
+"""Golden output tree: everything the renderers produce for the base fixture KB.
+
+The pages, diagrams and downloads of ``tests/fixtures/base/kb`` are compared
+byte for byte with ``tests/golden/base/``. A diff shows exactly what a change
+does to the output. After an intended change, refresh the tree with::
+
+    make golden
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from generator.pipeline import check_folder
+from generator.render import render_site
+from tests.conftest import BASE_KB, TESTS
+
+GOLDEN = TESTS / "golden" / "base"
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    files = render_site(check_folder(BASE_KB))
+    return {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in files.items()}
+
+
+def test_golden_tree(rendered: dict[str, bytes]) -> None:
+    if os.environ.get("UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for path, content in rendered.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_bytes(content)
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_bytes() for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(rendered) == sorted(expected), "file set differs: run 'make golden' if intended"
+    changed = [path for path in rendered if rendered[path] != expected[path]]
+    assert changed == [], f"output differs from tests/golden/base for {changed}: run 'make golden' if intended"
+
+
+def test_rendering_is_deterministic(rendered: dict[str, bytes]) -> None:
+    again = render_site(check_folder(BASE_KB))
+    assert {p: c.encode("utf-8") if isinstance(c, str) else c for p, c in again.items()} == rendered
