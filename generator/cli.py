@@ -17,10 +17,9 @@ from generator import __version__
 from generator.cli_checklist import checklist
 from generator.cli_contrib import COMMANDS as contrib_commands
 from generator.cli_new import new
-from generator.cliutil import KB_OPTION, emit, load, require_valid
+from generator.cliutil import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
 from generator.diagrams import DotNotFound, render_svg, to_dot
 from generator.exports import graph_graphml, graph_json
-from generator.findings import format_github, format_text, has_failures, summary_line, to_json
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
@@ -38,30 +37,14 @@ def main() -> None:
 @main.command()
 @KB_OPTION
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "github", "json"]),
-    default="text",
-    show_default=True,
-    help="text: path:line:col lines; github: Actions annotations; json: one report.",
-)
-def validate(kb_root: Path, strict: bool, fmt: str) -> None:
+@REPORT_FORMAT_OPTION
+def validate(kb_root: Path, strict: bool, report_format: str) -> None:
     """Check every entry, the bibliography and the cross-entity rules.
 
     Exits 0 when clean, 1 on errors (or on warnings with --strict).
     """
     checked = load(kb_root)
-    findings = checked.findings
-    files = checked.kb.files_checked
-    if fmt == "json":
-        click.echo(to_json(findings, files))
-    else:
-        formatter = format_github if fmt == "github" else format_text
-        for finding in findings:
-            click.echo(formatter(finding))
-        click.echo(summary_line(findings, files))
-    raise SystemExit(1 if has_failures(findings, strict) else 0)
+    report(checked.findings, checked.kb.files_checked, report_format, strict=strict)
 
 
 @main.command()

@@ -12,16 +12,13 @@ from pathlib import Path
 import click
 
 from generator.changelog import history
-from generator.cliutil import KB_OPTION, emit, load
+from generator.cliutil import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report
 from generator.findings import (
     Finding,
     Location,
     error,
     format_github,
     format_text,
-    has_failures,
-    summary_line,
-    to_json,
 )
 from generator.fmt import Change, format_entity, kind_of
 from generator.gitrefs import GitError, read_kb_at, resolve
@@ -114,16 +111,9 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
 @click.command(name="lint")
 @KB_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 if there is any warning.")
-@click.option(
-    "--format",
-    "out_format",
-    type=click.Choice(["text", "github", "json"]),
-    default="text",
-    show_default=True,
-    help="text: path:line:col lines; github: Actions annotations; json: one report.",
-)
+@REPORT_FORMAT_OPTION
 @click.option("--today", metavar="YYYY-MM-DD", help="Date to compare 'review_by' with (default: today).")
-def lint(kb_root: Path, strict: bool, out_format: str, today: str | None) -> None:
+def lint(kb_root: Path, strict: bool, report_format: str, today: str | None) -> None:
     """Review-quality warnings beyond the schema: summaries, checklists, evidence, stale entries."""
     if today is None:
         today = datetime.date.today().isoformat()
@@ -141,15 +131,7 @@ def lint(kb_root: Path, strict: bool, out_format: str, today: str | None) -> Non
             "Run 'python -m generator validate'.",
             err=True,
         )
-    files = checked.kb.files_checked
-    if out_format == "json":
-        click.echo(to_json(findings, files))
-    else:
-        formatter = format_github if out_format == "github" else format_text
-        for finding in findings:
-            click.echo(formatter(finding))
-        click.echo(summary_line(findings, files))
-    raise SystemExit(1 if has_failures(findings, strict) else 0)
+    report(findings, checked.kb.files_checked, report_format, strict=strict)
 
 
 def _checked_at(kb_root: Path, ref: str | None) -> Checked:

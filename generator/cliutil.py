@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from generator.findings import format_text, has_failures, summary_line
+from generator.findings import Finding, format_github, format_text, has_failures, summary_line, to_json
 from generator.loader import KbNotFound
 from generator.pipeline import Checked, check_folder
 from generator.writer import write_atomic
@@ -19,6 +19,27 @@ KB_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Knowledge-base folder.",
 )
+
+REPORT_FORMAT_OPTION = click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(["text", "github", "json"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col lines; github: Actions annotations; json: one report.",
+)
+
+
+def report(findings: list[Finding], files_checked: int, report_format: str, *, strict: bool) -> None:
+    """Print findings in the chosen format, then exit 1 if they fail the run, else 0."""
+    if report_format == "json":
+        click.echo(to_json(findings, files_checked))
+    else:
+        formatter = format_github if report_format == "github" else format_text
+        for finding in findings:
+            click.echo(formatter(finding))
+        click.echo(summary_line(findings, files_checked))
+    raise SystemExit(1 if has_failures(findings, strict) else 0)
 
 
 def load(kb_root: Path) -> Checked:

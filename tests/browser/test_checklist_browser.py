@@ -9,18 +9,14 @@ PDF's first page go to test-artifacts/ for people to look at.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -30,6 +26,7 @@ from generator.checklist_export import to_csv, to_json, to_markdown
 from generator.checklist_status import parse_checklist
 from generator.pipeline import Checked, check_folder
 from tests.conftest import ROOT, run_cli
+from tests.site_fixtures import serve
 
 pytestmark = pytest.mark.browser
 
@@ -48,28 +45,11 @@ class BuiltSite:
     scenario: str
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 def _build(site: Path, kb: Path, config: Path) -> None:
     env = {**os.environ, "KB_DIR": str(kb), "SOURCE_COMMIT": COMMIT, "NO_MKDOCS_2_WARNING": "1"}
     command = [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-q", "-f", str(config), "-d", str(site)]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
-
-
-def _serve(root: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +67,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[B
     sizes = {s.id: len(compose(checked, Query(scenario=s.id)).items) for s in checked.kb.of_type("scenario")}
     preferred = "pytorch-to-onnx-runtime"
     scenario = preferred if sizes.get(preferred, 0) >= 3 else max(sorted(sizes), key=lambda s: sizes[s])
-    for base in _serve(out):
+    with serve(out) as base:
         yield BuiltSite(base, snapshot, checked, scenario)
 
 
@@ -135,7 +115,7 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> It
     for entry in ROOT.iterdir():
         if entry.name not in {"mkdocs.yml", "site", ".git"}:
             (mirror / entry.name).symlink_to(entry)
-    for base in _serve(out):
+    with serve(out) as base:
         config = mirror / "mkdocs.yml"
         config.write_text(INSTANT_CONFIG.format(root=ROOT, base=base), encoding="utf-8")
         _build(out, snapshot, config)
