@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import parse_qsl, urlencode
 
 from generator.graph import stages_in_order
@@ -43,7 +43,10 @@ UNKNOWN_COMMIT = "unknown"
 
 #: Query fields that hold several values, and the singular name used on the CLI and in query strings.
 _MULTI = {"paradigms": "paradigm", "stages": "stage", "hardware": "hardware", "tags": "tag"}
-_SINGLE = {"scenario": "scenario", "source": "source", "target": "target"}
+_SINGLE = {"scenario": "scenario", "source": "source", "target": "target", "importance": "importance"}
+
+#: Importance levels from most to least important; ``--importance X`` keeps X and above.
+IMPORTANCE_LEVELS: tuple[str, ...] = get_args(Importance)
 
 
 class UnknownName(ValueError):
@@ -82,6 +85,7 @@ class Query:
     target: str | None = None
     hardware: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    importance: str | None = None
 
     def __post_init__(self) -> None:
         for name in _MULTI:
@@ -113,6 +117,7 @@ class Query:
             scenario=single.get("scenario"),
             source=single.get("source"),
             target=single.get("target"),
+            importance=single.get("importance"),
             **{name: tuple(values) for name, values in multi.items()},
         )
 
@@ -135,6 +140,7 @@ class Selection:
     tags: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    importance: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The selection as JSON-ready data."""
@@ -261,6 +267,7 @@ def validate_query(kb: KnowledgeBase, query: Query) -> None:
     _check("framework", [query.source, query.target], vocab.frameworks if vocab else [])
     _check("hardware", query.hardware, vocab.hardware if vocab else [])
     _check("tag", query.tags, vocab.all_terms() if vocab else [])
+    _check("importance", [query.importance], IMPORTANCE_LEVELS)
 
 
 def resolve(kb: KnowledgeBase, query: Query) -> Selection:
@@ -292,6 +299,7 @@ def resolve(kb: KnowledgeBase, query: Query) -> Selection:
         tags=query.tags or base.tags,
         include=base.include,
         exclude=base.exclude,
+        importance=query.importance,
     )
 
 
@@ -317,6 +325,9 @@ def select_practices(kb: KnowledgeBase, sel: Selection) -> list[Practice]:
     chosen = {pid for pid, p in practices.items() if applies(p, sel)}
     chosen |= {pid for pid in sel.include if pid in practices}
     chosen -= set(sel.exclude)
+    if sel.importance is not None:  # a minimum: applies to included practices too
+        keep = set(IMPORTANCE_LEVELS[: IMPORTANCE_LEVELS.index(sel.importance) + 1])
+        chosen = {pid for pid in chosen if practices[pid].importance in keep}
     return [practices[pid] for pid in sorted(chosen)]
 
 

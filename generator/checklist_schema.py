@@ -2,7 +2,7 @@
 
 The JSON export is built from these models, and ``schemas/checklist.schema.json``
 is generated from them, so the published schema cannot drift from the
-output. This module imports nothing else from the generator, so the schema
+output. It imports only generator.models (for shared vocabularies), so the schema
 exporter can list it without import cycles.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from generator.models import Importance
 
 FORMAT = "reengineering-kb/checklist"
 FORMAT_VERSION = 1
@@ -39,6 +41,7 @@ class QueryModel(_Closed):
     target: str | None = Field(description="Target framework given as a filter.")
     hardware: list[str] = Field(description="Target hardware given as filters.")
     tags: list[str] = Field(description="Tags given as filters.")
+    importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
 
 
 class SelectionModel(_Closed):
@@ -52,6 +55,7 @@ class SelectionModel(_Closed):
     tags: list[str]
     include: list[str] = Field(description="Practices the scenario adds whatever the filters say.")
     exclude: list[str] = Field(description="Practices the scenario removes whatever the filters say.")
+    importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
 
 
 class StageModel(_Closed):

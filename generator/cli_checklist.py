@@ -14,7 +14,15 @@ from pathlib import Path
 
 import click
 
-from generator.checklist import Checklist, Query, UnknownName, all_item_ids, compose, scenario_ids
+from generator.checklist import (
+    IMPORTANCE_LEVELS,
+    Checklist,
+    Query,
+    UnknownName,
+    all_item_ids,
+    compose,
+    scenario_ids,
+)
 from generator.checklist_export import FORMATS, counted, export
 from generator.checklist_status import NotAChecklist, compare, parse_checklist, report_json, report_text
 from generator.cliutil import KB_OPTION, emit, load, require_valid
@@ -71,6 +79,11 @@ def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
 @click.option("--target", metavar="FRAMEWORK", help="Framework the model goes to.")
 @click.option("--hardware", multiple=True, metavar="TERM", help="Target hardware.")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only practices with this tag.")
+@click.option(
+    "--importance",
+    type=click.Choice(IMPORTANCE_LEVELS),
+    help="Keep practices of at least this importance ('essential' for the short list).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @KB_OPTION
@@ -82,6 +95,7 @@ def export_command(
     target: str | None,
     hardware: tuple[str, ...],
     tags: tuple[str, ...],
+    importance: str | None,
     fmt: str,
     output: Path | None,
     kb_root: Path,
@@ -94,7 +108,7 @@ def export_command(
     """
     checked = load(kb_root)
     require_valid(checked)
-    query = Query(scenario, paradigms, stages, source, target, hardware, tags)
+    query = Query(scenario, paradigms, stages, source, target, hardware, tags, importance)
     composed = _compose(checked, query, kb_root)
     if not composed.items:
         click.echo(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'", err=True)

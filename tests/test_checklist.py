@@ -205,3 +205,26 @@ addresses: [converter-failures]
 def test_all_item_ids(kb) -> None:
     assert "old-practice/old-item" in all_item_ids(kb.kb)
     assert len(all_item_ids(kb.kb)) == 9
+
+
+def test_importance_is_a_minimum_level(kb) -> None:
+    # pin-environment is 'recommended' (the default); compare-converted-outputs is 'essential'.
+    assert uids(kb, scenario="pytorch-to-onnx-runtime", importance="essential") == [
+        "compare-converted-outputs/compare-outputs",
+        "compare-converted-outputs/record-tolerance",
+    ]
+    recommended = uids(kb, scenario="pytorch-to-onnx-runtime", importance="recommended")
+    assert recommended == uids(kb, scenario="pytorch-to-onnx-runtime")
+    assert resolve(kb.kb, Query(importance="essential")).importance == "essential"
+
+
+def test_importance_round_trips_through_the_query_string() -> None:
+    query = Query(scenario="pytorch-to-onnx-runtime", importance="essential")
+    assert query.to_string() == "scenario=pytorch-to-onnx-runtime&importance=essential"
+    assert Query.from_string(query.to_string()) == query
+
+
+def test_unknown_importance_lists_the_levels(kb) -> None:
+    with pytest.raises(UnknownName) as info:
+        resolve(kb.kb, Query(importance="critical"))
+    assert "Known: essential, recommended, situational." in str(info.value)

@@ -216,3 +216,19 @@ def test_help_keeps_the_examples_unwrapped() -> None:
     result = run_cli(["checklist", "--help"])
     assert "\\b" not in result.stdout
     assert "\n    checklist pytorch-to-onnx-runtime --format md\n" in result.stdout
+
+
+def test_importance_option_shortens_the_list_and_rejects_typos() -> None:
+    from tests.conftest import run_cli
+
+    full = run_cli(["checklist", "pytorch-to-onnx-runtime", "--format", "json"])
+    short = run_cli(["checklist", "pytorch-to-onnx-runtime", "--importance", "essential", "--format", "json"])
+    assert full.exit_code == short.exit_code == 0
+    import json
+
+    full_items, short_items = json.loads(full.stdout)["items"], json.loads(short.stdout)["items"]
+    assert 0 < len(short_items) < len(full_items)
+    assert {i["id"] for i in short_items} <= {i["id"] for i in full_items}
+    assert json.loads(short.stdout)["query"]["importance"] == "essential"
+    typo = run_cli(["checklist", "pytorch-to-onnx-runtime", "--importance", "essentail"])
+    assert typo.exit_code == 2 and "'essentail' is not one of" in typo.stderr
