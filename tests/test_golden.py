@@ -19,12 +19,20 @@ from generator.render import render_site
 from tests.conftest import BASE_KB, TESTS
 
 GOLDEN = TESTS / "golden" / "base"
+#: Checklist pages are stamped with the git commit; pin it so the tree does not change with every commit.
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def render() -> dict[str, bytes]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_COMMIT", COMMIT)
+        files = render_site(check_folder(BASE_KB))
+    return {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in files.items()}
 
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[str, bytes]:
-    files = render_site(check_folder(BASE_KB))
-    return {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in files.items()}
+    return render()
 
 
 def test_golden_tree(rendered: dict[str, bytes]) -> None:
@@ -40,5 +48,4 @@ def test_golden_tree(rendered: dict[str, bytes]) -> None:
 
 
 def test_rendering_is_deterministic(rendered: dict[str, bytes]) -> None:
-    again = render_site(check_folder(BASE_KB))
-    assert {p: c.encode("utf-8") if isinstance(c, str) else c for p, c in again.items()} == rendered
+    assert render() == rendered
