@@ -20,10 +20,10 @@ from mkdocs.structure.files import File, Files
 
 from generator.changelog import history
 from generator.findings import Severity, format_text, summary_line
+from generator.gitinfo import git_commit
 from generator.loader import KbNotFound
 from generator.pipeline import check_folder
-from generator.render import render_site
-from generator.render.changelog import render_changelog
+from generator.render import BuildInfo, render_build
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 
@@ -52,7 +52,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         summary = summary_line(checked.findings, checked.kb.files_checked)
         raise PluginError("the knowledge base has errors:\n" + "\n".join(lines) + "\n" + summary)
     # The changelog needs the git history: gathered here (I/O), rendered by a pure function.
-    generated = {**render_site(checked), **render_changelog(checked, history(root, checked))}
+    build = BuildInfo(commit=git_commit(root), releases=tuple(history(root, checked)))
+    generated = render_build(checked, build)
     for path, content in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:

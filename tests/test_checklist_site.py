@@ -10,8 +10,8 @@ import pytest
 
 from generator.checklist import Query, compose
 from generator.checklist_export import Slot, fill, templates
-from generator.render import RENDERERS, paths
-from generator.render.checklists import data_json, heading_text, render_checklist_pages, render_checklists
+from generator.render import BuildInfo, paths, render_build
+from generator.render.checklists import data_json, heading_text, render_checklist_pages
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "feedface" * 5
@@ -46,8 +46,10 @@ def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
 
 
-def test_renderer_is_registered() -> None:
-    assert render_checklists in RENDERERS
+def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> None:
+    built = render_build(kb, BuildInfo(commit="c0ffee" * 6 + "c0ff"))
+    page = built["checklists/pytorch-to-onnx-runtime.md"]
+    assert isinstance(page, str) and "c0ffeec0ffee" in page
 
 
 def test_every_item_has_a_labelled_checkbox(files, kb) -> None:

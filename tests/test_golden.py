@@ -15,18 +15,16 @@ import shutil
 import pytest
 
 from generator.pipeline import check_folder
-from generator.render import render_site
+from generator.render import BuildInfo, render_build
 from tests.conftest import BASE_KB, TESTS
 
 GOLDEN = TESTS / "golden" / "base"
-#: Checklist pages are stamped with the git commit; pin it so the tree does not change with every commit.
-COMMIT = "0123456789abcdef0123456789abcdef01234567"
+#: Build facts from outside the KB, fixed so the tree does not change with every commit.
+BUILD = BuildInfo(commit="0123456789abcdef0123456789abcdef01234567", releases=())
 
 
 def render() -> dict[str, bytes]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_COMMIT", COMMIT)
-        files = render_site(check_folder(BASE_KB))
+    files = render_build(check_folder(BASE_KB), BUILD)
     return {path: c.encode("utf-8") if isinstance(c, str) else c for path, c in files.items()}
 
 

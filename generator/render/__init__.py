@@ -10,8 +10,13 @@ or the MkDocs adapter does. :data:`RENDERERS` lists them explicitly.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.pipeline import Checked
+
+if TYPE_CHECKING:
+    from generator.render.changelog import Release
 
 Files = dict[str, str | bytes]
 Renderer = Callable[[Checked], Files]
@@ -21,7 +26,6 @@ def _site_renderers() -> list[Renderer]:
     # Imported here: the renderer modules import generator.render.paths, which loads this package first.
     from generator.render import (
         bibliography,
-        checklists,
         coverage,
         downloads,
         entities,
@@ -41,7 +45,6 @@ def _site_renderers() -> list[Renderer]:
         bibliography.render_bibliography,
         downloads.render_downloads,
         tagspage.render_tags,
-        checklists.render_checklists,
         redirects.render_redirects,
     ]
 
@@ -69,3 +72,34 @@ def render_site(checked: Checked, renderers: list[Renderer] | None = None) -> Fi
                 raise PathCollision(f"{path} is produced twice (last by {renderer.__module__})")
             files[path] = content
     return dict(sorted(files.items()))
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """Facts a build needs from outside the KB, gathered by the caller (the only I/O).
+
+    Attributes:
+        commit: Git commit stamped on checklist downloads ("unknown" outside git).
+        releases: The KB's release history for the changelog page, newest first.
+    """
+
+    commit: str = "unknown"
+    releases: tuple[Release, ...] = ()
+
+
+def render_build(checked: Checked, build: BuildInfo) -> Files:
+    """Every generated page of the site: :data:`RENDERERS` plus the pages that need ``build``.
+
+    Raises:
+        PathCollision: if two renderers claim the same path.
+    """
+    from generator.render.changelog import render_changelog
+    from generator.render.checklists import render_checklist_pages
+
+    def checklists(c: Checked) -> Files:
+        return render_checklist_pages(c, build.commit)
+
+    def changelog(c: Checked) -> Files:
+        return render_changelog(c, build.releases)
+
+    return render_site(checked, [*RENDERERS, checklists, changelog])

@@ -219,14 +219,3 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     )
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files
-
-
-def render_checklists(checked: Checked) -> dict[str, str | bytes]:
-    """The site renderer: :func:`render_checklist_pages` stamped with the KB's git commit.
-
-    Reading the commit is the one impure step (``git rev-parse``, tolerant);
-    it keeps the page downloads identical to the CLI's exports.
-    """
-    from generator.gitinfo import git_commit
-
-    return render_checklist_pages(checked, git_commit(checked.kb.root))
