@@ -114,12 +114,16 @@ def to_dot(
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         kind = data.get("kind", "")
+        # A node standing for a group ("12 practices") looks like its members, dashed.
+        looks_like = data.get("group_of", kind)
         attrs: dict[str, Any] = {
             "label": dot_quote(wrap(data.get("title", node))),
             "tooltip": dot_quote(f"{kind}: {data.get('title', node)}"),
-            "fillcolor": dot_quote(COLOURS.get(kind, "#ffffff")),
+            "fillcolor": dot_quote(COLOURS.get(looks_like, "#ffffff")),
             "id": dot_quote(f"node-{node}"),
         }
+        if "group_of" in data:
+            attrs["style"] = dot_quote("filled,rounded,dashed")
         if kind in SHAPES:
             attrs["shape"] = SHAPES[kind]
             if SHAPES[kind] != "box":

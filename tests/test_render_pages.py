@@ -58,7 +58,7 @@ def test_entity_front_matter(files: dict[str, str | bytes]) -> None:
     meta = front(text(files, "practices/read-the-reference-code.md"))
     assert meta["title"] == "Read the reference code"
     assert meta["tags"] == ["Practice", "Testing"]
-    assert meta["hide"] == ["tags"]
+    assert meta["hide"] == ["navigation", "tags"]  # entity pages are not in the nav: no empty sidebar
 
 
 def test_challenge_lists_the_practices_that_address_it(files: dict[str, str | bytes]) -> None:

@@ -139,7 +139,12 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
     doc = paths.page_path(entity.kind, entity.id)
     replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
     meta = front_matter(
-        {"title": entity.title, "description": entity.summary, "tags": tag_names(site, entity), "hide": ["tags"]}
+        {
+            "title": entity.title,
+            "description": entity.summary,
+            "tags": tag_names(site, entity),
+            "hide": ["navigation", "tags"],
+        }
     )
     rel = site.source_rel(entity.id)
     checklist = paths.href(doc, paths.checklist_path(entity.id)) if isinstance(entity, Scenario) else ""

@@ -42,7 +42,7 @@ def diagram_graph(site: Site, entity_id: str) -> Graph:
             direction = "out" if outgoing else "in"
             summary = f"more:{relation}:{direction}:{kind}"
             title = f"{len(members)} {KIND_PLURALS.get(kind, kind).lower()}"
-            out.add_node(summary, kind="summary", title=title)
+            out.add_node(summary, kind="summary", group_of=kind, title=title)
             members = [summary]
         for member in members:
             if member not in out:
