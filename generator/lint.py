@@ -17,7 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from generator.findings import Finding, sort_findings, warning
+from generator.graph import cited_keys
 from generator.models import Challenge, Defect, Practice
+from generator.rules import dotted, walk_strings
 from generator.schema import Entry, KnowledgeBase
 
 SUMMARY_MIN = 60
@@ -110,9 +112,7 @@ class EvidenceUsedInText(LintRule):
             return
         keys = ctx.kb.bibliography.entries
         named = {word for word in re.findall(r"[A-Za-z][A-Za-z0-9_:-]+", entity.body) if word in keys}
-        listed = {ev.cite for ev in entity.evidence}
-        if isinstance(entity, Defect):
-            listed |= {figure.cite for figure in entity.figures}
+        listed = cited_keys(entity)
         reported: set[str] = set()
         for index, ev in enumerate(entity.evidence):
             if ev.cite not in named and ev.cite in keys and ev.cite not in reported:
@@ -136,22 +136,14 @@ class NoSplitWords(LintRule):
     """No word split by line wrapping (``re- implementation`` from a folded line)."""
 
     def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
-        entity = entry.entity
-        texts: list[tuple[tuple[str | int, ...], str]] = [
-            (("summary",), entity.summary),
-            (("body",), entity.body or ""),
-        ]
-        texts += [(("evidence", i, "shows"), ev.shows) for i, ev in enumerate(entity.evidence)]
-        if isinstance(entity, Practice):
-            texts.append((("rationale",), entity.rationale))
-        for key_path, text in texts:
+        for key_path, text in walk_strings(entry.entity):
             for match in _SPLIT_WORD_RE.finditer(text):
                 if match.group(2) in _SUSPENDED_OK:
                     continue
                 yield warning(
                     "split-word",
-                    f"'{match.group(1)}- {match.group(2)}' in '{key_path[0]}' looks like a word split at a line break "
-                    f"(YAML turns the break into a space); write '{match.group(1)}-{match.group(2)}'.",
+                    f"'{match.group(1)}- {match.group(2)}' in '{dotted(key_path)}' looks like a word split at "
+                    f"a line break (YAML turns the break into a space); write '{match.group(1)}-{match.group(2)}'.",
                     entry.source.location(key_path),
                 )
 

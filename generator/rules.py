@@ -64,19 +64,19 @@ class Rule:
         return iter(())
 
 
-def _walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """Yield every string in a model, with its key path."""
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _walk_strings(getattr(value, name), (*path, name))
+            yield from walk_strings(getattr(value, name), (*path, name))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk_strings(item, (*path, i))
+            yield from walk_strings(item, (*path, i))
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _walk_strings(item, (*path, key))
+            yield from walk_strings(item, (*path, key))
 
 
 # ------------------------------------------------------------------- rules
@@ -172,7 +172,7 @@ class CitationsExist(Rule):
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         keys = ctx.kb.bibliography.entries
-        for path, value in _walk_strings(entry.entity):
+        for path, value in walk_strings(entry.entity):
             if not path or path[-1] != "cite":
                 continue
             ctx.cited.add(value)
@@ -240,11 +240,11 @@ class SafeText(Rule):
     """No TODO markers and no links with unsafe schemes in any text."""
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        for path, value in _walk_strings(entry.entity):
+        for path, value in walk_strings(entry.entity):
             if is_placeholder(value):
                 yield error(
                     "todo-marker",
-                    f"'{_dotted(path)}' still contains a TODO marker; replace it with real content.",
+                    f"'{dotted(path)}' still contains a TODO marker; replace it with real content.",
                     entry.source.location(path),
                 )
             for match in _LINK_RE.finditer(value):
@@ -253,7 +253,7 @@ class SafeText(Rule):
                     scheme = target.split(":", 1)[0].lower()
                     yield error(
                         "unsafe-url",
-                        f"a '{scheme}:' link in '{_dotted(path)}' is not allowed; links must be http(s) or relative.",
+                        f"a '{scheme}:' link in '{dotted(path)}' is not allowed; links must be http(s) or relative.",
                         entry.source.location(path),
                     )
 
@@ -385,7 +385,8 @@ class Coverage(Rule):
                 )
 
 
-def _dotted(path: tuple[str | int, ...]) -> str:
+def dotted(path: tuple[str | int, ...]) -> str:
+    """Format a key path for messages, e.g. ``checklist[0].text``."""
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(path))
 
 

@@ -98,3 +98,15 @@ def test_lint_is_a_pure_function_of_the_kb() -> None:
     checked = check(raw_kb_from_mapping(files))
     codes = sorted({f.code for f in lint(checked.kb, "2030-01-01")})
     assert codes == ["figure-without-locator", "no-evidence"]
+
+
+def test_split_words_are_found_in_every_text_field() -> None:
+    files = {p.relative_to(BASE_KB).as_posix(): p.read_bytes() for p in BASE_KB.rglob("*") if p.is_file()}
+    rel = "practices/read-the-reference-code.yaml"
+    files[rel] = (
+        (BASE_KB / rel).read_text().replace("text: List settings found", "text: List re- implementation settings found")
+    )
+    checked = check(raw_kb_from_mapping(files))
+    found = [f for f in lint(checked.kb, "2026-01-01") if f.code == "split-word"]
+    assert [(f.location.key_path, f.location.line) for f in found] == [(("checklist", 0, "text"), 16)]
+    assert "in 'checklist[0].text'" in found[0].message
