@@ -15,7 +15,7 @@ from typing import TypeAlias
 import networkx as nx
 
 from generator.models import Defect, Entity, Practice, Stage, references
-from generator.schema import KnowledgeBase
+from generator.validate.schema import KnowledgeBase
 
 Graph: TypeAlias = nx.MultiDiGraph
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from generator.findings import Finding, sort_findings
 from generator.graph import Graph, build_graph
-from generator.loader import RawKB, read_kb
-from generator.rules import run_rules
-from generator.schema import KnowledgeBase, build_kb
+from generator.load.files import RawKB, read_kb
+from generator.validate.rules import run_rules
+from generator.validate.schema import KnowledgeBase, build_kb
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,6 @@ def check_folder(root: Path | str) -> Checked:
     """Read a knowledge-base folder, then :func:`check` it.
 
     Raises:
-        generator.loader.KbNotFound: if the folder does not exist.
+        generator.load.files.KbNotFound: if the folder does not exist.
     """
     return check(read_kb(root))

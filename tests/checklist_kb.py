@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import Checked, check
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

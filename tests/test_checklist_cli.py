@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.checklist import Query, compose
-from generator.checklist_export import to_csv, to_markdown
-from generator.gitinfo import UNKNOWN, git_commit
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import to_csv, to_markdown
+from generator.load.gitinfo import UNKNOWN, git_commit
 from tests.checklist_kb import checked_kb, write_kb
 from tests.conftest import ROOT, run_cli
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.checklist import Query, compose
-from generator.checklist_export import (
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import (
     CSV_COLUMNS,
     Slot,
     csv_cell,
@@ -25,10 +25,10 @@ from generator.checklist_export import (
     to_json,
     to_markdown,
 )
-from generator.checklist_html import to_html
-from generator.checklist_schema import ChecklistExport
-from generator.checklist_status import parse_markdown
-from generator.schema import json_schemas
+from generator.checklist.html import to_html
+from generator.checklist.schema import ChecklistExport
+from generator.checklist.status import parse_markdown
+from generator.validate.schema import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

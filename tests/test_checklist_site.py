@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from generator.checklist import Query, compose
-from generator.checklist_export import Slot, fill, templates
-from generator.render import BuildInfo, paths, render_build
+from generator import urls as paths
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import Slot, fill, templates
+from generator.render import BuildInfo, render_build
 from generator.render.checklists import data_json, heading_text, render_checklist_pages
 from tests.checklist_kb import checked_kb, practice
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.checklist import Query, resolve, select_practices
+from generator.checklist.compose import Query, resolve, select_practices
 from generator.graph import coverage
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import Checked, check_folder

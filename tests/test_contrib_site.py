@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
 from generator.render import RENDERERS
 from generator.render.redirects import render_redirects
@@ -174,9 +174,9 @@ def test_a_wrong_edit_is_annotated_on_its_line(kb_copy) -> None:  # type: ignore
 
 
 def test_the_guides_example_entry_is_canonical_and_valid() -> None:
-    from generator.fmt import format_entity
+    from generator.contrib.fmt import format_entity
+    from generator.load.yamlstrict import parse
     from generator.models import Practice
-    from generator.yamlstrict import parse
 
     text = (ROOT / "CONTRIBUTING.md").read_text()
     example = re.search(r"```yaml\n(.*?)```", text, re.S)

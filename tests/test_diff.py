@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.kbdiff import diff_kbs
-from generator.loader import raw_kb_from_mapping
+from generator.history.diff import diff_kbs
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
 from generator.render.changelog import Release, changelog_page
 from tests.conftest import BASE_KB, run_cli

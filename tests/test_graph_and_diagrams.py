@@ -5,7 +5,6 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from generator.diagrams import dot_quote, render_svg, to_dot
 from generator.graph import (
     Relation,
     coverage,
@@ -17,6 +16,7 @@ from generator.graph import (
     taxonomy_roots,
 )
 from generator.pipeline import Checked, check_folder
+from generator.render.diagrams import dot_quote, render_svg, to_dot
 from tests.conftest import BASE_KB
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.load.yamlstrict import parse
 from generator.models import FOLDERS
 from generator.pipeline import Checked, check_folder
-from generator.schema import json_schemas, modeline
-from generator.yamlstrict import parse
+from generator.validate.schema import json_schemas, modeline
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"

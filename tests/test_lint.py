@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from generator.lint import lint
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
+from generator.validate.lint import lint
 from tests.conftest import BASE_KB, run_cli
 
 PRACTICE = """\

@@ -13,7 +13,7 @@ from generator.models import FOLDERS
 from generator.pipeline import Checked, check_folder
 from generator.render import RENDERERS, render_site
 from generator.render.bibformat import format_reference, latex_to_text, split_authors
-from generator.render.paths import href, page_url
+from generator.urls import href, page_url
 from tests.conftest import BASE_KB
 from tests.site_fixtures import UNSAFE_LINKS, hostile_kb
 

@@ -23,7 +23,7 @@ Renderer = Callable[[Checked], Files]
 
 
 def _site_renderers() -> list[Renderer]:
-    # Imported here: the renderer modules import generator.render.paths, which loads this package first.
+    # Imported here: the renderer modules import generator.urls, which loads this package first.
     from generator.render import (
         bibliography,
         coverage,

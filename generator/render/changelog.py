@@ -3,7 +3,7 @@
 Built from the release history: one section per ``kb-v*`` tag, newest
 first, each listing what changed since the tag before, plus an "Unreleased"
 section for what changed since the last tag. Gathering the history runs
-git, so it is done outside this module (:func:`generator.changelog.history`);
+git, so it is done outside this module (:func:`generator.history.releases.history`);
 rendering it is a pure function of the history and the current KB.
 """
 
@@ -15,11 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.kbdiff import EntityChange, EntityRef, KbDiff
+from generator import urls as paths
+from generator.history.diff import EntityChange, EntityRef, KbDiff
+from generator.markup import plain
 from generator.models import FOLDERS
 from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import plain
 
 CHANGELOG_PAGE = "changelog.md"
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")

@@ -3,7 +3,7 @@
 ``checklists/<scenario>.md`` shows the scenario's checklist with checkboxes
 (state kept in the browser by ``docs/assets/checklist/checklist.js``), a
 progress bar, "reset" and downloads. The downloads are built in the browser
-from the same templates the CLI fills (:mod:`generator.checklist_export`), so
+from the same templates the CLI fills (:mod:`generator.checklist.export`), so
 they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
 the same ticks. ``checklists/index.md`` lists the scenarios and hosts the
 builder, which composes checklists live from ``checklists/index.json`` (also
@@ -23,18 +23,18 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from generator import urls as paths
 from generator.graph import stages_in_order
+from generator.markup import front_matter, markdown_inline, plain
 from generator.models import Practice, Scenario
 from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import front_matter, markdown_inline, plain
 from generator.render.templating import render
 
 if TYPE_CHECKING:
-    from generator.checklist import Checklist
-    from generator.checklist_export import Part
+    from generator.checklist.compose import Checklist
+    from generator.checklist.export import Part
 
-# generator.checklist* import generator.render.paths, whose package lists this
+# generator.checklist.compose* import generator.urls, whose package lists this
 # module among the renderers: they are imported inside the functions below.
 
 MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
@@ -71,7 +71,7 @@ def _endpoint(labels: dict[str, str], framework: str | None, hardware: list[str]
 
 def page_data(cl: Checklist) -> dict[str, Any]:
     """What the page script needs: item ids and the download templates."""
-    from generator.checklist_export import templates
+    from generator.checklist.export import templates
 
     files = {
         fmt: {"name": f"{cl.scope}-checklist.{fmt}", "mime": MIME[fmt], "parts": _parts_json(parts)}
@@ -82,7 +82,7 @@ def page_data(cl: Checklist) -> dict[str, Any]:
 
 def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     """The interactive checklist page of one scenario."""
-    from generator.checklist_export import counted
+    from generator.checklist.export import counted
 
     doc = paths.checklist_path(scenario.id)
     labels = _labels(checked)
@@ -128,7 +128,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
 
 def builder_index(checked: Checked, checklists: dict[str, Checklist]) -> dict[str, Any]:
     """The data the builder composes checklists from (``checklists/index.json``)."""
-    from generator.checklist import text_key
+    from generator.checklist.compose import text_key
 
     kb = checked.kb
     doc = paths.CHECKLISTS_INDEX
@@ -206,7 +206,7 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
 
 def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | bytes]:
     """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
-    from generator.checklist import Query, compose
+    from generator.checklist.compose import Query, compose
 
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}

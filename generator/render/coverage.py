@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import networkx as nx
 from markupsafe import Markup
 
+from generator import urls as paths
 from generator.graph import coverage, related, stages_in_order
+from generator.markup import front_matter
 from generator.models import Practice
 from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.context import Link, Site
-from generator.render.markup import front_matter
 from generator.render.templating import render
 
 

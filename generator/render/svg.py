@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from generator.diagrams import DotNotFound, find_dot, render_svg
+from generator.render.diagrams import DotNotFound, find_dot, render_svg
 
 PT_TO_PX = 4 / 3
 _PROLOG_RE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)

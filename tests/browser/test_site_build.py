@@ -17,7 +17,7 @@ import pytest
 
 from generator.models import FOLDERS
 from generator.render import BuildInfo, render_build
-from generator.sitebuild import build_env, build_site
+from generator.write.sitebuild import build_env, build_site
 from tests.browser.conftest import RealSite
 from tests.conftest import ROOT
 from tests.site_fixtures import (

@@ -6,7 +6,7 @@ something to tick off, evidence that the text actually uses, entries due for
 review. Every finding is a warning (``lint --strict`` fails on them).
 
 Each check is a small class with a per-entry :meth:`LintRule.check`
-(pySigma's validator shape, like :mod:`generator.rules`); :data:`LINT_RULES`
+(pySigma's validator shape, like :mod:`generator.validate.rules`); :data:`LINT_RULES`
 lists them in order.
 """
 
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
 from generator.models import Challenge, Defect, Practice
-from generator.rules import dotted, walk_strings
-from generator.schema import Entry, KnowledgeBase
+from generator.validate.rules import dotted, walk_strings
+from generator.validate.schema import Entry, KnowledgeBase
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300

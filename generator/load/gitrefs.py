@@ -1,8 +1,8 @@
 """Read the knowledge base as it was at a git ref (the I/O behind ``diff``).
 
 Only this module runs git. It reads the files of ``kb/`` at a commit, tag
-or branch into a :class:`~generator.loader.RawKB`, so the rest of the
-pipeline (and :func:`generator.kbdiff.diff_kbs`) stays pure, and lists the
+or branch into a :class:`~generator.load.files.RawKB`, so the rest of the
+pipeline (and :func:`generator.history.diff.diff_kbs`) stays pure, and lists the
 release tags (``kb-v*``) for the changelog page.
 """
 
@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.loader import RawFile, RawKB
+from generator.load.files import RawFile, RawKB
 
 #: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
 TAG_PREFIX = "kb-v"

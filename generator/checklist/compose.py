@@ -36,8 +36,8 @@ from generator.graph import stages_in_order
 from generator.ids import suggestion
 from generator.models import Importance, Practice, Scenario
 from generator.pipeline import Checked
-from generator.render.paths import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
-from generator.schema import KnowledgeBase
+from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
+from generator.validate.schema import KnowledgeBase
 
 UNKNOWN_COMMIT = "unknown"
 
@@ -358,7 +358,7 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     Args:
         checked: The validated, linked knowledge base.
         query: A scenario, ad-hoc filters, or both.
-        commit: The git commit to stamp exports with (see ``generator.gitinfo``).
+        commit: The git commit to stamp exports with (see ``generator.load.gitinfo``).
 
     Raises:
         UnknownName: if the query names something that does not exist.

@@ -1,10 +1,10 @@
 """Compare two versions of the knowledge base, entity by entity.
 
-A pure function from two :class:`~generator.schema.KnowledgeBase` objects to
+A pure function from two :class:`~generator.validate.schema.KnowledgeBase` objects to
 a :class:`KbDiff`: entities added, removed, renamed (an id that disappears
 while an entity of the new version lists it in ``aliases``), deprecated, and
 changed field by field; references added and removed. Reading a version
-from git is :mod:`generator.gitrefs`' job.
+from git is :mod:`generator.load.gitrefs`' job.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.fmt import field_order
+from generator.contrib.fmt import field_order
 from generator.models import FOLDERS, Entity
-from generator.schema import KnowledgeBase
+from generator.validate.schema import KnowledgeBase
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Validate stage, part one: each file against the schema of its type.
 
-Turns the :class:`~generator.loader.RawKB` into typed entities. Every problem
+Turns the :class:`~generator.load.files.RawKB` into typed entities. Every problem
 becomes a :class:`~generator.findings.Finding` with the line and column of
 the key it concerns; nothing is raised.
 """
@@ -14,13 +14,13 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from generator.bibliography import Bibliography, parse_bibtex
-from generator.checklist_schema import ChecklistExport
+from generator.checklist.schema import ChecklistExport
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
-from generator.loader import RawFile, RawKB
+from generator.load.bibtex import Bibliography, parse_bibtex
+from generator.load.files import RawFile, RawKB
+from generator.load.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 from generator.models import FOLDERS, MODELS, Entity, KbMeta, Vocabulary
-from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 
 META_FILE = "kb.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -228,7 +228,7 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
     """Parse and schema-check every file of a raw knowledge base.
 
     Args:
-        raw: The files as read by :func:`generator.loader.read_kb`.
+        raw: The files as read by :func:`generator.load.files.read_kb`.
 
     Returns:
         The typed knowledge base (only valid entities) and all findings.

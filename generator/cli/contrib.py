@@ -1,6 +1,6 @@
 """Contributor commands: ``fmt``, ``lint``, ``diff`` and ``changelog``.
 
-Registered in :data:`generator.cli.EXTRA_COMMANDS`. Exit codes follow the
+Registered in :data:`generator.cli.main.EXTRA_COMMANDS`. Exit codes follow the
 rest of the CLI: 0 clean, 1 findings (or files that would change), 2 usage.
 """
 
@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from generator.changelog import history
-from generator.cliutil import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report
+from generator.contrib.fmt import Change, format_entity, kind_of
+from generator.contrib.yamlfmt import FormatError
 from generator.findings import (
     Finding,
     Location,
@@ -20,19 +21,18 @@ from generator.findings import (
     format_github,
     format_text,
 )
-from generator.fmt import Change, format_entity, kind_of
-from generator.gitrefs import GitError, read_kb_at, resolve
-from generator.kbdiff import diff_kbs
-from generator.kbdiff import format_text as diff_text
-from generator.kbdiff import to_json as diff_json
-from generator.lint import lint as lint_kb
-from generator.loader import KbNotFound, read_kb
+from generator.history.diff import diff_kbs
+from generator.history.diff import format_text as diff_text
+from generator.history.diff import to_json as diff_json
+from generator.history.releases import history
+from generator.load.files import KbNotFound, read_kb
+from generator.load.gitrefs import GitError, read_kb_at, resolve
+from generator.load.yamlstrict import YamlProblem, decode
 from generator.models import FOLDERS
 from generator.pipeline import Checked, check
 from generator.render.changelog import changelog_page
-from generator.writer import write_atomic
-from generator.yamlfmt import FormatError
-from generator.yamlstrict import YamlProblem, decode
+from generator.validate.lint import lint as lint_kb
+from generator.write.files import write_atomic
 
 FORMAT_CHOICE = click.Choice(["text", "github"])
 

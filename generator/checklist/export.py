@@ -10,7 +10,7 @@ Every string from an entry is escaped for its sink: Markdown (no markup,
 links or HTML can be injected; pipes escaped, newlines collapsed), CSV
 (formula-looking cells are neutralised with a leading apostrophe,
 reversibly) and JSON (``json.dumps``; ``allow_nan=False``).
-The printable HTML export is in :mod:`generator.checklist_html`.
+The printable HTML export is in :mod:`generator.checklist.html`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from generator.checklist import Checklist, Item
-from generator.checklist_schema import (
+from generator.checklist.compose import Checklist, Item
+from generator.checklist.schema import (
     FORMAT,
     FORMAT_VERSION,
     ChecklistExport,
@@ -34,7 +34,7 @@ from generator.checklist_schema import (
     SelectionModel,
     StageModel,
 )
-from generator.render.markup import plain
+from generator.markup import plain
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -304,7 +304,7 @@ def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
         ValueError: for an unknown format.
     """
     if fmt == "html":
-        from generator.checklist_html import to_html
+        from generator.checklist.html import to_html
 
         return to_html(cl, done)
     if fmt not in TOKENS:

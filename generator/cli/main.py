@@ -14,18 +14,18 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_checklist import checklist
-from generator.cli_contrib import COMMANDS as contrib_commands
-from generator.cli_new import new
-from generator.cliutil import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
-from generator.diagrams import DotNotFound, render_svg, to_dot
-from generator.exports import graph_graphml, graph_json
+from generator.cli.checklist import checklist
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
+from generator.cli.contrib import COMMANDS as contrib_commands
+from generator.cli.new import new
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
-from generator.schema import SCHEMA_DIR, json_schemas
-from generator.sitebuild import site
-from generator.writer import write_atomic
+from generator.render.diagrams import DotNotFound, render_svg, to_dot
+from generator.render.exports import graph_graphml, graph_json
+from generator.validate.schema import SCHEMA_DIR, json_schemas
+from generator.write.files import write_atomic
+from generator.write.sitebuild import site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

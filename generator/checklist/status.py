@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.checklist import Checklist, Query
-from generator.checklist_export import MD_HEADER, csv_uncell, short_commit
-from generator.checklist_schema import FORMAT
+from generator.checklist.compose import Checklist, Query
+from generator.checklist.export import MD_HEADER, csv_uncell, short_commit
+from generator.checklist.schema import FORMAT
 
 UID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*"
 _HEADER_RE = re.compile(

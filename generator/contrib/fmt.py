@@ -8,7 +8,7 @@ shares (``body``, ``tags``, ``evidence``, ``aliases``, ``status``,
 (evidence, checklist items, figures, ...) follow their model's declaration
 order. Keys the model does not know keep their relative order at the end, so
 ``fmt`` never drops anything, even in an invalid file. The style rules are in
-:mod:`generator.yamlfmt`.
+:mod:`generator.contrib.yamlfmt`.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
+from generator.contrib.yamlfmt import KeyOrder, format_document
+from generator.load.yamlstrict import KeyPath
 from generator.models import MODELS, Entity
-from generator.schema import TYPE_BY_FOLDER, modeline
-from generator.yamlfmt import KeyOrder, format_document
-from generator.yamlstrict import KeyPath
+from generator.validate.schema import TYPE_BY_FOLDER, modeline
 
 #: Fields that open every entity, in this order.
 HEAD_FIELDS = ("id", "title", "summary")
@@ -88,8 +88,8 @@ def format_entity(text: str, kind: str) -> str:
     The schema modeline is written (or corrected) on the first line.
 
     Raises:
-        generator.yamlstrict.YamlProblem: if the text is not strict YAML.
-        generator.yamlfmt.FormatError: if it cannot be formatted safely.
+        generator.load.yamlstrict.YamlProblem: if the text is not strict YAML.
+        generator.contrib.yamlfmt.FormatError: if it cannot be formatted safely.
     """
     return format_document(
         text,

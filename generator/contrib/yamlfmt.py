@@ -1,6 +1,6 @@
 """A canonical YAML emitter that keeps comments: the engine of ``fmt``.
 
-The input is read by :mod:`generator.yamlstrict` (so the formatter sees the
+The input is read by :mod:`generator.load.yamlstrict` (so the formatter sees the
 same values as the validator) and re-emitted in one deterministic style:
 2-space indentation, block mappings, ``- `` items indented under their key,
 flow style ``[a, b]`` only for short lists of id-like words, plain scalars
@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from generator.yamlstrict import KeyPath, YamlDocument, parse, resolve_plain
+from generator.load.yamlstrict import KeyPath, YamlDocument, parse, resolve_plain
 
 #: Longest line the formatter aims for (a word longer than this stays whole).
 WIDTH = 88
@@ -406,7 +406,7 @@ def format_document(
         drop: Comments for which this is true are not kept (e.g. an old modeline).
 
     Raises:
-        generator.yamlstrict.YamlProblem: if the text is not strict YAML.
+        generator.load.yamlstrict.YamlProblem: if the text is not strict YAML.
         FormatError: if the text is not a mapping, or the result would not
             read back as the same data with the same comments.
     """

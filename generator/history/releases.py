@@ -1,6 +1,6 @@
 """Gather the release history of the KB from git, for the changelog page.
 
-This is I/O (it runs git through :mod:`generator.gitrefs`); the page itself
+This is I/O (it runs git through :mod:`generator.load.gitrefs`); the page itself
 is rendered by the pure :func:`generator.render.changelog.changelog_page`.
 The MkDocs adapter calls :func:`history` once per build; so does the
 ``changelog`` command.
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.gitrefs import GitError, read_kb_at, release_tags
-from generator.kbdiff import diff_kbs
+from generator.history.diff import diff_kbs
+from generator.load.gitrefs import GitError, read_kb_at, release_tags
 from generator.models import FOLDERS
 from generator.pipeline import Checked, check
 from generator.render.changelog import Release
-from generator.schema import KnowledgeBase
+from generator.validate.schema import KnowledgeBase
 
 UNRELEASED = "Unreleased"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from generator.checklist import (
+from generator.checklist.compose import (
     IMPORTANCE_LEVELS,
     Checklist,
     Query,
@@ -23,10 +23,10 @@ from generator.checklist import (
     compose,
     scenario_ids,
 )
-from generator.checklist_export import FORMATS, counted, export
-from generator.checklist_status import NotAChecklist, compare, parse_checklist, report_json, report_text
-from generator.cliutil import KB_OPTION, emit, load, require_valid
-from generator.gitinfo import git_commit
+from generator.checklist.export import FORMATS, counted, export
+from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
+from generator.cli.common import KB_OPTION, emit, load, require_valid
+from generator.load.gitinfo import git_commit
 from generator.pipeline import Checked
 
 

@@ -18,10 +18,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.changelog import history
 from generator.findings import Severity, format_text, summary_line
-from generator.gitinfo import git_commit
-from generator.loader import KbNotFound
+from generator.history.releases import history
+from generator.load.files import KbNotFound
+from generator.load.gitinfo import git_commit
 from generator.pipeline import check_folder
 from generator.render import BuildInfo, render_build
 

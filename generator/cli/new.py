@@ -13,9 +13,8 @@ from pathlib import Path
 
 import click
 
-from generator.cliutil import KB_OPTION
-from generator.models import FOLDERS
-from generator.references import (
+from generator.cli.common import KB_OPTION
+from generator.contrib.references import (
     ARXIV_RE,
     DOI_RE,
     Reference,
@@ -28,10 +27,11 @@ from generator.references import (
     normalise_doi,
     normalise_eprint,
 )
-from generator.scaffold import link_hint, related_entries, scaffold
-from generator.schema import BIB_FILE
-from generator.writer import write_atomic
-from generator.yamlstrict import YamlProblem, parse
+from generator.contrib.scaffold import link_hint, related_entries, scaffold
+from generator.load.yamlstrict import YamlProblem, parse
+from generator.models import FOLDERS
+from generator.validate.schema import BIB_FILE
+from generator.write.files import write_atomic
 
 NEXT_STEPS = (
     "Next: replace every TODO in {path}, then run 'make kb-check' "

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 
 from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 
-from generator.bibliography import BibEntry, parse_bibtex
 from generator.findings import Severity
 from generator.ids import CITE_KEY_RE
+from generator.load.bibtex import BibEntry, parse_bibtex
 
 #: The fields kept, in the order they are written.
 FIELD_ORDER = (

@@ -14,9 +14,9 @@ from collections.abc import Collection
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from generator.checklist import Checklist, Item
-from generator.checklist_export import counted, short_commit
-from generator.render.markup import markdown_inline, plain
+from generator.checklist.compose import Checklist, Item
+from generator.checklist.export import counted, short_commit
+from generator.markup import markdown_inline, plain
 
 _CSS = """
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #3f51b5; }

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from generator.graph import Graph
-from generator.schema import KnowledgeBase
+from generator.validate.schema import KnowledgeBase
 
 
 def graph_json(graph: Graph) -> str:
