@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeAlias
 
 import networkx as nx
 
+from generator.kb import Graph, KnowledgeBase
 from generator.models import Defect, Entity, Practice, Stage, references
-from generator.validate.schema import KnowledgeBase
-
-Graph: TypeAlias = nx.MultiDiGraph
 
 #: How an edge reads from its target's side.
 INVERSE: dict[str, str] = {

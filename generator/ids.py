@@ -69,3 +69,12 @@ def suggestion(value: str, choices: Iterable[str]) -> str:
     """Format a " Did you mean 'x'?" suffix, or ``""`` when nothing is close."""
     match = did_you_mean(value, choices)
     return f" Did you mean '{match}'?" if match else ""
+
+
+#: The placeholder id a scaffold puts in relations (see :func:`is_placeholder`).
+TODO_ID = "todo"
+
+
+def is_placeholder(value: str) -> bool:
+    """Tell whether a value is an unfilled scaffold marker."""
+    return "TODO" in value or value == TODO_ID

@@ -115,3 +115,8 @@ def front_matter(fields: dict[str, Any]) -> str:
 def attr(text: str) -> Markup:
     """Escape text for an HTML attribute value (quotes included)."""
     return escape(plain(text))
+
+
+def counted(n: int, noun: str) -> str:
+    """``"1 item"``, ``"3 items"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -6,23 +6,14 @@ findings for the same knowledge base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from generator.findings import Finding, sort_findings
-from generator.graph import Graph, build_graph
+from generator.findings import sort_findings
+from generator.graph import build_graph
+from generator.kb import Checked
 from generator.load.files import RawKB, read_kb
 from generator.validate.rules import run_rules
-from generator.validate.schema import KnowledgeBase, build_kb
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A validated, linked knowledge base and everything found on the way."""
-
-    kb: KnowledgeBase
-    graph: Graph
-    findings: list[Finding]
+from generator.validate.schema import build_kb
 
 
 def check(raw: RawKB) -> Checked:

@@ -28,7 +28,7 @@ from generator.checklist.export import (
 from generator.checklist.html import to_html
 from generator.checklist.schema import ChecklistExport
 from generator.checklist.status import parse_markdown
-from generator.validate.schema import json_schemas
+from generator.render.exports import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

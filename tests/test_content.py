@@ -26,8 +26,9 @@ import pytest
 
 from generator.checklist.compose import Query, resolve, select_practices
 from generator.graph import coverage
+from generator.kb import Checked
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
-from generator.pipeline import Checked, check_folder
+from generator.pipeline import check_folder
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"

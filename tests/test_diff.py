@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator.history.diff import diff_kbs
+from generator.history.releases import Release
 from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
-from generator.render.changelog import Release, changelog_page
+from generator.render.changelog import changelog_page
 from tests.conftest import BASE_KB, run_cli
 
 RENAMED = """\

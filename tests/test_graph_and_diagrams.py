@@ -15,7 +15,8 @@ from generator.graph import (
     subtypes,
     taxonomy_roots,
 )
-from generator.pipeline import Checked, check_folder
+from generator.kb import Checked
+from generator.pipeline import check_folder
 from generator.render.diagrams import dot_quote, render_svg, to_dot
 from tests.conftest import BASE_KB
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.kb import Checked
 from generator.models import FOLDERS
-from generator.pipeline import Checked, check_folder
+from generator.pipeline import check_folder
 from generator.render import RENDERERS, render_site
 from generator.render.bibformat import format_reference, latex_to_text, split_authors
 from generator.urls import href, page_url

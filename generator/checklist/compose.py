@@ -34,10 +34,9 @@ from urllib.parse import parse_qsl, urlencode
 
 from generator.graph import stages_in_order
 from generator.ids import suggestion
+from generator.kb import Checked, KnowledgeBase
 from generator.models import Importance, Practice, Scenario
-from generator.pipeline import Checked
 from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
-from generator.validate.schema import KnowledgeBase
 
 UNKNOWN_COMMIT = "unknown"
 

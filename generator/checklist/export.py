@@ -23,6 +23,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from generator.checklist.compose import Checklist, Item
+from generator.checklist.html import to_html
 from generator.checklist.schema import (
     FORMAT,
     FORMAT_VERSION,
@@ -34,7 +35,8 @@ from generator.checklist.schema import (
     SelectionModel,
     StageModel,
 )
-from generator.markup import plain
+from generator.load.gitinfo import short_commit
+from generator.markup import counted, plain
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -115,16 +117,6 @@ def md_text(text: str) -> str:
 
 def _link(text: str, url: str) -> str:
     return f"[{md_text(text)}]({url})" if url else md_text(text)
-
-
-def counted(n: int, noun: str) -> str:
-    """``"1 item"``, ``"3 items"``."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def short_commit(commit: str) -> str:
-    """The first 12 characters of a commit hash (``unknown`` stays as is)."""
-    return commit[:12]
 
 
 def _guards_md(cl: Checklist, item: Item) -> str:
@@ -304,8 +296,6 @@ def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
         ValueError: for an unknown format.
     """
     if fmt == "html":
-        from generator.checklist.html import to_html
-
         return to_html(cl, done)
     if fmt not in TOKENS:
         raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")

@@ -15,8 +15,8 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 from generator.checklist.compose import Checklist, Item
-from generator.checklist.export import counted, short_commit
-from generator.markup import markdown_inline, plain
+from generator.load.gitinfo import short_commit
+from generator.markup import counted, markdown_inline, plain
 
 _CSS = """
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #3f51b5; }

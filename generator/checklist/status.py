@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checklist.compose import Checklist, Query
-from generator.checklist.export import MD_HEADER, csv_uncell, short_commit
+from generator.checklist.export import MD_HEADER, csv_uncell
 from generator.checklist.schema import FORMAT
+from generator.load.gitinfo import short_commit
 
 UID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*"
 _HEADER_RE = re.compile(

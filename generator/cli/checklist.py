@@ -23,11 +23,12 @@ from generator.checklist.compose import (
     compose,
     scenario_ids,
 )
-from generator.checklist.export import FORMATS, counted, export
+from generator.checklist.export import FORMATS, export
 from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
 from generator.cli.common import KB_OPTION, emit, load, require_valid
+from generator.kb import Checked
 from generator.load.gitinfo import git_commit
-from generator.pipeline import Checked
+from generator.markup import counted
 
 
 class DefaultGroup(click.Group):

@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from generator.findings import Finding, format_github, format_text, has_failures, summary_line, to_json
+from generator.kb import Checked
 from generator.load.files import KbNotFound
-from generator.pipeline import Checked, check_folder
+from generator.pipeline import check_folder
 from generator.write.files import write_atomic
 
 KB_OPTION = click.option(

@@ -25,11 +25,12 @@ from generator.history.diff import diff_kbs
 from generator.history.diff import format_text as diff_text
 from generator.history.diff import to_json as diff_json
 from generator.history.releases import history
+from generator.kb import Checked
 from generator.load.files import KbNotFound, read_kb
 from generator.load.gitrefs import GitError, read_kb_at, resolve
 from generator.load.yamlstrict import YamlProblem, decode
 from generator.models import FOLDERS
-from generator.pipeline import Checked, check
+from generator.pipeline import check
 from generator.render.changelog import changelog_page
 from generator.validate.lint import lint as lint_kb
 from generator.write.files import write_atomic

@@ -22,8 +22,8 @@ from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
 from generator.render.diagrams import DotNotFound, render_svg, to_dot
-from generator.render.exports import graph_graphml, graph_json
-from generator.validate.schema import SCHEMA_DIR, json_schemas
+from generator.render.exports import graph_graphml, graph_json, json_schemas
+from generator.validate.schema import SCHEMA_DIR
 from generator.write.files import write_atomic
 from generator.write.sitebuild import site
 

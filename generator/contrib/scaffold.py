@@ -17,14 +17,6 @@ from generator.ids import slugify
 from generator.models import FOLDERS
 from generator.validate.schema import modeline
 
-TODO_ID = "todo"
-
-
-def is_placeholder(value: str) -> bool:
-    """Tell whether a value is an unfilled scaffold marker."""
-    return "TODO" in value or value == TODO_ID
-
-
 _COMMON_HEAD = """\
 {modeline}
 id: {id}

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.contrib.fmt import field_order
+from generator.kb import KnowledgeBase
 from generator.models import FOLDERS, Entity
-from generator.validate.schema import KnowledgeBase
 
 
 @dataclass(frozen=True)

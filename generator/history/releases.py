@@ -8,16 +8,35 @@ The MkDocs adapter calls :func:`history` once per build; so does the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from generator.history.diff import diff_kbs
+from generator.history.diff import KbDiff, diff_kbs
+from generator.kb import Checked, KnowledgeBase
 from generator.load.gitrefs import GitError, read_kb_at, release_tags
 from generator.models import FOLDERS
-from generator.pipeline import Checked, check
-from generator.render.changelog import Release
-from generator.validate.schema import KnowledgeBase
+from generator.pipeline import check
 
 UNRELEASED = "Unreleased"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One version of the KB and what changed since the one before.
+
+    Attributes:
+        version: ``0.2.0``, or ``Unreleased``.
+        tag: The git tag (None for unreleased changes).
+        date: Date of the tagged commit (YYYY-MM-DD), or ``""``.
+        diff: Changes since the previous release; None for the first one.
+        counts: Entities per type in this version (for the first release).
+    """
+
+    version: str
+    tag: str | None
+    date: str
+    diff: KbDiff | None
+    counts: tuple[tuple[str, int], ...] = ()
 
 
 def _counts(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:

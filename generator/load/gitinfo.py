@@ -42,3 +42,8 @@ def git_commit(where: Path | str = ".") -> str:
         return UNKNOWN
     sha = result.stdout.strip()
     return sha if result.returncode == 0 and _SHA_RE.match(sha) else UNKNOWN
+
+
+def short_commit(commit: str) -> str:
+    """The first 12 characters of a commit hash (``unknown`` stays as is)."""
+    return commit[:12]

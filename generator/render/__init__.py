@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from generator.pipeline import Checked
+from generator.kb import Checked
 
 if TYPE_CHECKING:
-    from generator.render.changelog import Release
+    from generator.history.releases import Release
 
 Files = dict[str, str | bytes]
 Renderer = Callable[[Checked], Files]

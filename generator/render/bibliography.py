@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.kb import Checked
 from generator.markup import front_matter
-from generator.pipeline import Checked
 from generator.render.bibformat import Reference, sort_key
 from generator.render.context import Site
 from generator.render.templating import render

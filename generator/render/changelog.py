@@ -13,35 +13,16 @@ import html
 import posixpath
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from generator import urls as paths
-from generator.history.diff import EntityChange, EntityRef, KbDiff
+from generator.history.diff import EntityChange, EntityRef
+from generator.history.releases import Release
+from generator.kb import Checked
 from generator.markup import plain
 from generator.models import FOLDERS
-from generator.pipeline import Checked
 
 CHANGELOG_PAGE = "changelog.md"
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
-
-
-@dataclass(frozen=True)
-class Release:
-    """One version of the KB and what changed since the one before.
-
-    Attributes:
-        version: ``0.2.0``, or ``Unreleased``.
-        tag: The git tag (None for unreleased changes).
-        date: Date of the tagged commit (YYYY-MM-DD), or ``""``.
-        diff: Changes since the previous release; None for the first one.
-        counts: Entities per type in this version (for the first release).
-    """
-
-    version: str
-    tag: str | None
-    date: str
-    diff: KbDiff | None
-    counts: tuple[tuple[str, int], ...] = ()
 
 
 def md_text(text: str) -> str:

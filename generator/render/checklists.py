@@ -25,9 +25,9 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.graph import stages_in_order
+from generator.kb import Checked
 from generator.markup import front_matter, markdown_inline, plain
 from generator.models import Practice, Scenario
-from generator.pipeline import Checked
 from generator.render.templating import render
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def page_data(cl: Checklist) -> dict[str, Any]:
 
 def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     """The interactive checklist page of one scenario."""
-    from generator.checklist.export import counted
+    from generator.markup import counted
 
     doc = paths.checklist_path(scenario.id)
     labels = _labels(checked)

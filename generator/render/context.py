@@ -12,9 +12,9 @@ from functools import cached_property
 
 from generator import urls as paths
 from generator.graph import cite_node
+from generator.kb import Checked
 from generator.markup import plain
 from generator.models import Entity
-from generator.pipeline import Checked
 from generator.render.bibformat import Reference, format_reference
 
 #: Display name of each entity type, singular and plural.

@@ -15,9 +15,9 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.graph import coverage, related, stages_in_order
+from generator.kb import Checked
 from generator.markup import front_matter
 from generator.models import Practice
-from generator.pipeline import Checked
 from generator.render.context import Link, Site
 from generator.render.templating import render
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pydot
 
-from generator.graph import Graph
+from generator.kb import Graph
 
 #: Graphviz lays text out with built-in metrics for a few PostScript font names;
 #: a list such as "Helvetica,Arial,sans-serif" falls back to Times metrics, so

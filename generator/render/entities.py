@@ -10,9 +10,9 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
-from generator.pipeline import Checked
 from generator.render.context import KIND_LABELS, Link, Site
 from generator.render.figures import figure_rows
 from generator.render.neighbourhood import neighbourhood_dot

@@ -9,9 +9,11 @@ import json
 from typing import Any
 
 import networkx as nx
+from pydantic import BaseModel
 
-from generator.graph import Graph
-from generator.validate.schema import KnowledgeBase
+from generator.checklist.schema import ChecklistExport
+from generator.kb import Graph, KnowledgeBase
+from generator.models import MODELS, KbMeta, Vocabulary
 
 
 def graph_json(graph: Graph) -> str:
@@ -46,3 +48,19 @@ def kb_json(kb: KnowledgeBase) -> str:
         "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def json_schemas() -> dict[str, str]:
+    """JSON Schema text for every file type, by file name (deterministic)."""
+    models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
+    models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
+    out = {}
+    for kind, model in sorted(models.items()):
+        schema = model.model_json_schema()
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{kind}.schema.json",
+            **schema,
+        }
+        out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from generator import urls as paths
-from generator.graph import Graph
+from generator.kb import Graph
 from generator.render.context import KIND_PLURALS, Site
 from generator.render.diagrams import to_dot
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from markupsafe import escape
 
 from generator import urls as paths
+from generator.kb import Checked
 from generator.markup import plain
-from generator.pipeline import Checked
 
 _TEMPLATE = """\
 <!doctype html>

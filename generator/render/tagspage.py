@@ -10,8 +10,8 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.kb import Checked
 from generator.markup import front_matter
-from generator.pipeline import Checked
 from generator.render.templating import render
 
 

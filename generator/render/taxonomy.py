@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.graph import related
+from generator.kb import Checked
 from generator.markup import front_matter, plain
 from generator.models import Defect
-from generator.pipeline import Checked
 from generator.render.chart import PALETTE, Bar, BarGroup, bar_chart
 from generator.render.context import Link, Site
 from generator.render.diagrams import COLOURS, FONT, dot_quote, wrap

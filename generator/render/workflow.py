@@ -17,9 +17,9 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.graph import practices_by_stage, stages_in_order
+from generator.kb import Checked
 from generator.markup import front_matter, markdown_inline, plain
 from generator.models import Practice, Stage
-from generator.pipeline import Checked
 from generator.render.context import Link, Site
 from generator.render.diagrams import COLOURS, FONT, dot_quote, wrap
 from generator.render.entities import IMPORTANCE

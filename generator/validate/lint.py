@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
+from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice
 from generator.validate.rules import dotted, walk_strings
-from generator.validate.schema import Entry, KnowledgeBase
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300

@@ -14,11 +14,10 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from generator.contrib.scaffold import is_placeholder
 from generator.findings import Finding, Location, Severity, error, warning
-from generator.ids import suggestion
+from generator.ids import is_placeholder, suggestion
+from generator.kb import Entry, KnowledgeBase, Source
 from generator.models import Challenge, Defect, Entity, Practice, Scenario, Stage, references
-from generator.validate.schema import Entry, KnowledgeBase, Source
 
 
 @dataclass

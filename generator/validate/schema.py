@@ -8,90 +8,24 @@ the key it concerns; nothing is raised.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from generator.checklist.schema import ChecklistExport
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
+from generator.kb import Entry, KnowledgeBase, Source
 from generator.load.bibtex import Bibliography, parse_bibtex
 from generator.load.files import RawFile, RawKB
-from generator.load.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
-from generator.models import FOLDERS, MODELS, Entity, KbMeta, Vocabulary
+from generator.load.yamlstrict import YamlProblem, decode, parse
+from generator.models import FOLDERS, MODELS, KbMeta, Vocabulary
 
 META_FILE = "kb.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
 BIB_FILE = "references.bib"
 SCHEMA_DIR = "schemas"
 TYPE_BY_FOLDER = {folder: kind for kind, folder in FOLDERS.items()}
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where an entity came from: its file and the positions of its keys."""
-
-    path: str
-    rel: str
-    doc: YamlDocument
-    text: str
-
-    def location(self, key_path: KeyPath = ()) -> Location:
-        """Location of ``key_path`` in this file (nearest known ancestor)."""
-        mark = self.doc.mark(key_path)
-        return Location(self.path, mark.line, mark.col, key_path)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A schema-valid entity and its source."""
-
-    entity: Entity
-    source: Source
-
-
-@dataclass
-class KnowledgeBase:
-    """The typed knowledge base after the schema stage.
-
-    ``entries`` keeps every valid entity, even duplicates (the rules report
-    them); ``entities`` maps each id to its first definition.
-    """
-
-    root: str
-    meta: KbMeta | None
-    vocabulary: Vocabulary | None
-    bibliography: Bibliography
-    entries: list[Entry] = field(default_factory=list)
-    files_checked: int = 0
-    broken: dict[str, str] = field(default_factory=dict)
-    """Ids (file stems) of entity files that failed to parse or validate, by type.
-
-    Rules skip follow-on findings about them (a reference to a broken file is
-    not "unknown"), so each mistake is reported once.
-    """
-
-    @property
-    def entities(self) -> dict[str, Entity]:
-        """Entities by id (first definition wins)."""
-        out: dict[str, Entity] = {}
-        for entry in self.entries:
-            out.setdefault(entry.entity.id, entry.entity)
-        return out
-
-    @property
-    def sources(self) -> dict[str, Source]:
-        """Sources by entity id (first definition wins)."""
-        out: dict[str, Source] = {}
-        for entry in self.entries:
-            out.setdefault(entry.entity.id, entry.source)
-        return out
-
-    def of_type(self, kind: str) -> list[Entity]:
-        """Entities of one type, sorted by id."""
-        return sorted((e for e in self.entities.values() if e.kind == kind), key=lambda e: e.id)
 
 
 def modeline(kind: str, depth: int) -> str:
@@ -307,22 +241,3 @@ def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
     model = MODELS[kind]
     entity, more = _validate_model(model, source, f"{kind} '{PurePosixPath(name).stem}'")
     return (Entry(entity, source) if entity is not None else None), problems + more
-
-
-# -------------------------------------------------------------- JSON Schema
-
-
-def json_schemas() -> dict[str, str]:
-    """JSON Schema text for every file type, by file name (deterministic)."""
-    models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
-    models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
-    out = {}
-    for kind, model in sorted(models.items()):
-        schema = model.model_json_schema()
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{kind}.schema.json",
-            **schema,
-        }
-        out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return out
