@@ -67,10 +67,11 @@ browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed 
 test: dev browser-deps  ## Run the whole test suite (unit, CLI, site, browser)
 	$(PY) -m pytest
 
-lint: dev  ## Format check, ruff and mypy (strict on generator/)
+lint: dev  ## Format check, ruff, mypy (strict on generator/) and the import contracts (layers, no cycles)
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
+	$(BIN)/lint-imports --no-cache --no-logo
 
 fmt: dev  ## Reformat the Python code
 	$(BIN)/ruff format generator tests

@@ -35,10 +35,9 @@ from urllib.parse import parse_qsl, urlencode
 from generator.graph import stages_in_order
 from generator.ids import suggestion
 from generator.kb import Checked, KnowledgeBase
+from generator.load.gitinfo import UNKNOWN_COMMIT
 from generator.models import Importance, Practice, Scenario
 from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
-
-UNKNOWN_COMMIT = "unknown"
 
 #: Query fields that hold several values, and the singular name used on the CLI and in query strings.
 _MULTI = {"paradigms": "paradigm", "stages": "stage", "hardware": "hardware", "tags": "tag"}

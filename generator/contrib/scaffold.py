@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 
+from generator.contrib.fmt import format_entity
 from generator.ids import slugify
 from generator.models import FOLDERS
 from generator.validate.schema import modeline
@@ -106,8 +107,6 @@ def scaffold(kind: str, title: str) -> tuple[str, str]:
         raise ValueError(f"cannot derive an id from the title {title!r}; use at least one word of three letters")
     text = _COMMON_HEAD.format(modeline=modeline(kind, 2), id=eid, title=_yaml_string(title.strip()))
     text += _BODIES[kind] + _EVIDENCE
-    from generator.contrib.fmt import format_entity  # fmt imports the models; keep this module light
-
     return f"{FOLDERS[kind]}/{eid}.yaml", format_entity(text, kind)
 
 

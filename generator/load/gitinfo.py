@@ -12,7 +12,7 @@ import re
 import subprocess
 from pathlib import Path
 
-UNKNOWN = "unknown"
+UNKNOWN_COMMIT = "unknown"
 _SHA_RE = re.compile(r"^[0-9a-f]{7,64}$")
 
 
@@ -29,7 +29,7 @@ def git_commit(where: Path | str = ".") -> str:
     if not folder.is_dir():
         folder = folder.parent
     if not folder.is_dir():
-        return UNKNOWN
+        return UNKNOWN_COMMIT
     try:
         result = subprocess.run(
             ["git", "-C", str(folder), "rev-parse", "--verify", "--quiet", "HEAD"],
@@ -39,9 +39,9 @@ def git_commit(where: Path | str = ".") -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError):
-        return UNKNOWN
+        return UNKNOWN_COMMIT
     sha = result.stdout.strip()
-    return sha if result.returncode == 0 and _SHA_RE.match(sha) else UNKNOWN
+    return sha if result.returncode == 0 and _SHA_RE.match(sha) else UNKNOWN_COMMIT
 
 
 def short_commit(commit: str) -> str:

@@ -19,23 +19,18 @@ from __future__ import annotations
 import html
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.checklist.compose import Checklist, Query, compose, text_key
+from generator.checklist.export import Part, templates
 from generator.graph import stages_in_order
 from generator.kb import Checked
-from generator.markup import front_matter, markdown_inline, plain
+from generator.markup import counted, front_matter, markdown_inline, plain
 from generator.models import Practice, Scenario
 from generator.render.templating import render
-
-if TYPE_CHECKING:
-    from generator.checklist.compose import Checklist
-    from generator.checklist.export import Part
-
-# generator.checklist.compose* import generator.urls, whose package lists this
-# module among the renderers: they are imported inside the functions below.
 
 MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
 _PYMD_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
@@ -71,8 +66,6 @@ def _endpoint(labels: dict[str, str], framework: str | None, hardware: list[str]
 
 def page_data(cl: Checklist) -> dict[str, Any]:
     """What the page script needs: item ids and the download templates."""
-    from generator.checklist.export import templates
-
     files = {
         fmt: {"name": f"{cl.scope}-checklist.{fmt}", "mime": MIME[fmt], "parts": _parts_json(parts)}
         for fmt, parts in templates(cl).items()
@@ -82,8 +75,6 @@ def page_data(cl: Checklist) -> dict[str, Any]:
 
 def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     """The interactive checklist page of one scenario."""
-    from generator.markup import counted
-
     doc = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
@@ -128,8 +119,6 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
 
 def builder_index(checked: Checked, checklists: dict[str, Checklist]) -> dict[str, Any]:
     """The data the builder composes checklists from (``checklists/index.json``)."""
-    from generator.checklist.compose import text_key
-
     kb = checked.kb
     doc = paths.CHECKLISTS_INDEX
     vocab = kb.vocabulary
@@ -206,8 +195,6 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
 
 def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | bytes]:
     """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
-    from generator.checklist.compose import Query, compose
-
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
     files: dict[str, str | bytes] = {
