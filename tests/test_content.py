@@ -185,7 +185,7 @@ def test_strict_validation_is_clean(checked: Checked) -> None:
 
 
 def test_no_coverage_gaps(checked: Checked) -> None:
-    cov = coverage(checked.graph)
+    cov = coverage(checked.kb, checked.graph)
     assert cov.uncovered_challenges == []
     assert cov.unguarded_defects == []
 

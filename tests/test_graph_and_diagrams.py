@@ -66,7 +66,7 @@ def test_practices_by_stage_in_workflow_order(checked: Checked) -> None:
 
 
 def test_coverage(checked: Checked) -> None:
-    cov = coverage(checked.graph)
+    cov = coverage(checked.kb, checked.graph)
     assert cov.uncovered_challenges == [] and cov.unguarded_defects == []
     assert cov.matrix == {"under-documented-reference-model": ["read-the-reference-code"]}
 

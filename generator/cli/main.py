@@ -114,7 +114,7 @@ def stats(kb_root: Path, fmt: str) -> None:
     kb = checked.kb
     counts = {kind: len(kb.of_type(kind)) for kind in FOLDERS}
     items = sum(len(getattr(p, "checklist", [])) for p in kb.of_type("practice"))
-    cov = coverage(checked.graph)
+    cov = coverage(kb, checked.graph)
     errors = sum(1 for f in checked.findings if f.severity.value == "error")
     warnings = len(checked.findings) - errors
     data = {

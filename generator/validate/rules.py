@@ -15,9 +15,10 @@ import networkx as nx
 from pydantic import BaseModel
 
 from generator.findings import Finding, Location, Severity, error, warning
+from generator.graph import build_graph, coverage
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry, KnowledgeBase, Source
-from generator.models import Challenge, Defect, Entity, Practice, Scenario, Stage, references
+from generator.models import Defect, Entity, Practice, Scenario, Stage, references
 
 
 @dataclass
@@ -356,32 +357,21 @@ class Coverage(Rule):
     needs_clean_kb = True
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
-        addressed: set[str] = set()
-        guarded: set[str] = set()
-        parents: set[str] = set()
-        for entity in ctx.ids.values():
-            if isinstance(entity, Practice):
-                addressed.update(entity.addresses)
-                guarded.update(entity.prevents, entity.detects)
-            if isinstance(entity, Defect) and entity.parent:
-                parents.add(entity.parent)
+        cov = coverage(ctx.kb, build_graph(ctx.kb))
         sources = ctx.kb.sources
-        for eid, entity in sorted(ctx.ids.items()):
-            if entity.status == "deprecated":
-                continue
-            if isinstance(entity, Challenge) and eid not in addressed:
-                yield warning(
-                    "uncovered-challenge",
-                    f"no practice addresses challenge '{eid}'; add it to a practice's 'addresses' (coverage gap).",
-                    sources[eid].location(("id",)),
-                )
-            if isinstance(entity, Defect) and eid not in parents and eid not in guarded:
-                yield warning(
-                    "unguarded-defect",
-                    f"no practice prevents or detects defect type '{eid}'; "
-                    "add it to a practice's 'prevents' or 'detects' (coverage gap).",
-                    sources[eid].location(("id",)),
-                )
+        for eid in cov.uncovered_challenges:
+            yield warning(
+                "uncovered-challenge",
+                f"no practice addresses challenge '{eid}'; add it to a practice's 'addresses' (coverage gap).",
+                sources[eid].location(("id",)),
+            )
+        for eid in cov.unguarded_defects:
+            yield warning(
+                "unguarded-defect",
+                f"no practice prevents or detects defect type '{eid}'; "
+                "add it to a practice's 'prevents' or 'detects' (coverage gap).",
+                sources[eid].location(("id",)),
+            )
 
 
 def dotted(path: tuple[str | int, ...]) -> str:
