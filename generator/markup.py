@@ -1,4 +1,19 @@
-"""Escaping for every sink a page has: HTML, front matter, Markdown text.
+"""Escaping of untrusted entry text: one escaper per sink, all of them here.
+
+========================  =========================================
+sink                      escaper
+========================  =========================================
+HTML (rendered Markdown)  :func:`markdown_block`, :func:`markdown_inline`
+HTML attribute            :func:`attr` (Jinja autoescape for the rest)
+MkDocs front matter       :func:`front_matter_text`, :func:`front_matter`
+Markdown of a site page   :func:`markdown_text`
+GitHub Markdown export    :func:`gfm_text`
+CSV export                :func:`csv_cell` (reversed by :func:`csv_uncell`)
+Graphviz DOT              :func:`dot_quote`
+========================  =========================================
+
+JSON is written with :func:`json.dumps`; file names are ids, which the
+schema restricts to :data:`generator.ids.ID_PATTERN`.
 
 Entry text comes from untrusted contributors. It never reaches
 Python-Markdown as Markdown: it is rendered here to HTML by markdown-it with
@@ -13,6 +28,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,3 +136,62 @@ def attr(text: str) -> Markup:
 def counted(n: int, noun: str) -> str:
     """``"1 item"``, ``"3 items"``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+
+
+def markdown_text(text: str) -> str:
+    """Entry text inside a generated Markdown page (Python-Markdown): one line, no markup.
+
+    HTML-escaped, then every Markdown special character backslash-escaped, so a
+    title becomes literal text in a heading, a list item or a link label.
+    """
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+
+
+_MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def gfm_text(text: str) -> str:
+    """Escape entry text for GitHub Markdown (the checklist export): one line, no markup but code spans.
+
+    Newlines and control characters are collapsed, so an entry cannot start a
+    new list item, heading or table row; emphasis, links, images, raw HTML,
+    entities, math and pipes are backslash-escaped. Code spans are kept: their
+    content is shown literally anyway.
+    """
+    line = plain(text)
+    out: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN_RE.finditer(line):
+        out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos:]))
+    return "".join(out)
+
+
+_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`)."""
+    return "'" + value if _FORMULA_RE.match(value) else value
+
+
+def csv_uncell(value: str) -> str:
+    """Undo :func:`csv_cell`."""
+    return value[1:] if value.startswith("'") and _FORMULA_RE.match(value[1:]) else value
+
+
+def dot_quote(text: str) -> str:
+    r"""Quote ``text`` as a DOT string literal that nothing can break out of.
+
+    Backslashes are doubled (so no Graphviz escape such as ``\\N`` or a final
+    ``\\"`` survives), quotes are escaped and newlines become ``\\n``.
+    """
+    text = clean_text(text)
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'

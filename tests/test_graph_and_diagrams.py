@@ -16,8 +16,9 @@ from generator.graph import (
     taxonomy_roots,
 )
 from generator.kb import Checked
+from generator.markup import dot_quote
 from generator.pipeline import check_folder
-from generator.render.diagrams import dot_quote, render_svg, to_dot
+from generator.render.diagrams import render_svg, to_dot
 from tests.conftest import BASE_KB
 
 

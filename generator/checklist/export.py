@@ -36,7 +36,7 @@ from generator.checklist.schema import (
     StageModel,
 )
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, plain
+from generator.markup import counted, csv_cell, gfm_text
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -90,33 +90,8 @@ def _compact(parts: list[Part]) -> Template:
     return tuple(out)
 
 
-# ------------------------------------------------------------------ Markdown
-
-_MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
-_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-
-
-def md_text(text: str) -> str:
-    """Escape entry text for GitHub Markdown: one line, no markup but code spans.
-
-    Newlines and control characters are collapsed, so an entry cannot start a
-    new list item, heading or table row; emphasis, links, images, raw HTML,
-    entities, math and pipes are backslash-escaped. Code spans are kept: their
-    content is shown literally anyway.
-    """
-    line = plain(text)
-    out: list[str] = []
-    pos = 0
-    for match in _CODE_SPAN_RE.finditer(line):
-        out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos : match.start()]))
-        out.append(match.group(0))
-        pos = match.end()
-    out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos:]))
-    return "".join(out)
-
-
 def _link(text: str, url: str) -> str:
-    return f"[{md_text(text)}]({url})" if url else md_text(text)
+    return f"[{gfm_text(text)}]({url})" if url else gfm_text(text)
 
 
 def _guards_md(cl: Checklist, item: Item) -> str:
@@ -132,7 +107,7 @@ def markdown_template(cl: Checklist) -> Template:
     query = cl.query.to_string()
     parts: list[Part] = [
         f"<!-- {MD_HEADER} | query: {query} | kb: {cl.kb_version} | commit: {cl.commit} -->\n",
-        f"## Checklist: {md_text(cl.title)}\n\n{md_text(cl.summary)}\n\n",
+        f"## Checklist: {gfm_text(cl.title)}\n\n{gfm_text(cl.summary)}\n\n",
         f"{counted(len(cl.items), 'item')} in {counted(len(cl.stages), 'stage')}, "
         f"from {_link(cl.kb_name, cl.site_url)} {cl.kb_version} (commit `{short_commit(cl.commit)}`), "
         f"query `{query or 'all practices'}`.\n",
@@ -140,7 +115,7 @@ def markdown_template(cl: Checklist) -> Template:
     if not cl.items:
         parts.append("\n_No practice matches this query._\n")
     for stage, groups in cl.grouped():
-        parts.append(f"\n### Stage {stage.order}: {md_text(stage.title)}\n\n")
+        parts.append(f"\n### Stage {stage.order}: {gfm_text(stage.title)}\n\n")
         for practice, items in groups:
             line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
             guards = _guards_md(cl, items[0])
@@ -151,7 +126,7 @@ def markdown_template(cl: Checklist) -> Template:
                 line += f" Evidence: {refs}."
             parts.append(line + "\n")
             for item in items:
-                parts += ["  - [", Slot(item.uid), f"] {md_text(item.text)} <!-- item: {item.uid} -->\n"]
+                parts += ["  - [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
     return _compact(parts)
 
 
@@ -161,18 +136,6 @@ def to_markdown(cl: Checklist, done: Collection[str] = ()) -> str:
 
 
 # ----------------------------------------------------------------------- CSV
-
-_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def csv_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`)."""
-    return "'" + value if _FORMULA_RE.match(value) else value
-
-
-def csv_uncell(value: str) -> str:
-    """Undo :func:`csv_cell`."""
-    return value[1:] if value.startswith("'") and _FORMULA_RE.match(value[1:]) else value
 
 
 def _csv_line(cells: Sequence[str]) -> str:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checklist.compose import Checklist, Query
-from generator.checklist.export import MD_HEADER, csv_uncell
+from generator.checklist.export import MD_HEADER
 from generator.checklist.schema import FORMAT
 from generator.load.gitinfo import short_commit
+from generator.markup import csv_uncell
 
 UID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*"
 _HEADER_RE = re.compile(

@@ -9,30 +9,22 @@ rendering it is a pure function of the history and the current KB.
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from collections.abc import Sequence
 
 from generator import urls as paths
 from generator.history.diff import EntityChange, EntityRef
 from generator.history.releases import Release
 from generator.kb import Checked
-from generator.markup import plain
+from generator.markup import markdown_text
 from generator.models import FOLDERS
 
 CHANGELOG_PAGE = "changelog.md"
-_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
-
-
-def md_text(text: str) -> str:
-    """Contributor text safe inside Markdown: HTML- and Markdown-escaped, one line."""
-    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
 
 
 def _link(item: EntityRef | EntityChange, current: dict[str, str]) -> str:
     """A Markdown link to the entity's page if it still exists, else its id."""
-    title = md_text(item.title)
+    title = markdown_text(item.title)
     if current.get(item.id) == item.kind:
         target = posixpath.relpath(paths.page_path(item.kind, item.id), posixpath.dirname(CHANGELOG_PAGE) or ".")
         return f"[{title}]({target})"
@@ -63,7 +55,7 @@ def _release_lines(release: Release, current: dict[str, str]) -> list[str]:
         "Changed",
         [f"- {c.kind}: {_link(c, current)}: {', '.join(f'`{f.name}`' for f in c.fields)}" for c in diff.changed],
     )
-    group("Removed", [f"- {r.kind}: {md_text(r.title)} (`{r.id}`)" for r in diff.removed])
+    group("Removed", [f"- {r.kind}: {markdown_text(r.title)} (`{r.id}`)" for r in diff.removed])
     refs = [f"- added `{k}`" for k in diff.references_added] + [f"- removed `{k}`" for k in diff.references_removed]
     group("References", refs)
     return lines
@@ -86,7 +78,7 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
         "# Changelog",
         "",
         f"What changed in the knowledge base's entries from one released version to the next "
-        f"(current version: {md_text(version)}). Versions are the git tags `kb-vX.Y.Z`; "
+        f"(current version: {markdown_text(version)}). Versions are the git tags `kb-vX.Y.Z`; "
         "`python -m generator diff REF_A REF_B` shows the same changes field by field.",
         "",
     ]
@@ -94,7 +86,7 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
         lines += ["No version has been released yet.", ""]
     for release in releases:
         heading = release.version if release.tag is None else f"{release.version} ({release.date or release.tag})"
-        lines += [f"## {md_text(heading)}", "", *_release_lines(release, current)]
+        lines += [f"## {markdown_text(heading)}", "", *_release_lines(release, current)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -11,14 +11,12 @@ embedded in the page, so it works from ``file://`` too).
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
-:func:`heading_text`; embedded JSON sits in an HTML-escaped attribute.
+:func:`generator.markup.markdown_text`; embedded JSON sits in an HTML-escaped attribute.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from typing import Any
 
 from markupsafe import Markup
@@ -28,17 +26,11 @@ from generator.checklist.compose import Checklist, Query, compose, text_key
 from generator.checklist.export import Part, templates
 from generator.graph import stages_in_order
 from generator.kb import Checked
-from generator.markup import counted, front_matter, markdown_inline, plain
+from generator.markup import counted, front_matter, markdown_inline, markdown_text, plain
 from generator.models import Practice, Scenario
 from generator.render.templating import render
 
 MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
-_PYMD_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
-
-
-def heading_text(text: str) -> str:
-    """Escape entry text for a Python-Markdown heading (HTML-escaped, markup backslash-escaped)."""
-    return _PYMD_ESCAPE_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
 
 
 def data_json(data: Any) -> str:
@@ -98,7 +90,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
                     "checks": [(f"rkb-{cl.scope}-{next(counter)}", i.uid, markdown_inline(i.text)) for i in items],
                 }
             )
-        heading = Markup(f"Stage {stage.order}: {heading_text(stage.title)}")
+        heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
         stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",

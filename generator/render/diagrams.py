@@ -12,13 +12,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 import pydot
 
 from generator.kb import Graph
+from generator.markup import clean_text, dot_quote
 
 #: Graphviz lays text out with built-in metrics for a few PostScript font names;
 #: a list such as "Helvetica,Arial,sans-serif" falls back to Times metrics, so
@@ -41,22 +41,6 @@ SHAPES: dict[str, str] = {"stage": "box", "challenge": "octagon", "defect": "hex
 
 class DotNotFound(Exception):
     """No Graphviz 'dot' executable could be found."""
-
-
-def clean_text(text: str) -> str:
-    """Drop control and format characters that could confuse a renderer."""
-    return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-
-
-def dot_quote(text: str) -> str:
-    r"""Quote ``text`` as a DOT string literal that nothing can break out of.
-
-    Backslashes are doubled (so no Graphviz escape such as ``\\N`` or a final
-    ``\\"`` survives), quotes are escaped and newlines become ``\\n``.
-    """
-    text = clean_text(text)
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{text}"'
 
 
 def wrap(text: str, width: int = 22) -> str:

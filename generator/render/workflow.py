@@ -18,10 +18,10 @@ from markupsafe import Markup
 from generator import urls as paths
 from generator.graph import practices_by_stage, stages_in_order
 from generator.kb import Checked
-from generator.markup import front_matter, markdown_inline, plain
+from generator.markup import dot_quote, front_matter, markdown_inline, plain
 from generator.models import Practice, Stage
 from generator.render.context import Link, Site
-from generator.render.diagrams import COLOURS, FONT, dot_quote, wrap
+from generator.render.diagrams import COLOURS, FONT, wrap
 from generator.render.entities import IMPORTANCE
 from generator.render.svg import inline, svg_of
 from generator.render.templating import render
