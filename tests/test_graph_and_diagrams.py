@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
@@ -18,7 +20,7 @@ from generator.graph import (
 from generator.kb import Checked
 from generator.markup import dot_quote
 from generator.pipeline import check_folder
-from generator.render.diagrams import render_svg, to_dot
+from generator.render.diagrams import DiagramError, DotNotFound, GraphvizFailed, render_svg, to_dot
 from tests.conftest import BASE_KB
 
 
@@ -104,3 +106,14 @@ def test_svg_is_deterministic(checked: Checked) -> None:
     first = render_svg(to_dot(checked.graph))
     assert first == render_svg(to_dot(checked.graph))
     assert "Helvetica" in first
+
+
+def test_a_failing_graphviz_is_a_diagram_error(tmp_path: Path) -> None:
+    failing = tmp_path / "dot"
+    failing.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    with pytest.raises(GraphvizFailed, match="^Graphviz failed: syntax error in line 1$"):
+        render_svg("digraph { a -> b }", str(failing))
+    with pytest.raises(GraphvizFailed, match="could not run"):
+        render_svg("digraph { a -> b }", str(tmp_path / "missing-dot"))
+    assert issubclass(GraphvizFailed, DiagramError) and issubclass(DotNotFound, DiagramError)

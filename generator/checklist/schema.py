@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from generator.ids import ITEM_UID_PATTERN
 from generator.models import Importance
 
 FORMAT = "reengineering-kb/checklist"
@@ -69,7 +70,7 @@ class StageModel(_Closed):
 class ItemModel(_Closed):
     """One checklist item."""
 
-    id: str = Field(description="Stable item id, '<practice-id>/<item-id>'.", pattern=r"^[a-z0-9-]+/[a-z0-9-]+$")
+    id: str = Field(description="Stable item id, '<practice-id>/<item-id>'.", pattern=ITEM_UID_PATTERN)
     practice: str = Field(description="Id of the practice the item belongs to.")
     item: str = Field(description="Id of the item within its practice.")
     text: str = Field(description="The action to tick off.")

@@ -20,18 +20,18 @@ from typing import Any
 from generator.checklist.compose import Checklist, Query
 from generator.checklist.export import MD_HEADER
 from generator.checklist.schema import FORMAT
+from generator.ids import ITEM_UID_PATTERN, ITEM_UID_WORDS
 from generator.load.gitinfo import short_commit
 from generator.markup import csv_uncell
 
-UID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*"
 _HEADER_RE = re.compile(
     rf"<!--\s*{re.escape(MD_HEADER)}\s*\|\s*query:\s*(?P<query>[^|]*?)\s*\|\s*kb:\s*(?P<kb>[^|\s]*)\s*"
     r"\|\s*commit:\s*(?P<commit>[^|\s]*)\s*-->"
 )
 _MD_ITEM_RE = re.compile(
-    rf"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s.*<!--\s*item:\s*(?P<uid>{UID_PATTERN})\s*-->\s*$", re.M
+    rf"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s.*<!--\s*item:\s*(?P<uid>{ITEM_UID_WORDS})\s*-->\s*$", re.M
 )
-_UID_RE = re.compile(rf"^{UID_PATTERN}$")
+_UID_RE = re.compile(ITEM_UID_PATTERN)
 #: Values of a CSV status cell that count as done (case-insensitive); anything else is open.
 DONE_VALUES = frozenset(
     {"done", "x", "[x]", "yes", "y", "true", "1", "ok", "✓", "✔", "closed", "complete", "completed"}

@@ -21,7 +21,7 @@ from generator.cli.new import new
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
-from generator.render.diagrams import DotNotFound, render_svg, to_dot
+from generator.render.diagrams import DiagramError, render_svg, to_dot
 from generator.render.exports import graph_graphml, graph_json, json_schemas
 from generator.validate.schema import SCHEMA_DIR
 from generator.write.files import write_atomic
@@ -72,7 +72,7 @@ def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path |
         if fmt == "svg":
             try:
                 text = render_svg(dot)
-            except DotNotFound as exc:
+            except DiagramError as exc:
                 raise click.ClickException(str(exc)) from None
         else:
             text = dot

@@ -17,8 +17,8 @@ from generator.cli.common import KB_OPTION
 from generator.contrib.references import (
     ARXIV_RE,
     DOI_RE,
+    BadReference,
     Reference,
-    ReferenceError,
     check_entry,
     format_entry,
     from_bibtex,
@@ -168,7 +168,7 @@ def reference(
     }
     try:
         refs = _references_from(source, entry_type, given, key)
-    except ReferenceError as exc:
+    except BadReference as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
     text = bib_path.read_text(encoding="utf-8")
@@ -185,7 +185,7 @@ def reference(
             click.echo(f"note: left out {', '.join(ref.dropped)} (not kept in the bibliography).", err=True)
         try:
             text, line = insert(text, ref, str(bib_path))
-        except ReferenceError as exc:
+        except BadReference as exc:
             click.echo(f"error: {exc}; cite the existing entry, or choose another key with --key.", err=True)
             raise SystemExit(1) from None
         if dry_run:

@@ -70,7 +70,7 @@ ARXIV_RE = re.compile(
 )
 
 
-class ReferenceError(Exception):
+class BadReference(Exception):
     """A reference that cannot be added: bad input, missing fields or a duplicate."""
 
 
@@ -158,7 +158,7 @@ def normalise(entry_type: str, fields: Mapping[str, str], key: str | None = None
     """Normalise an entry: type, field names and values, key (unless given).
 
     Raises:
-        ReferenceError: if an explicit key is not a valid citation key.
+        BadReference: if an explicit key is not a valid citation key.
     """
     kind = entry_type.strip().lower()
     kind = _TYPE_ALIASES.get(kind, kind)
@@ -170,7 +170,7 @@ def normalise(entry_type: str, fields: Mapping[str, str], key: str | None = None
     dropped = tuple(sorted(name for name in lowered if name not in kept and name not in FIELD_ORDER))
     final_key = key if key is not None else make_key(kept)
     if not CITE_KEY_RE.match(final_key):
-        raise ReferenceError(f"key '{final_key}' is not a valid citation key (it must match {CITE_KEY_RE.pattern}).")
+        raise BadReference(f"key '{final_key}' is not a valid citation key (it must match {CITE_KEY_RE.pattern}).")
     return Reference(final_key, kind, kept, dropped)
 
 
@@ -178,16 +178,16 @@ def from_bibtex(text: str, key: str | None = None) -> list[Reference]:
     """Read one or more BibTeX entries and normalise them.
 
     Raises:
-        ReferenceError: if the text has no entry or does not parse.
+        BadReference: if the text has no entry or does not parse.
     """
     bib, findings = parse_bibtex(text, "<input>")
     syntax = [f for f in findings if f.code in ("bibtex-syntax", "duplicate-cite-key")]
     if syntax:
-        raise ReferenceError("; ".join(f"line {f.location.line}: {f.message}" for f in syntax))
+        raise BadReference("; ".join(f"line {f.location.line}: {f.message}" for f in syntax))
     if not bib.entries:
-        raise ReferenceError("no BibTeX entry found in the input; it should look like '@article{key, ...}'.")
+        raise BadReference("no BibTeX entry found in the input; it should look like '@article{key, ...}'.")
     if key is not None and len(bib.entries) > 1:
-        raise ReferenceError("--key can only be used with a single entry.")
+        raise BadReference("--key can only be used with a single entry.")
     return [normalise(entry.entry_type, entry.fields, key) for entry in bib.entries.values()]
 
 
@@ -257,13 +257,13 @@ def insert(bib_text: str, ref: Reference, path: str = "kb/references.bib") -> tu
     Comment lines directly above the following entry stay with that entry.
 
     Raises:
-        ReferenceError: if the entry is a duplicate, or the file would not
+        BadReference: if the entry is a duplicate, or the file would not
             parse afterwards.
     """
     bib, before = parse_bibtex(bib_text, path)
     duplicate = find_duplicate(ref, bib.entries)
     if duplicate:
-        raise ReferenceError(duplicate)
+        raise BadReference(duplicate)
     lines = bib_text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -286,5 +286,5 @@ def insert(bib_text: str, ref: Reference, path: str = "kb/references.bib") -> tu
         (f.code, f.message) for f in before if f.severity is Severity.ERROR
     }
     if ref.key not in after_bib.entries or any(code == "bibtex-syntax" for code, _ in new_errors):
-        raise ReferenceError("the bibliography would not parse after adding the entry; nothing was written.")
+        raise BadReference("the bibliography would not parse after adding the entry; nothing was written.")
     return text, at

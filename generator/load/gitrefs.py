@@ -1,9 +1,10 @@
 """Read the knowledge base as it was at a git ref (the I/O behind ``diff``).
 
-Only this module runs git. It reads the files of ``kb/`` at a commit, tag
-or branch into a :class:`~generator.load.files.RawKB`, so the rest of the
-pipeline (and :func:`generator.history.diff.diff_kbs`) stays pure, and lists the
-release tags (``kb-v*``) for the changelog page.
+It reads the files of ``kb/`` at a commit, tag or branch into a
+:class:`~generator.load.files.RawKB`, so the rest of the pipeline (and
+:func:`generator.history.diff.diff_kbs`) stays pure, and lists the release
+tags (``kb-v*``) for the changelog page. The only other module that runs git
+is :mod:`generator.load.gitinfo` (the commit a build is stamped with).
 """
 
 from __future__ import annotations

@@ -39,8 +39,16 @@ COLOURS: dict[str, str] = {
 SHAPES: dict[str, str] = {"stage": "box", "challenge": "octagon", "defect": "hexagon", "scenario": "folder"}
 
 
-class DotNotFound(Exception):
+class DiagramError(Exception):
+    """A diagram could not be drawn: Graphviz is missing or failed."""
+
+
+class DotNotFound(DiagramError):
     """No Graphviz 'dot' executable could be found."""
+
+
+class GraphvizFailed(DiagramError):
+    """Graphviz ran but failed on a diagram."""
 
 
 def wrap(text: str, width: int = 22) -> str:
@@ -134,13 +142,16 @@ def render_svg(dot: pydot.Dot | str, dot_path: str | None = None) -> str:
 
     Raises:
         DotNotFound: when no ``dot`` is installed.
-        RuntimeError: when Graphviz fails.
+        GraphvizFailed: when Graphviz fails or does not finish in time.
     """
     source = dot if isinstance(dot, str) else dot.to_string()
     program = dot_path or find_dot()
-    result = subprocess.run(
-        [program, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False, timeout=120
-    )
+    try:
+        result = subprocess.run(
+            [program, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GraphvizFailed(f"Graphviz ({program}) could not run: {exc}") from None
     if result.returncode != 0:
-        raise RuntimeError(f"Graphviz failed: {result.stderr.decode('utf-8', 'replace').strip()[:500]}")
+        raise GraphvizFailed(f"Graphviz failed: {result.stderr.decode('utf-8', 'replace').strip()[:500]}")
     return result.stdout.decode("utf-8")

@@ -1,8 +1,13 @@
-"""Write stage: the only place (with loader.py) that touches the disk.
+"""Atomic writes: the write stage's two primitives.
 
-Writes are atomic: a file is written to a temporary name and renamed; a tree
-of files is written to a temporary folder and swapped in, so a failed build
-never leaves a half-written output behind.
+A file is written to a temporary name and renamed (:func:`write_atomic`,
+used by every command that writes); a folder is built beside its target and
+swapped in with renames (:func:`swap_in`, used by the site build), so a
+failed command never leaves a half-written output behind.
+
+Disk access is confined to ``load/`` (reading, git included) and ``write/``
+(this module, the site build and the MkDocs adapter); the CLI writes only
+through :func:`write_atomic`.
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -28,32 +32,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-def write_tree(target: Path, files: Mapping[str, str | bytes]) -> None:
-    """Replace folder ``target`` with exactly ``files`` ({relative path: content}).
-
-    The new tree is written next to ``target`` and swapped in with renames,
-    so readers see either the old tree or the new one.
-
-    Raises:
-        ValueError: if a relative path would escape ``target``.
-    """
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}-new-"))
-    try:
-        for rel, content in sorted(files.items()):
-            path = (staging / rel).resolve()
-            if not path.is_relative_to(staging.resolve()) or rel.startswith("/"):
-                raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}-old-"))
-            os.replace(target, old / "tree")
-        os.replace(staging, target)
-        if old is not None:
-            shutil.rmtree(old)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace folder ``target`` by ``staging`` with renames (old tree removed after)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-old-"))
+        os.replace(target, old / "tree")
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old)

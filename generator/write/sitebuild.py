@@ -12,11 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import click
+
+from generator.write.files import swap_in
 
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
 
@@ -35,17 +36,6 @@ def build_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.update(extra or {})
     return env
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace folder ``target`` by ``staging`` with renames (old tree removed after)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-old-"))
-        os.replace(target, old / "tree")
-    os.replace(staging, target)
-    if old is not None:
-        shutil.rmtree(old)
 
 
 def build_site(
