@@ -112,7 +112,7 @@ def test_a_failing_graphviz_is_a_diagram_error(tmp_path: Path) -> None:
     failing = tmp_path / "dot"
     failing.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n")
     failing.chmod(0o755)
-    with pytest.raises(GraphvizFailed, match="^Graphviz failed: syntax error in line 1$"):
+    with pytest.raises(GraphvizFailed, match=r"^Graphviz failed: syntax error in line 1$"):
         render_svg("digraph { a -> b }", str(failing))
     with pytest.raises(GraphvizFailed, match="could not run"):
         render_svg("digraph { a -> b }", str(tmp_path / "missing-dot"))
