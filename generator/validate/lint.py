@@ -5,22 +5,21 @@ entry is *good*: summaries of a useful length, practices that give readers
 something to tick off, evidence that the text actually uses, entries due for
 review. Every finding is a warning (``lint --strict`` fails on them).
 
-Each check is a small class with a per-entry :meth:`LintRule.check`
-(pySigma's validator shape, like :mod:`generator.validate.rules`); :data:`LINT_RULES`
-lists them in order.
+Each check is a :class:`generator.validate.rules.Rule` (the same small
+classes as validation, run by the same :func:`~generator.validate.rules.apply`);
+:data:`LINT_RULES` lists them in order.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
 from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice
-from generator.validate.rules import dotted, walk_strings
+from generator.validate.rules import Context, Rule, apply, dotted, walk_strings
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300
@@ -33,26 +32,10 @@ _SUSPENDED_OK = {"and", "or", "to", "nor"}
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
 
 
-@dataclass(frozen=True)
-class LintContext:
-    """What the checks share: the KB and today's date (ISO, for ``review_by``)."""
-
-    kb: KnowledgeBase
-    today: str
-
-
-class LintRule:
-    """A review-quality check of one entry."""
-
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
-        """Yield warnings about one entry."""
-        return iter(())
-
-
-class SummaryLength(LintRule):
+class SummaryLength(Rule):
     """Summaries are one or two sentences of 60 to 300 characters."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         summary = entry.entity.summary.strip()
         where = entry.source.location(("summary",))
         if len(summary) < SUMMARY_MIN:
@@ -71,10 +54,10 @@ class SummaryLength(LintRule):
             )
 
 
-class PracticeHasChecklist(LintRule):
+class PracticeHasChecklist(Rule):
     """A practice gives at least one checklist item, or it never reaches a checklist."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         if isinstance(entry.entity, Practice) and not entry.entity.checklist:
             yield warning(
                 "practice-without-checklist",
@@ -84,10 +67,10 @@ class PracticeHasChecklist(LintRule):
             )
 
 
-class ClaimsHaveEvidence(LintRule):
+class ClaimsHaveEvidence(Rule):
     """Challenges, practices and defect types cite at least one source."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         if isinstance(entry.entity, (Challenge, Practice, Defect)) and not entry.entity.evidence:
             yield warning(
                 "no-evidence",
@@ -97,7 +80,7 @@ class ClaimsHaveEvidence(LintRule):
             )
 
 
-class EvidenceUsedInText(LintRule):
+class EvidenceUsedInText(Rule):
     """The body names the sources it rests on, and only sources listed in evidence.
 
     Bodies cite in parentheses, e.g. ``(jiang2024reengineering)``. An evidence
@@ -106,7 +89,7 @@ class EvidenceUsedInText(LintRule):
     shown in the page's references.
     """
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         entity = entry.entity
         if not entity.body:
             return
@@ -132,10 +115,10 @@ class EvidenceUsedInText(LintRule):
             )
 
 
-class NoSplitWords(LintRule):
+class NoSplitWords(Rule):
     """No word split by line wrapping (``re- implementation`` from a folded line)."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         for key_path, text in walk_strings(entry.entity):
             for match in _SPLIT_WORD_RE.finditer(text):
                 if match.group(2) in _SUSPENDED_OK:
@@ -148,10 +131,10 @@ class NoSplitWords(LintRule):
                 )
 
 
-class FiguresHaveLocator(LintRule):
+class FiguresHaveLocator(Rule):
     """Every figure says where in the source it is (a table or figure number)."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         if not isinstance(entry.entity, Defect):
             return
         for index, figure in enumerate(entry.entity.figures):
@@ -164,10 +147,10 @@ class FiguresHaveLocator(LintRule):
                 )
 
 
-class ReviewDue(LintRule):
+class ReviewDue(Rule):
     """Entries past their ``review_by`` date are stale."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         due = entry.entity.review_by
         if due is not None and due < ctx.today:
             yield warning(
@@ -177,10 +160,10 @@ class ReviewDue(LintRule):
             )
 
 
-class DeprecatedHasReplacement(LintRule):
+class DeprecatedHasReplacement(Rule):
     """A deprecated entry points readers to what replaces it."""
 
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         if entry.entity.status == "deprecated" and entry.entity.replaced_by is None:
             yield warning(
                 "deprecated-without-replacement",
@@ -191,7 +174,7 @@ class DeprecatedHasReplacement(LintRule):
 
 
 #: The review-quality checks, in the order they run.
-LINT_RULES: tuple[type[LintRule], ...] = (
+LINT_RULES: tuple[type[Rule], ...] = (
     SummaryLength,
     PracticeHasChecklist,
     ClaimsHaveEvidence,
@@ -213,14 +196,8 @@ def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
     Returns:
         The warnings, sorted by location.
     """
-    ctx = LintContext(kb, today)
-    rules = [rule() for rule in LINT_RULES]
-    seen: set[str] = set()
-    findings: list[Finding] = []
-    for entry in kb.entries:
-        if entry.entity.id in seen:
-            continue  # a duplicate id is a validation error; lint the first one only
-        seen.add(entry.entity.id)
-        for rule in rules:
-            findings.extend(rule.check(entry, ctx))
-    return sort_findings(findings)
+    # A duplicate id is a validation error; lint the first definition only.
+    firsts = kb.entities
+    entries = [entry for entry in kb.entries if firsts[entry.entity.id] is entry.entity]
+    ctx = Context(kb, today=today)
+    return sort_findings(apply([rule() for rule in LINT_RULES], entries, ctx))

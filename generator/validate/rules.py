@@ -7,7 +7,7 @@ Each rule is a small class with a per-entry check and a final whole-KB check
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +23,19 @@ from generator.models import Defect, Entity, Practice, Scenario, Stage, referenc
 
 @dataclass
 class Context:
-    """What the rules share: the KB and indexes built once."""
+    """What the rules share: the KB and indexes built once.
+
+    The same context serves the validation rules (:data:`RULES`) and the
+    review lint (:data:`generator.validate.lint.LINT_RULES`); ``today`` is
+    the date the lint compares review dates with (``YYYY-MM-DD``).
+    """
 
     kb: KnowledgeBase
     ids: dict[str, Entity] = field(init=False)
     by_kind: dict[str, dict[str, Entity]] = field(init=False)
     renamed: dict[str, Entity] = field(init=False)
     cited: set[str] = field(default_factory=set)
+    today: str = ""
 
     def __post_init__(self) -> None:
         self.ids = self.kb.entities
@@ -50,7 +56,10 @@ class Context:
 
 
 class Rule:
-    """A cross-entity rule. Override :meth:`check` and/or :meth:`finish`."""
+    """A rule: a per-entry :meth:`check` and a whole-KB :meth:`finish` (pySigma's validator shape).
+
+    Validation rules and lint checks are both rules; :func:`apply` runs either list.
+    """
 
     #: Run only when nothing else found an error (gap reports on a broken KB mislead).
     needs_clean_kb = False
@@ -404,16 +413,18 @@ def run_rules(kb: KnowledgeBase, earlier: list[Finding] | None = None) -> list[F
             marked ``needs_clean_kb`` are skipped.
     """
     ctx = Context(kb)
-    findings: list[Finding] = []
-
-    def run(rules: list[Rule]) -> None:
-        for entry in kb.entries:
-            for rule in rules:
-                findings.extend(rule.check(entry, ctx))
-        for rule in rules:
-            findings.extend(rule.finish(ctx))
-
-    run([rule() for rule in RULES if not rule.needs_clean_kb])
+    findings = apply([rule() for rule in RULES if not rule.needs_clean_kb], kb.entries, ctx)
     if not any(f.severity is Severity.ERROR for f in [*(earlier or []), *findings]):
-        run([rule() for rule in RULES if rule.needs_clean_kb])
+        findings += apply([rule() for rule in RULES if rule.needs_clean_kb], kb.entries, ctx)
+    return findings
+
+
+def apply(rules: Sequence[Rule], entries: Iterable[Entry], ctx: Context) -> list[Finding]:
+    """Run ``rules``: each one's :meth:`Rule.check` on every entry, then each one's :meth:`Rule.finish`."""
+    findings: list[Finding] = []
+    for entry in entries:
+        for rule in rules:
+            findings.extend(rule.check(entry, ctx))
+    for rule in rules:
+        findings.extend(rule.finish(ctx))
     return findings
