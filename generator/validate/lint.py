@@ -7,7 +7,9 @@ review. Every finding is a warning (``lint --strict`` fails on them).
 
 Each check is a :class:`generator.validate.rules.Rule` (the same small
 classes as validation, run by the same :func:`~generator.validate.rules.apply`);
-:data:`LINT_RULES` lists them in order.
+:data:`LINT_RULES` lists them in order. The checks of graded evidence (bases,
+locators, sourced numbers, efficacy wording, review dates) are in
+:mod:`generator.validate.lint_evidence`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
 from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice
+from generator.validate.lint_evidence import EVIDENCE_LINT_RULES
 from generator.validate.rules import Context, Rule, apply, dotted, walk_strings
 
 SUMMARY_MIN = 60
@@ -183,15 +186,17 @@ LINT_RULES: tuple[type[Rule], ...] = (
     FiguresHaveLocator,
     ReviewDue,
     DeprecatedHasReplacement,
+    *EVIDENCE_LINT_RULES,
 )
 
 
-def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
+def lint(kb: KnowledgeBase, today: str, *, strict: bool = False) -> list[Finding]:
     """Run every review-quality check over the schema-valid entries.
 
     Args:
         kb: The knowledge base after the schema stage.
-        today: The date to compare ``review_by`` with, as ``YYYY-MM-DD``.
+        today: The date to compare ``review_by`` and ``reviewed`` with, as ``YYYY-MM-DD``.
+        strict: Also run the checks that only report under ``lint --strict``.
 
     Returns:
         The warnings, sorted by location.
@@ -199,5 +204,5 @@ def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
     # A duplicate id is a validation error; lint the first definition only.
     firsts = kb.entities
     entries = [entry for entry in kb.entries if firsts[entry.entity.id] is entry.entity]
-    ctx = Context(kb, today=today)
+    ctx = Context(kb, today=today, strict=strict)
     return sort_findings(apply([rule() for rule in LINT_RULES], entries, ctx))
