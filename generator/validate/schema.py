@@ -19,7 +19,7 @@ from generator.kb import Entry, KnowledgeBase, Source
 from generator.load.bibtex import Bibliography, parse_bibtex
 from generator.load.files import RawFile, RawKB
 from generator.load.yamlstrict import YamlProblem, decode, parse
-from generator.models import BARE_TAG, FOLDERS, LINK_TAG, MODELS, KbMeta, Vocabulary
+from generator.models import BARE_TAG, FOLDERS, LINK_TAG, MODELS, RENAMED_KEYS, KbMeta, Vocabulary
 
 META_FILE = "kb.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -139,6 +139,9 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
             holder = _model_at(model, loc)
             allowed = sorted(holder.model_fields) if holder else []
             hint = suggestion(str(loc[-1]), allowed) or (f" Allowed keys: {', '.join(allowed)}." if allowed else "")
+            if str(loc[-1]) in RENAMED_KEYS:
+                new_key, how = RENAMED_KEYS[str(loc[-1])]
+                hint = f" Did you mean '{new_key}'? '{loc[-1]}' was renamed: {how}."
             out.append(error("unknown-key", f"unknown key '{key}' in {label}.{hint}", source.location(loc)))
         elif kind == "missing":
             out.append(error("missing-field", f"missing required field '{key}' in {label}.", source.location(loc)))
