@@ -50,6 +50,7 @@ def test_each_alias_gets_a_redirect_page() -> None:
     assert render_redirects in RENDERERS
 
 
+@pytest.mark.site
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_old_url_serves_a_redirect_in_the_built_site(tmp_path: Path) -> None:
     kb = tmp_path / "kb"

@@ -3,12 +3,15 @@
 This is I/O (it runs git through :mod:`generator.load.gitrefs`); the page itself
 is rendered by the pure :func:`generator.render.changelog.changelog_page`.
 The MkDocs adapter calls :func:`history` once per build; so does the
-``changelog`` command.
+``changelog`` command. A tagged commit never changes, so the KB read at each
+one is cached for the life of the process (``mkdocs serve`` reads each
+release once, not on every rebuild).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from generator.history.diff import KbDiff, diff_kbs
@@ -43,6 +46,15 @@ def _counts(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
     return tuple((kind, len(kb.of_type(kind))) for kind in FOLDERS)
 
 
+@lru_cache(maxsize=64)
+def released_kb(kb_root: Path, commit: str) -> KnowledgeBase | None:
+    """The KB as it was at ``commit`` (None if git cannot read it); cached by commit."""
+    try:
+        return check(read_kb_at(kb_root, commit)).kb
+    except GitError:
+        return None
+
+
 def history(kb_root: Path, current: Checked) -> list[Release]:
     """Releases newest first, led by the unreleased changes if there are any.
 
@@ -56,9 +68,8 @@ def history(kb_root: Path, current: Checked) -> list[Release]:
     releases: list[Release] = []
     previous: KnowledgeBase | None = None
     for tag in release_tags(kb_root):
-        try:
-            kb = check(read_kb_at(kb_root, tag.name)).kb
-        except GitError:
+        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
+        if kb is None:
             continue
         diff = diff_kbs(previous, kb) if previous is not None else None
         releases.append(Release(tag.version, tag.name, tag.date, diff, _counts(kb)))

@@ -28,11 +28,12 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Tag:
-    """A release tag: name, version and the date of its commit (YYYY-MM-DD)."""
+    """A release tag: name, version, the date of its commit (YYYY-MM-DD) and the commit."""
 
     name: str
     version: str
     date: str
+    commit: str = ""
 
 
 def _git(folder: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -115,17 +116,15 @@ def release_tags(kb_root: Path) -> list[Tag]:
         out = _git(
             top,
             "for-each-ref",
-            "--format=%(refname:short) %(*committerdate:short) %(committerdate:short)",
+            # Annotated tags point at a tag object: the starred fields are its commit's.
+            "--format=%(refname:short)|%(*objectname)|%(objectname)|%(*committerdate:short)|%(committerdate:short)",
             f"refs/tags/{TAG_PREFIX}*",
         )
     except GitError:
         return []
     tags = []
     for line in out.decode().splitlines():
-        parts = line.split()
-        if not parts or not parts[0].startswith(TAG_PREFIX):
-            continue
-        match = _VERSION_RE.match(parts[0])
-        if match:
-            tags.append(Tag(parts[0], parts[0][len(TAG_PREFIX) :], parts[1] if len(parts) > 1 else ""))
+        name, peeled, target, peeled_date, date = (line.split("|") + [""] * 5)[:5]
+        if _VERSION_RE.match(name):
+            tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target))
     return sorted(tags, key=lambda t: tuple(int(n) for n in t.version.split(".")))

@@ -8,6 +8,7 @@ holding a quote breaks out of the DOT string. Every value here goes through
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,10 @@ COLOURS: dict[str, str] = {
     "reference": "#eeeeee",
 }
 SHAPES: dict[str, str] = {"stage": "box", "challenge": "octagon", "defect": "hexagon", "scenario": "folder"}
+
+
+# The graph's name (an entity id, "workflow"), which says where a failed diagram belongs.
+_GRAPH_NAME_RE = re.compile(r'\s*(?:strict\s+)?(?:di)?graph\s+("(?:[^"\\]|\\.)*"|\w+)')
 
 
 class DiagramError(Exception):
@@ -153,5 +158,7 @@ def render_svg(dot: pydot.Dot | str, dot_path: str | None = None) -> str:
     except (OSError, subprocess.SubprocessError) as exc:
         raise GraphvizFailed(f"Graphviz ({program}) could not run: {exc}") from None
     if result.returncode != 0:
-        raise GraphvizFailed(f"Graphviz failed: {result.stderr.decode('utf-8', 'replace').strip()[:500]}")
+        name = _GRAPH_NAME_RE.match(source)
+        on = f" on diagram {name.group(1)}" if name else ""
+        raise GraphvizFailed(f"Graphviz failed{on}: {result.stderr.decode('utf-8', 'replace').strip()[:500]}")
     return result.stdout.decode("utf-8")

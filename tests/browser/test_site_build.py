@@ -31,6 +31,10 @@ from tests.site_fixtures import (
     search_locations,
 )
 
+# MkDocs builds of the real KB (a minute or more): the site tier, run with the
+# browser tests at the end of `make test`, never in `make test-fast`.
+pytestmark = [pytest.mark.site, pytest.mark.browser]
+
 
 def test_strict_build_passes(real_site: RealSite) -> None:
     assert real_site.strict.returncode == 0, real_site.strict.output
