@@ -25,7 +25,7 @@ from generator.models import (
     references,
 )
 from generator.rule_base import Context, Rule
-from generator.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData
+from generator.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
 from generator.scaffold import is_placeholder
 from generator.schema import Entry, KnowledgeBase, Source
 
@@ -368,6 +368,7 @@ RULES: tuple[type[Rule], ...] = (
     BasisCitesEvidence,
     FiguresMatchData,
     CasesMatchData,
+    StudiesValid,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

@@ -6,7 +6,9 @@
   recomputed from ``kb/data/`` on every build; a figure that drifts from the
   data is an error at the figure, with expected and found;
 * :class:`CasesMatchData`: a defect type's ``cases`` query names real
-  columns and values and selects at least one row.
+  columns and values and selects at least one row;
+* :class:`StudiesValid`: scope records in ``kb/studies.yaml`` name studies
+  of the bibliography and data that can give their scope.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from generator.models import EFFECT_RELATIONS, Defect, Practice
 from generator.rule_base import Context, Rule
 from generator.scaffold import is_placeholder
 from generator.schema import Entry
+from generator.studies import ungrouped_values
 
 KeyPath = tuple[str | int, ...]
 
@@ -153,3 +156,57 @@ class CasesMatchData(Rule):
                 f"'cases' selects no row of '{data.name}'; the conditions together match nothing.",
                 entry.source.location(("cases", "where")),
             )
+
+
+class StudiesValid(Rule):
+    """Scope records name cited studies of the bibliography and data that can give their scope."""
+
+    def finish(self, ctx: Context) -> Iterator[Finding]:
+        source = ctx.kb.studies_source
+        if source is None:
+            return
+        keys = ctx.kb.bibliography.entries
+        for key, study in sorted(ctx.kb.studies.items()):
+            if keys and key not in keys:
+                yield error(
+                    "unknown-citation",
+                    f"scope record for '{key}', which is not in {ctx.kb.bibliography.path}.{suggestion(key, keys)}",
+                    source.location(("studies", key)),
+                )
+            scope = study.data
+            if scope is None:
+                continue
+            where: KeyPath = ("studies", key, "data")
+            data = ctx.kb.datasets.get(scope.dataset)
+            if data is None:
+                if not ctx.is_broken(scope.dataset, "dataset"):
+                    yield error(
+                        "unknown-dataset",
+                        f"data set '{scope.dataset}' is not in {ctx.kb.root}/data/.",
+                        source.location((*where, "dataset")),
+                    )
+                continue
+            if data.provenance.cite != key:
+                yield error(
+                    "study-data-mismatch",
+                    f"data set '{data.name}' comes from '{data.provenance.cite}', not from '{key}'.",
+                    source.location((*where, "dataset")),
+                )
+            for name in ("date_column", "framework_column"):
+                column = getattr(scope, name)
+                if column is not None and column not in data.columns:
+                    hint = suggestion(column, data.columns) or f" Columns: {', '.join(data.columns)}."
+                    yield error(
+                        "unknown-data-column",
+                        f"'{data.name}' has no column '{column}'.{hint}",
+                        source.location((*where, name)),
+                    )
+            if scope.framework_column in data.columns:
+                loose = ungrouped_values(data, scope.framework_column, scope.framework_groups)
+                if loose:
+                    yield error(
+                        "ungrouped-data-value",
+                        f"framework values {loose} of '{data.name}' are in no group of 'framework_groups'; "
+                        "add them to a group so the shares add up.",
+                        source.location((*where, "framework_groups")),
+                    )

@@ -21,6 +21,7 @@ from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
 from generator.models import BARE_TAG, FOLDERS, LINK_TAG, MODELS, Entity, KbMeta, Vocabulary
+from generator.studies import STUDIES_FILE, StudiesFile, Study
 from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 
 META_FILE = "kb.yaml"
@@ -69,6 +70,10 @@ class KnowledgeBase:
     files_checked: int = 0
     datasets: dict[str, StudyData] = field(default_factory=dict)
     """Study data sets from ``kb/data/``, by name."""
+    studies: dict[str, Study] = field(default_factory=dict)
+    """Scope records of cited studies (``kb/studies.yaml``), by BibTeX key."""
+    studies_source: Source | None = None
+    """Where the scope records came from (for located findings)."""
     broken: dict[str, str] = field(default_factory=dict)
     """Ids (file stems) of entity files that failed to parse or validate, by type.
 
@@ -301,12 +306,22 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
             findings += problems
 
     kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files))
+    studies_file = by_rel.get(STUDIES_FILE)
+    if studies_file is not None:
+        source, problems = parse_source(studies_file)
+        findings += problems
+        if source is not None:
+            findings += _check_modeline(source, "studies", 1)
+            value, problems = _validate_model(StudiesFile, source, "studies")
+            findings += problems
+            if value is not None:
+                kb.studies, kb.studies_source = dict(value.studies), source
     data_files = [f for f in raw.files if f.rel.startswith(f"{DATA_DIR}/")]
     kb.datasets, broken_data, problems = load_datasets(data_files)
     kb.broken.update(dict.fromkeys(broken_data, "dataset"))
     findings += problems
     for file in raw.files:
-        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE) or file in data_files:
+        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE, STUDIES_FILE) or file in data_files:
             continue
         entry, problems = _load_entity_file(file)
         findings += problems
@@ -352,6 +367,7 @@ def json_schemas() -> dict[str, str]:
     """JSON Schema text for every file type, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
+    models["studies"] = StudiesFile
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()
