@@ -382,9 +382,9 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
                 practice=p.id,
                 stage=p.stage,
                 importance=p.importance,
-                addresses=tuple(p.addresses),
-                prevents=tuple(p.prevents),
-                detects=tuple(p.detects),
+                addresses=tuple(p.targets("addresses")),
+                prevents=tuple(p.targets("prevents")),
+                detects=tuple(p.targets("detects")),
                 evidence=tuple(sorted({ev.cite for ev in p.evidence})),
             )
             key = text_key(ci.text)
