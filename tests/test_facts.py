@@ -334,7 +334,9 @@ def test_supply_chain_attack_kinds(checked: Checked) -> None:
         assert kind in body
 
 
-@pytest.mark.parametrize("eid", ["environment-defects", "training-defects", "data-pipeline-defects", "modeling-defects"])
+@pytest.mark.parametrize(
+    "eid", ["environment-defects", "training-defects", "data-pipeline-defects", "modeling-defects"]
+)
 def test_stage_pages_state_the_study_scope(checked: Checked, eid: str) -> None:
     body = _flat(_entity(checked, eid).body)
     assert "September 2015 and September 2021" in body
