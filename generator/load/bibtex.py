@@ -172,7 +172,9 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
                     Location(path, line, 1),
                 )
             )
-    if not any(entry.fields.get(name) for name in ("doi", "eprint", "url")):
+    # A documentation page has no DOI: its (safe) URL is how readers find it.
+    url = entry.fields.get("url", "").strip()
+    if not entry.fields.get("doi") and not entry.fields.get("eprint") and not _URL_RE.match(url):
         out.append(
             warning(
                 "reference-without-identifier",
