@@ -20,8 +20,6 @@ from generator.ids import CITE_KEY_PATTERN, ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PAT
 
 # --------------------------------------------------------------------- vocab
 
-EntityType = Literal["paradigm", "stage", "challenge", "practice", "defect", "scenario"]
-
 #: Folder under ``kb/`` for each entity type, in the order pages list them.
 FOLDERS: dict[str, str] = {
     "paradigm": "paradigms",
