@@ -1,6 +1,9 @@
-"""The id patterns of the knowledge base, declared once.
+"""The id patterns of the knowledge base, declared once, and what works on ids.
 
-Schema fields, link checks, the scaffolder and the tests all import these.
+Schema fields, link checks, the checklist formats, the scaffolder and the
+tests all import the patterns from here. Also here: making an id from a
+title (:func:`slugify`), the did-you-mean hints of messages, and the scaffold
+placeholder that validation flags (:func:`is_placeholder`).
 """
 
 from __future__ import annotations
