@@ -37,8 +37,6 @@ from generator.ids import (
 
 # --------------------------------------------------------------------- vocab
 
-EntityType = Literal["paradigm", "stage", "challenge", "practice", "defect", "scenario"]
-
 #: Folder under ``kb/`` for each entity type, in the order pages list them.
 FOLDERS: dict[str, str] = {
     "paradigm": "paradigms",
