@@ -16,7 +16,7 @@ from generator.checklist.compose import Query, compose
 from generator.checklist.export import export_model
 from generator.models import ESSENTIAL_MAX, Practice, Scenario
 from generator.pipeline import Checked, check_folder
-from generator.selection import exclusion, narrow, resolve
+from generator.validate.selection import exclusion, narrow, resolve
 from tests.conftest import ROOT
 
 CHECKED: Checked = check_folder(ROOT / "kb")

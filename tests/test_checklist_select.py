@@ -11,8 +11,8 @@ import pytest
 from generator.checklist.compose import Query, compose
 from generator.findings import Finding, Location, Severity
 from generator.models import Applicability
-from generator.selection import Selection, contradiction, exclusion, narrow
 from generator.validate.lint import lint
+from generator.validate.selection import Selection, contradiction, exclusion, narrow
 from tests.checklist_kb import FILES, checked_kb, practice
 
 SCENARIO = "scenarios/pytorch-to-onnx-runtime.yaml"
