@@ -240,3 +240,14 @@ checklist:
     assert "<img" not in page and "<script>alert" not in page and "<i>tool" not in page
     assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in page
     assert '<a href="https://example.org/a?b=1&amp;c=2">&lt;script&gt;alert(2)&lt;/script&gt;</a>' in page
+
+
+def test_scenario_entity_page_shows_its_context(kb) -> None:
+    page = render_build(kb, BuildInfo(commit=COMMIT))["scenarios/pytorch-to-onnx-runtime.md"]
+    assert isinstance(page, str)
+    assert (
+        '<dt>Context</dt><dd><span class="kb-chip kb-chip--text">inference only</span>'
+        '<span class="kb-chip kb-chip--text">reference code available</span>'
+        '<span class="kb-chip kb-chip--text">reference weights available</span></dd>'
+    ) in page
+    assert '<dt>Precision</dt><dd><span class="kb-chip kb-chip--text">fp32</span></dd>' in page

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import Checked
 from generator.render import paths
 from generator.render.context import KIND_LABELS, Link, Site
@@ -99,6 +99,16 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
         rows.append(CardRow("Stages", chips(site, doc, scenario.stages)))
     if scenario.select_tags:
         rows.append(CardRow("Selects tags", _terms(site, scenario.select_tags)))
+    context = scenario.context
+    conditions = Applicability(
+        trains=context.trains, reference_code=context.reference_code, reference_weights=context.reference_weights
+    ).conditions()
+    if conditions:
+        rows.append(CardRow("Context", _text(*conditions)))
+    if context.precision:
+        rows.append(CardRow("Precision", _text(*context.precision)))
+    if scenario.order:
+        rows.append(CardRow("Stage order", chips(site, doc, scenario.order)))
     return rows
 
 
