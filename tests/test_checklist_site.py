@@ -251,3 +251,15 @@ def test_scenario_entity_page_shows_its_context(kb) -> None:
         '<span class="kb-chip kb-chip--text">reference weights available</span></dd>'
     ) in page
     assert '<dt>Precision</dt><dd><span class="kb-chip kb-chip--text">fp32</span></dd>' in page
+
+
+def test_practice_page_items_show_how_and_done_when(kb) -> None:
+    page = render_build(kb, BuildInfo(commit=COMMIT))["practices/compare-converted-outputs.md"]
+    assert isinstance(page, str)
+    item = page[page.index('<li id="item-compare-outputs">') :]
+    item = item[: item.index("</li>")]
+    assert (
+        "<strong>How:</strong> Run both on the same batch with <code>onnxruntime.InferenceSession(path)</code>" in item
+    )
+    assert re.findall(r'<span class="rkb-fact[^"]*">([^<]+)</span>', item) == ["severity: blocker", "effort: hours"]
+    assert '<a href="https://github.com/pytorch/pytorch/issues/1">pytorch/pytorch#1</a>' in item

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from generator.graph import stages_in_order
-from generator.models import Practice, Scenario
+from generator.models import ChecklistItem, Practice, Scenario
 from generator.pipeline import Checked
 from generator.render import paths
 from generator.render.markup import front_matter, markdown_inline, plain
@@ -80,21 +80,41 @@ def page_data(cl: Checklist) -> dict[str, Any]:
     return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
 
 
-def item_view(item: Item, box_id: str) -> dict[str, Any]:
-    """What a page shows of one item: the box, how and when it is done, links, severity and effort."""
-    from generator.checklist_export import failure_label, item_facts
+def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
+    """How and when an item is done, its links and facts, as pages show them under the item."""
+    from generator.checklist_export import failure_label
 
     return {
-        "box_id": box_id,
-        "uid": item.uid,
-        "text": markdown_inline(item.text),
         "how": markdown_inline(item.how),
         "done_when": markdown_inline(item.done_when),
         "checked_with": plain(item.checked_with or ""),
         "docs": [(plain(d.title), d.url) for d in item.docs],
         "failures": [(failure_label(url), url) for url in item.failures],
-        "facts": item_facts(item),
+        "facts": facts,
+    }
+
+
+def practice_item_view(practice_id: str, item: ChecklistItem) -> dict[str, Any]:
+    """What a practice page shows of one of its items (severity and effort; essential depends on the scenario)."""
+    facts = [f"{name}: {value}" for name, value in (("severity", item.severity), ("effort", item.effort)) if value]
+    return {
+        "anchor": item.id,
+        "uid": f"{practice_id}/{item.id}",
+        "text": markdown_inline(item.text),
+        **details_view(item, facts),
+    }
+
+
+def item_view(item: Item, box_id: str) -> dict[str, Any]:
+    """What a checklist page shows of one item: the box, how and when it is done, links, severity and effort."""
+    from generator.checklist_export import item_facts
+
+    return {
+        "box_id": box_id,
+        "uid": item.uid,
+        "text": markdown_inline(item.text),
         "essential": item.essential,
+        **details_view(item, item_facts(item)),
     }
 
 

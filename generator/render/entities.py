@@ -12,6 +12,7 @@ from markupsafe import Markup
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import Checked
 from generator.render import paths
+from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, Link, Site
 from generator.render.figures import figure_rows
 from generator.render.markup import front_matter, markdown_block, markdown_inline, plain
@@ -143,7 +144,7 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     if groups:
         out.append(Section("Relations", "relations", groups))
     if isinstance(entity, Practice) and entity.checklist:
-        items = [(item.id, f"{entity.id}/{item.id}", markdown_inline(item.text)) for item in entity.checklist]
+        items = [practice_item_view(entity.id, item) for item in entity.checklist]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
         out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
