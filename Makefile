@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas golden clean kb-check kb-fmt
+.PHONY: help venv dev site serve validate test test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -64,13 +64,20 @@ browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed 
 	  echo "installing chromium, poppler-utils (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation poppler-utils >/dev/null; }
 
-test: dev browser-deps  ## Run the whole test suite (unit, CLI, site, browser)
+test: dev browser-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
-lint: dev  ## Format check, ruff and mypy (strict on generator/)
+test-fast: dev  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
+	$(PY) -m pytest -q -m "not site and not browser"
+
+test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)
+	$(PY) -m pytest -q -m "site and not browser"
+
+lint: dev  ## Format check, ruff, mypy (strict on generator/) and the import contracts (layers, no cycles)
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
+	$(BIN)/lint-imports --no-cache --no-logo
 
 fmt: dev  ## Reformat the Python code
 	$(BIN)/ruff format generator tests

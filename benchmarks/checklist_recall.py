@@ -45,12 +45,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from generator.checklist import Query, compose
-from generator.checklist_export import export_model
-from generator.checklist_select import exclusion, narrow, resolve
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import export_model
+from generator.kb import Checked
+from generator.load.yamlstrict import YamlProblem, parse
 from generator.models import Practice
-from generator.pipeline import Checked, check_folder
-from generator.yamlstrict import YamlProblem, parse
+from generator.pipeline import check_folder
+from generator.selection import exclusion, narrow, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 

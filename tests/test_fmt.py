@@ -8,10 +8,10 @@ import pytest
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from generator.fmt import field_order, format_entity, kind_of
+from generator.contrib.fmt import field_order, format_entity, kind_of
+from generator.contrib.yamlfmt import FormatError, find_comments
+from generator.load.yamlstrict import parse
 from generator.models import Practice
-from generator.yamlfmt import FormatError, find_comments
-from generator.yamlstrict import parse
 from tests.conftest import BASE_KB, ROOT, run_cli
 
 REAL_ENTRIES = sorted(p for p in (ROOT / "kb").glob("*/*.yaml") if kind_of(f"{p.parent.name}/{p.name}"))
@@ -104,7 +104,7 @@ def test_messy_file_gets_the_canonical_form_with_every_comment() -> None:
 def test_key_order_follows_the_model() -> None:
     order = field_order(Practice)
     assert order[:5] == ["id", "title", "summary", "stage", "paradigms"]
-    assert order[-7:] == ["body", "tags", "evidence", "aliases", "status", "replaced_by", "review_by"]
+    assert order[-8:] == ["body", "tags", "evidence", "aliases", "status", "replaced_by", "review_by", "reviewed"]
 
 
 def test_folded_line_breaks_are_kept_and_long_lines_wrapped() -> None:
