@@ -18,6 +18,7 @@ from generator.cli.checklist import checklist
 from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
+from generator.cli.site import site
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
@@ -25,7 +26,6 @@ from generator.render.diagrams import DiagramError, render_svg, to_dot
 from generator.render.exports import graph_graphml, graph_json, json_schemas
 from generator.validate.schema import SCHEMA_DIR
 from generator.write.files import write_atomic
-from generator.write.sitebuild import site
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from generator.checklist.schema import ChecklistExport
 from generator.kb import Graph, KnowledgeBase
+from generator.load.studies import StudiesFile
 from generator.models import MODELS, KbMeta, Vocabulary
 
 
@@ -54,6 +55,7 @@ def json_schemas() -> dict[str, str]:
     """JSON Schema text for every file type, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
+    models["studies"] = StudiesFile
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()

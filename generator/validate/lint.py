@@ -23,7 +23,8 @@ from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice, Scenario
 from generator.selection import text_key
 from generator.validate.lint_evidence import EVIDENCE_LINT_RULES
-from generator.validate.rules import Context, Rule, apply, dotted, walk_strings
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules import apply, dotted, walk_strings
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300

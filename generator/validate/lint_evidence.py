@@ -8,7 +8,8 @@
 * efficacy words ("prevents", "catches", "guarantees") appear only where the
   practice's relations of that kind have evidence (``efficacy-claim``);
 * under ``--strict``, every entry was reviewed in the last 18 months
-  (``not-reviewed``).
+  (``not-reviewed``);
+* every cited study has a scope record (``study-without-scope``).
 
 The text scanners are single-pass regular expressions without nested
 quantifiers, so their time is linear in the text.
@@ -21,10 +22,12 @@ import datetime
 import re
 from collections.abc import Collection, Iterator
 
-from generator.findings import Finding, warning
+from generator.findings import Finding, Location, warning
+from generator.graph import cited_keys
 from generator.kb import Entry
 from generator.models import EFFECT_RELATIONS, Practice
-from generator.validate.rules import Context, Rule, dotted
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules import dotted
 
 #: How long a review stays fresh.
 REVIEW_MONTHS = 18
@@ -246,6 +249,21 @@ class ReviewedRecently(Rule):
             )
 
 
+class CitedStudyHasScope(Rule):
+    """Every study an entry cites has a scope record in ``kb/studies.yaml``."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        bib = ctx.kb.bibliography
+        for key in sorted(cited_keys(entry.entity)):
+            if key in bib.entries and key not in ctx.kb.studies:
+                yield warning(
+                    "study-without-scope",
+                    f"'{key}' is cited but has no scope record; add it to {ctx.kb.root}/studies.yaml with its "
+                    "domain, method, years, frameworks and sample (or the data set to compute them from).",
+                    Location(bib.path, bib.entries[key].line, 1),
+                )
+
+
 #: The evidence checks, in the order they run (appended to :data:`generator.validate.lint.LINT_RULES`).
 EVIDENCE_LINT_RULES: tuple[type[Rule], ...] = (
     EvidenceHasLocator,
@@ -254,4 +272,5 @@ EVIDENCE_LINT_RULES: tuple[type[Rule], ...] = (
     NumbersAreSourced,
     EfficacyNeedsEvidence,
     ReviewedRecently,
+    CitedStudyHasScope,
 )

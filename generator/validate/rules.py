@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -19,10 +18,8 @@ from generator.graph import build_graph, coverage
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry, KnowledgeBase, Source
 from generator.models import (
-    EFFECT_RELATIONS,
     Applicability,
     Defect,
-    Entity,
     Practice,
     Scenario,
     Stage,
@@ -39,60 +36,8 @@ from generator.selection import (
     scenario_selection,
     select_items,
 )
-
-
-@dataclass
-class Context:
-    """What the rules share: the KB and indexes built once.
-
-    The same context serves the validation rules (:data:`RULES`) and the
-    review lint (:data:`generator.validate.lint.LINT_RULES`); ``today`` is
-    the date the lint compares review dates with (``YYYY-MM-DD``).
-    """
-
-    kb: KnowledgeBase
-    ids: dict[str, Entity] = field(init=False)
-    by_kind: dict[str, dict[str, Entity]] = field(init=False)
-    renamed: dict[str, Entity] = field(init=False)
-    cited: set[str] = field(default_factory=set)
-    today: str = ""
-    #: Lint only: also run the checks that report under ``lint --strict`` (review dates).
-    strict: bool = False
-
-    def __post_init__(self) -> None:
-        self.ids = self.kb.entities
-        self.by_kind = {}
-        self.renamed = {}
-        for entry in self.kb.entries:
-            self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
-            for alias in entry.entity.aliases:
-                self.renamed.setdefault(alias, entry.entity)
-
-    def ids_of(self, kind: str) -> list[str]:
-        """All ids of one entity type."""
-        return sorted(self.by_kind.get(kind, ()))
-
-    def is_broken(self, entity_id: str, kind: str) -> bool:
-        """Tell whether ``entity_id`` names a file of ``kind`` that failed to load."""
-        return self.kb.broken.get(entity_id) == kind
-
-
-class Rule:
-    """A rule: a per-entry :meth:`check` and a whole-KB :meth:`finish` (pySigma's validator shape).
-
-    Validation rules and lint checks are both rules; :func:`apply` runs either list.
-    """
-
-    #: Run only when nothing else found an error (gap reports on a broken KB mislead).
-    needs_clean_kb = False
-
-    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        """Check one entry."""
-        return iter(())
-
-    def finish(self, ctx: Context) -> Iterator[Finding]:
-        """Check the whole KB once every entry has been seen."""
-        return iter(())
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
 
 
 def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -313,39 +258,6 @@ class ChecklistItemsUnique(Rule):
                     entry.source.location(("checklist", i, "id")),
                 )
             seen.add(item.id)
-
-
-class BasisCitesEvidence(Rule):
-    """The keys behind an effect or importance claim are in the entry's own evidence list.
-
-    The page numbers a relation's evidence by its place in that list, so a
-    key that is only in the relation would have nothing to point to.
-    """
-
-    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        entity = entry.entity
-        if not isinstance(entity, Practice):
-            return
-        listed = sorted({ev.cite for ev in entity.evidence})
-        claims: list[tuple[tuple[str | int, ...], str, list[str]]] = []
-        for relation in EFFECT_RELATIONS:
-            for index, effect in enumerate(entity.effects(relation)):
-                claims.append(((relation, index), f"{relation} '{effect.target}'", list(effect.evidence)))
-        if entity.importance_basis is not None:
-            claims.append((("importance_basis",), "importance_basis", entity.importance_basis.evidence))
-        for key_path, what, keys in claims:
-            for i, key in enumerate(keys):
-                if key in listed or is_placeholder(key):
-                    continue
-                hint = suggestion(key, listed) or (
-                    f" Listed keys: {', '.join(listed)}." if listed else " The entry lists no evidence yet."
-                )
-                yield error(
-                    "basis-not-in-evidence",
-                    f"{what} cites '{key}', which is not in this entry's 'evidence' list; "
-                    f"add an evidence item for it or use a listed key.{hint}",
-                    entry.source.location((*key_path, "evidence", i)),
-                )
 
 
 class ItemApplicability(Rule):
@@ -578,6 +490,9 @@ RULES: tuple[type[Rule], ...] = (
     BasisCitesEvidence,
     ItemApplicability,
     ScenarioChecklist,
+    FiguresMatchData,
+    CasesMatchData,
+    StudiesValid,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

@@ -21,7 +21,7 @@ from generator.render.exports import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE_TITLE = '=HYPERLINK(\\"http://evil.example\\",\\"x\\") | cell |\\nnew line'
 HOSTILE_ITEMS = {

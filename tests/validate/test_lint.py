@@ -77,7 +77,7 @@ def test_lint_reports_review_problems_with_positions(kb_copy) -> None:  # type: 
         f"{practice}:19:1: warning[review-overdue] review was due on 2025-01-31; check the entry against its "
         "sources, then set 'review_by' to a new date.",
     ]
-    assert lines[-1] == "0 errors, 15 warnings in 11 files"
+    assert lines[-1] == "0 errors, 16 warnings in 11 files"
 
 
 def test_lint_strict_fails_and_review_date_in_future_is_quiet(kb_copy) -> None:  # type: ignore[no-untyped-def]
@@ -95,7 +95,7 @@ def test_lint_github_and_json_formats(kb_copy) -> None:  # type: ignore[no-untyp
         "review was due on 2025-01-31; check the entry against its sources, then set 'review_by' to a new date."
     ) in github.stdout.splitlines()
     report = json.loads(run_cli(["lint", "--format", "json", "--today", "2025-06-01"], cwd=cwd).stdout)
-    assert report["summary"] == {"errors": 0, "files": 11, "warnings": 15}
+    assert report["summary"] == {"errors": 0, "files": 11, "warnings": 16}
 
 
 def test_lint_rejects_a_bad_date(kb_copy) -> None:  # type: ignore[no-untyped-def]
@@ -117,6 +117,7 @@ def test_lint_is_a_pure_function_of_the_kb() -> None:
         "item-without-how",
         "no-evidence",
         "scenario-without-essential",
+        "study-without-scope",
     ]
 
 
