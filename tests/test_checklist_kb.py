@@ -97,21 +97,7 @@ def test_essential_list_is_short_and_inside_the_full_list(scenario: str) -> None
 MAIN = ["fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"]
 
 
-def _untouched(scenario: str) -> bool:
-    """Tell whether a scenario's issue-11 content has not been written yet (no context, no essential list)."""
-    entity = CHECKED.kb.entities[scenario]
-    assert isinstance(entity, Scenario)
-    return not entity.essential and entity.context == type(entity.context)()
-
-
-def _pending(scenario: str) -> pytest.MarkDecorator:
-    # Expected to fail only while the scenario is untouched; once content arrives the test must pass.
-    return pytest.mark.xfail(
-        condition=_untouched(scenario), strict=True, reason=f"content pending: {scenario} has no context yet"
-    )
-
-
-@pytest.mark.parametrize("scenario", [pytest.param(s, marks=_pending(s)) for s in MAIN])
+@pytest.mark.parametrize("scenario", MAIN)
 def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) -> None:
     entity = CHECKED.kb.entities[scenario]
     assert isinstance(entity, Scenario)
@@ -121,6 +107,5 @@ def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) 
     assert 0 < len(entity.essential) <= ESSENTIAL_MAX
 
 
-@_pending("tensorflow-to-tflite-mobile")
 def test_no_onnx_vocabulary_in_tensorflow_to_tflite_mobile() -> None:
     assert [uid for uid, text in _items("tensorflow-to-tflite-mobile") if ONNX_RE.search(text)] == []
