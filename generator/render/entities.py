@@ -73,6 +73,8 @@ def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
         rows += _scenario_rows(site, entity, doc)
     if entity.tags:
         rows.append(CardRow("Tags", tag_chips(site, doc, entity)))
+    if entity.reviewed:
+        rows.append(CardRow("Reviewed", _text(entity.reviewed)))
     if entity.review_by:
         rows.append(CardRow("Review by", _text(entity.review_by)))
     return rows
