@@ -147,7 +147,7 @@ def case_table(site: Site, defect_id: str, cites: Citations) -> CaseTable | None
         url = row.get("URL", "").strip()
         parts = url.split("/")
         repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
-        number = parts[-1] if len(parts) > 6 else url
+        number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
         values = {
             role: data.label(row[column]) if column else ""
             for role, column in (
