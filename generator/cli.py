@@ -22,6 +22,7 @@ from generator.diagrams import DotNotFound, render_svg, to_dot
 from generator.exports import graph_graphml, graph_json
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
+from generator.lint_evidence import grading_summary
 from generator.models import FOLDERS
 from generator.schema import SCHEMA_DIR, json_schemas
 from generator.sitebuild import site
@@ -124,6 +125,8 @@ def stats(kb_root: Path, fmt: str) -> None:
         "coverage_gaps": {"challenges": cov.uncovered_challenges, "defects": cov.unguarded_defects},
         "findings": {"errors": errors, "warnings": warnings},
     }
+    grading = grading_summary(list(kb.entities.values()))
+    data.update(grading)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
@@ -135,6 +138,9 @@ def stats(kb_root: Path, fmt: str) -> None:
     gaps = cov.uncovered_challenges + cov.unguarded_defects
     click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
     click.echo(f"findings: {errors} errors, {warnings} warnings")
+    strengths = ", ".join(f"{n} {k}" for k, n in grading["evidence_by_strength"].items()) or "none"
+    click.echo(f"evidence by strength: {strengths}")
+    click.echo("effect relations: " + ", ".join(f"{n} with {k}" for k, n in grading["effects_by_basis"].items()))
 
 
 #: Commands defined in other modules, registered here in one explicit list.

@@ -20,12 +20,13 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator
 
 from generator.findings import Finding, Location, warning
 from generator.graph import cited_keys
 from generator.lint_base import LintContext, LintRule
-from generator.models import EFFECT_RELATIONS, Practice
+from generator.models import EFFECT_RELATIONS, Entity, Practice
 from generator.rules import dotted
 from generator.schema import Entry
 
@@ -262,6 +263,21 @@ class CitedStudyHasScope(LintRule):
                     "domain, method, years, frameworks and sample (or the data set to compute them from).",
                     Location(bib.path, bib.entries[key].line, 1),
                 )
+
+
+def grading_summary(entities: list[Entity]) -> dict[str, dict[str, int]]:
+    """How graded the KB is: evidence items by strength, effect relations by basis."""
+    strengths: Counter[str] = Counter()
+    bases: Counter[str] = Counter()
+    for entity in entities:
+        strengths.update(ev.strength for ev in entity.evidence)
+        if isinstance(entity, Practice):
+            for effect in entity.all_effects():
+                bases["evidence" if effect.evidence else "judgement" if effect.judgement else "no basis"] += 1
+    return {
+        "evidence_by_strength": dict(sorted(strengths.items())),
+        "effects_by_basis": {k: bases[k] for k in ("evidence", "judgement", "no basis")},
+    }
 
 
 #: The evidence checks, in the order they run (appended to :data:`generator.lint.LINT_RULES`).
