@@ -165,7 +165,7 @@ def _recomputable(checked: Checked):
     for entity in checked.kb.entities.values():
         if isinstance(entity, Defect):
             for figure in entity.figures:
-                if figure.recompute is not None:
+                if figure.recompute is not None and figure.recompute.dataset == "cv-reengineering-defects":
                     yield entity.id, figure
 
 
