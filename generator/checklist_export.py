@@ -251,7 +251,6 @@ def export_model(cl: Checklist) -> ChecklistExport:
                 prevents=list(i.prevents),
                 detects=list(i.detects),
                 evidence=list(i.evidence),
-                also=list(i.also),
                 url=cl.practices[i.practice].url,
             )
             for i in cl.items

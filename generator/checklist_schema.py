@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.models import Importance
+from generator.models import Importance, Precision
 
 FORMAT = "reengineering-kb/checklist"
 FORMAT_VERSION = 1
@@ -42,6 +42,10 @@ class QueryModel(_Closed):
     hardware: list[str] = Field(description="Target hardware given as filters.")
     tags: list[str] = Field(description="Tags given as filters.")
     importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
+    trains: bool | None = Field(description="Whether the port trains (null: not given).")
+    reference_code: bool | None = Field(description="Whether reference code can be run (null: not given).")
+    reference_weights: bool | None = Field(description="Whether reference weights exist (null: not given).")
+    precision: list[Precision] = Field(description="Target precisions given as filters.")
 
 
 class SelectionModel(_Closed):
@@ -56,6 +60,12 @@ class SelectionModel(_Closed):
     include: list[str] = Field(description="Practices the scenario adds whatever the filters say.")
     exclude: list[str] = Field(description="Practices the scenario removes whatever the filters say.")
     importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
+    trains: bool | None = Field(description="Whether the port trains (null: unknown, excludes nothing).")
+    reference_code: bool | None = Field(description="Whether reference code can be run (null: unknown).")
+    reference_weights: bool | None = Field(description="Whether reference weights exist (null: unknown).")
+    precision: list[Precision] = Field(description="Target precisions (empty: unknown).")
+    essential: list[str] = Field(description="The scenario's essential item ids (empty: practice importance decides).")
+    order: list[str] = Field(description="The scenario's stage order (empty: the workflow order).")
 
 
 class StageModel(_Closed):
@@ -80,7 +90,6 @@ class ItemModel(_Closed):
     prevents: list[str] = Field(description="Defect types the practice prevents.")
     detects: list[str] = Field(description="Defect types the practice detects.")
     evidence: list[str] = Field(description="BibTeX keys backing the practice.")
-    also: list[str] = Field(description="Ids of items of other practices with the same text, merged into this one.")
     url: str = Field(description="Page of the practice on the site.")
 
 

@@ -20,8 +20,9 @@ from typing import Any
 from generator.checklist import Checklist, Query
 from generator.checklist_export import MD_HEADER, csv_uncell, short_commit
 from generator.checklist_schema import FORMAT
+from generator.ids import ITEM_UID_PATTERN
 
-UID_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*"
+UID_PATTERN = ITEM_UID_PATTERN.removeprefix("^").removesuffix("$")
 _HEADER_RE = re.compile(
     rf"<!--\s*{re.escape(MD_HEADER)}\s*\|\s*query:\s*(?P<query>[^|]*?)\s*\|\s*kb:\s*(?P<kb>[^|\s]*)\s*"
     r"\|\s*commit:\s*(?P<commit>[^|\s]*)\s*-->"
@@ -164,16 +165,13 @@ def compare(filled: Filled, current: Checklist | None, every_item: set[str]) -> 
         every_item: Ids of every checklist item in the current KB.
     """
     present = {i.uid for i in current.items} if current else every_item
-    merged = {other: i.uid for i in current.items for other in i.also} if current else {}
     done = [uid for uid, ok in filled.status.items() if ok and uid in present]
     still_open = [uid for uid, ok in filled.status.items() if not ok and uid in present]
     gone = []
     for uid in filled.status:
         if uid in present:
             continue
-        if uid in merged:
-            reason = f"merged into {merged[uid]} (same text)"
-        elif uid in every_item:
+        if uid in every_item:
             reason = "no longer selected by this query"
         else:
             reason = "removed from the knowledge base"

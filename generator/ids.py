@@ -23,6 +23,9 @@ CITE_KEY_RE = re.compile(CITE_KEY_PATTERN)
 #: A checklist item id, unique within its practice (``compare-layer-outputs``).
 ITEM_ID_PATTERN = ID_PATTERN
 
+#: A checklist item's global id, ``<practice-id>/<item-id>`` (``check-x/compare-outputs``).
+ITEM_UID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
+
 
 def is_valid_id(value: str) -> bool:
     """Tell whether ``value`` is a well-formed entity id."""

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
+from generator.checklist_select import text_key
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
-from generator.models import Challenge, Defect, Practice
+from generator.models import Challenge, Defect, Practice, Scenario
 from generator.rules import dotted, walk_strings
 from generator.schema import Entry, KnowledgeBase
 
@@ -39,6 +41,16 @@ class LintContext:
 
     kb: KnowledgeBase
     today: str
+
+    @cached_property
+    def item_texts(self) -> dict[str, list[str]]:
+        """Item uids by normalised item text, over every practice."""
+        out: dict[str, list[str]] = {}
+        for p in sorted(self.kb.of_type("practice"), key=lambda e: e.id):
+            if isinstance(p, Practice):
+                for ci in p.checklist:
+                    out.setdefault(text_key(ci.text), []).append(f"{p.id}/{ci.id}")
+        return out
 
 
 class LintRule:
@@ -80,6 +92,60 @@ class PracticeHasChecklist(LintRule):
                 "practice-without-checklist",
                 "practice has no checklist item, so exported checklists leave it out; "
                 "add one under 'checklist' (an action someone can tick off).",
+                entry.source.location(("id",)),
+            )
+
+
+class ItemsSayHowAndWhenDone(LintRule):
+    """Every checklist item says how it is done (tool, API, command) and when it is done."""
+
+    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+        if not isinstance(entry.entity, Practice):
+            return
+        for i, item in enumerate(entry.entity.checklist):
+            if item.how is None:
+                yield warning(
+                    "item-without-how",
+                    f"checklist item '{item.id}' has no 'how'; name the tool, API or command "
+                    "(code in backticks) someone uses to do it.",
+                    entry.source.location(("checklist", i)),
+                )
+            if item.done_when is None:
+                yield warning(
+                    "item-without-done-when",
+                    f"checklist item '{item.id}' has no 'done_when'; say which artefact or threshold "
+                    "(with its source or 'rule of thumb:') shows it is done.",
+                    entry.source.location(("checklist", i)),
+                )
+
+
+class ItemTextsDiffer(LintRule):
+    """Two practices do not hold items with the same text (both would reach a checklist)."""
+
+    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+        if not isinstance(entry.entity, Practice):
+            return
+        for i, item in enumerate(entry.entity.checklist):
+            owners = ctx.item_texts.get(text_key(item.text), [])
+            others = [uid for uid in owners if not uid.startswith(f"{entry.entity.id}/")]
+            if others:
+                yield warning(
+                    "duplicate-item-text",
+                    f"checklist item '{item.id}' has the same text as {', '.join(others)}; both reach "
+                    "checklists, so reword one to say what differs, or drop one.",
+                    entry.source.location(("checklist", i, "text")),
+                )
+
+
+class ScenarioHasEssentialList(LintRule):
+    """A scenario names its own short list (otherwise practice importance stands in for it)."""
+
+    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
+        if isinstance(entry.entity, Scenario) and not entry.entity.essential:
+            yield warning(
+                "scenario-without-essential",
+                "scenario has no 'essential' list, so its short list falls back to practice importance; "
+                "list the item ids ('practice/item') behind this kind of port's most common failures.",
                 entry.source.location(("id",)),
             )
 
@@ -194,6 +260,9 @@ class DeprecatedHasReplacement(LintRule):
 LINT_RULES: tuple[type[LintRule], ...] = (
     SummaryLength,
     PracticeHasChecklist,
+    ItemsSayHowAndWhenDone,
+    ItemTextsDiffer,
+    ScenarioHasEssentialList,
     ClaimsHaveEvidence,
     EvidenceUsedInText,
     NoSplitWords,

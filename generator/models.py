@@ -16,7 +16,14 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from generator.ids import CITE_KEY_PATTERN, ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PATTERN, ITEM_ID_PATTERN
+from generator.ids import (
+    CITE_KEY_PATTERN,
+    ID_MAX_LENGTH,
+    ID_MIN_LENGTH,
+    ID_PATTERN,
+    ITEM_ID_PATTERN,
+    ITEM_UID_PATTERN,
+)
 
 # --------------------------------------------------------------------- vocab
 
@@ -46,6 +53,17 @@ Activity = Literal["reusing", "replicating", "adapting", "enhancing", "porting",
 Importance = Literal["essential", "recommended", "situational"]
 Status = Literal["active", "deprecated"]
 Dataset = Literal["cv-reengineering-defects"]
+Precision = Literal["fp32", "fp16", "bf16", "int8"]
+Severity = Literal["blocker", "major", "minor"]
+Effort = Literal["minutes", "hours", "days"]
+
+#: Keys that were renamed: old key -> (new key, how to move the value). Old keys stay rejected.
+RENAMED_KEYS: dict[str, tuple[str, str]] = {
+    "applies_to": ("applies_when", "move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is"),
+}
+
+#: The most items a scenario's essential list may hold.
+ESSENTIAL_MAX = 25
 
 # --------------------------------------------------------------------- types
 
@@ -70,6 +88,7 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Locator = Annotated[str, StringConstraints(max_length=60)]
 Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+ItemUid = Annotated[str, StringConstraints(pattern=ITEM_UID_PATTERN)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
 # References, one alias per (target type, relation): the relation kinds live here.
@@ -172,18 +191,78 @@ class Challenge(Entity):
     symptoms: list[Sentence] = Field(default_factory=list, description="How engineers notice it.")
 
 
+class Applicability(Strict):
+    """When a practice or checklist item applies; the checklist selector reads it.
+
+    Every key is optional and an absent key means "any". A scenario (or query)
+    that leaves a key open never excludes on it.
+    """
+
+    trains: bool | None = Field(
+        default=None, description="true: only when the port trains or fine-tunes; false: only inference-only ports."
+    )
+    reference_code: bool | None = Field(
+        default=None, description="true: only when reference code can be run; false: only when it cannot."
+    )
+    reference_weights: bool | None = Field(
+        default=None, description="true: only when reference weights exist; false: only when they do not."
+    )
+    source: list[Tag] = Field(default_factory=list, description="Source framework ids (vocabulary); empty: any.")
+    target: list[Tag] = Field(default_factory=list, description="Target framework ids (vocabulary); empty: any.")
+    hardware: list[Tag] = Field(default_factory=list, description="Target hardware ids (vocabulary); empty: any.")
+    precision: list[Precision] = Field(default_factory=list, description="Target precisions; empty: any.")
+
+    def is_empty(self) -> bool:
+        """Tell whether no key narrows anything."""
+        return self == Applicability()
+
+    def conditions(self) -> list[str]:
+        """The yes/no keys as short phrases, e.g. ``["training", "no reference code"]``."""
+        phrases = {
+            "trains": ("training", "inference only"),
+            "reference_code": ("reference code available", "no reference code"),
+            "reference_weights": ("reference weights available", "no reference weights"),
+        }
+        out = []
+        for key, (yes, no) in phrases.items():
+            value = getattr(self, key)
+            if value is not None:
+                out.append(yes if value else no)
+        return out
+
+
+class DocLink(Strict):
+    """A section of official documentation."""
+
+    title: Annotated[str, StringConstraints(min_length=3, max_length=120)] = Field(
+        description="What the section is, e.g. 'ONNX Runtime: Python API, InferenceSession'."
+    )
+    url: HttpUrl = Field(description="http(s) URL of the section.")
+
+
 class ChecklistItem(Strict):
     """One thing to check before or during a port."""
 
     id: ItemId = Field(description="Stable id, unique within the practice; the item's global id is 'practice/id'.")
     text: Sentence = Field(description="An action a person can tick off, in the imperative.")
-
-
-class Applicability(Strict):
-    """Where a practice applies. Empty lists mean 'any'."""
-
-    frameworks: list[Tag] = Field(default_factory=list, description="Frameworks from the vocabulary.")
-    hardware: list[Tag] = Field(default_factory=list, description="Hardware targets from the vocabulary.")
+    how: Annotated[str, StringConstraints(min_length=10, max_length=1200)] | None = Field(
+        default=None, description="How to do it: the tool, API or command (code in backticks)."
+    )
+    done_when: Sentence | None = Field(
+        default=None, description="When it is done: an artefact, or a threshold with its source or rule of thumb."
+    )
+    checked_with: Annotated[str, StringConstraints(min_length=2, max_length=200)] | None = Field(
+        default=None, description="Versions 'how' was checked against, e.g. 'torch 2.5, onnxruntime 1.20'."
+    )
+    docs: list[DocLink] = Field(default_factory=list, description="Sections of the official documentation.")
+    failures: list[HttpUrl] = Field(
+        default_factory=list, description="Real failures this item would have caught (issue URLs)."
+    )
+    severity: Severity | None = Field(default=None, description="What skipping it risks: blocker, major or minor.")
+    effort: Effort | None = Field(default=None, description="Rough time it takes: minutes, hours or days.")
+    applies_when: Applicability = Field(
+        default_factory=Applicability, description="Narrows the practice's 'applies_when' for this item."
+    )
 
 
 class Practice(Entity):
@@ -202,7 +281,9 @@ class Practice(Entity):
     not_applicable_when: list[Sentence] = Field(
         default_factory=list, description="Situations where the practice does not apply or does not pay off."
     )
-    applies_to: Applicability = Field(default_factory=Applicability, description="Frameworks and hardware.")
+    applies_when: Applicability = Field(
+        default_factory=Applicability, description="When the practice applies; its items inherit it."
+    )
     checklist: list[ChecklistItem] = Field(default_factory=list, description="Items for exported checklists.")
 
 
@@ -266,6 +347,15 @@ class Endpoint(Strict):
     hardware: list[Tag] = Field(default_factory=list, description="Hardware from the vocabulary.")
 
 
+class ScenarioContext(Strict):
+    """What a scenario knows about the port; the selector reads it against 'applies_when'."""
+
+    trains: bool | None = Field(default=None, description="Whether the port trains or fine-tunes (null: unknown).")
+    reference_code: bool | None = Field(default=None, description="Whether reference code can be run.")
+    reference_weights: bool | None = Field(default=None, description="Whether reference weights exist.")
+    precision: list[Precision] = Field(default_factory=list, description="Target precisions (empty: unknown).")
+
+
 class Scenario(Entity):
     """A port or reuse scenario that selects checklist items."""
 
@@ -280,6 +370,17 @@ class Scenario(Entity):
     )
     include: list[Includes] = Field(default_factory=list, description="Practices added whatever the filters say.")
     exclude: list[Excludes] = Field(default_factory=list, description="Practices removed whatever the filters say.")
+    context: ScenarioContext = Field(
+        default_factory=ScenarioContext, description="Training, reference code and weights, precision."
+    )
+    essential: list[ItemUid] = Field(
+        default_factory=list,
+        max_length=ESSENTIAL_MAX,
+        description=f"Item uids ('practice/item') of this scenario's short list (at most {ESSENTIAL_MAX}).",
+    )
+    order: list[EntityId] = Field(
+        default_factory=list, description="Every stage id, in the order of this scenario's path (empty: workflow)."
+    )
 
 
 MODELS: dict[str, type[Entity]] = {

@@ -14,9 +14,28 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
+from generator.checklist_select import (
+    Selection,
+    candidate,
+    contradiction,
+    exclusion,
+    narrow,
+    scenario_selection,
+    select_items,
+)
 from generator.findings import Finding, Location, Severity, error, warning
 from generator.ids import suggestion
-from generator.models import Challenge, Defect, Entity, Practice, Scenario, Stage, references
+from generator.models import (
+    Applicability,
+    Challenge,
+    Defect,
+    Entity,
+    Practice,
+    Scenario,
+    Stage,
+    Vocabulary,
+    references,
+)
 from generator.scaffold import is_placeholder
 from generator.schema import Entry, KnowledgeBase, Source
 
@@ -205,14 +224,9 @@ class VocabularyTerms(Rule):
             (("tags", i), tag, vocab.all_terms(), "vocabulary term") for i, tag in enumerate(entity.tags)
         ]
         if isinstance(entity, Practice):
-            checks += [
-                (("applies_to", "frameworks", i), t, vocab.frameworks, "framework")
-                for i, t in enumerate(entity.applies_to.frameworks)
-            ]
-            checks += [
-                (("applies_to", "hardware", i), t, vocab.hardware, "hardware term")
-                for i, t in enumerate(entity.applies_to.hardware)
-            ]
+            checks += _applicability_terms(("applies_when",), entity.applies_when, vocab)
+            for i, item in enumerate(entity.checklist):
+                checks += _applicability_terms(("checklist", i, "applies_when"), item.applies_when, vocab)
         if isinstance(entity, Scenario):
             checks += [
                 (("select_tags", i), t, vocab.all_terms(), "vocabulary term") for i, t in enumerate(entity.select_tags)
@@ -228,6 +242,20 @@ class VocabularyTerms(Rule):
             if term not in allowed and not is_placeholder(term):
                 hint = suggestion(term, allowed) or " Add it to kb/vocabulary.yaml if it is a new term."
                 yield error("unknown-term", f"unknown {label} '{term}'.{hint}", entry.source.location(key))
+
+
+def _applicability_terms(
+    at: tuple[str | int, ...], aw: Applicability, vocab: Vocabulary
+) -> list[tuple[tuple[str | int, ...], str, dict[str, Any], str]]:
+    """The vocabulary terms an ``applies_when`` names, with their key paths."""
+    out: list[tuple[tuple[str | int, ...], str, dict[str, Any], str]] = []
+    for key, allowed, label in (
+        ("source", vocab.frameworks, "framework"),
+        ("target", vocab.frameworks, "framework"),
+        ("hardware", vocab.hardware, "hardware term"),
+    ):
+        out += [((*at, key, i), t, allowed, label) for i, t in enumerate(getattr(aw, key))]
+    return out
 
 
 _LINK_RE = re.compile(
@@ -273,6 +301,120 @@ class ChecklistItemsUnique(Rule):
                     entry.source.location(("checklist", i, "id")),
                 )
             seen.add(item.id)
+
+
+class ItemApplicability(Rule):
+    """An item's ``applies_when`` narrows its practice's; it must not contradict it."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        p = entry.entity
+        if not isinstance(p, Practice):
+            return
+        for i, item in enumerate(p.checklist):
+            why = contradiction(p.applies_when, item.applies_when)
+            if why:
+                yield error(
+                    "contradictory-applies-when",
+                    f"item '{item.id}' can never apply: {why}; an item's 'applies_when' may only narrow "
+                    "its practice's.",
+                    entry.source.location(("checklist", i, "applies_when")),
+                )
+
+
+class ScenarioChecklist(Rule):
+    """A scenario's stage order lists every stage once; its essential items exist and are selected."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        scenario = entry.entity
+        if not isinstance(scenario, Scenario):
+            return
+        yield from self._order(entry, scenario, ctx)
+        yield from self._essential(entry, scenario, ctx)
+        sel = scenario_selection(scenario)
+        for i, pid in enumerate(scenario.include):
+            practice = ctx.by_kind.get("practice", {}).get(pid)
+            why = exclusion(practice.applies_when, sel) if isinstance(practice, Practice) else None
+            if why:
+                yield warning(
+                    "inapplicable-include",
+                    f"practice '{pid}' applies {why}, so this scenario never receives it although it is "
+                    "included; drop it from 'include' or correct its 'applies_when'.",
+                    entry.source.location(("include", i)),
+                )
+
+    def _order(self, entry: Entry, scenario: Scenario, ctx: Context) -> Iterator[Finding]:
+        if not scenario.order:
+            return
+        stages = ctx.ids_of("stage")
+        seen: set[str] = set()
+        for i, sid in enumerate(scenario.order):
+            if sid not in stages:
+                yield error(
+                    "unknown-reference",
+                    f"'order' names stage '{sid}', which does not exist.{suggestion(sid, stages)}",
+                    entry.source.location(("order", i)),
+                )
+            elif sid in seen:
+                yield error(
+                    "invalid-order",
+                    f"'order' lists stage '{sid}' twice; list every stage exactly once.",
+                    entry.source.location(("order", i)),
+                )
+            seen.add(sid)
+        missing = [s for s in stages if s not in seen]
+        if missing:
+            yield error(
+                "invalid-order",
+                f"'order' must list every stage exactly once; missing: {', '.join(missing)}.",
+                entry.source.location(("order",)),
+            )
+
+    def _essential(self, entry: Entry, scenario: Scenario, ctx: Context) -> Iterator[Finding]:
+        if not scenario.essential:
+            return
+        practices = {pid: p for pid, p in ctx.by_kind.get("practice", {}).items() if isinstance(p, Practice)}
+        every = sorted(f"{pid}/{ci.id}" for pid, p in practices.items() for ci in p.checklist)
+        sel = scenario_selection(scenario)
+        selected = {s.uid for s in select_items(ctx.kb, sel)}
+        seen: set[str] = set()
+        for i, uid in enumerate(scenario.essential):
+            where = entry.source.location(("essential", i))
+            pid = uid.split("/", 1)[0]
+            if ctx.is_broken(pid, "practice"):
+                continue
+            if uid in seen:
+                yield error("duplicate-essential", f"essential item '{uid}' is listed twice.", where)
+            elif uid not in every:
+                yield error(
+                    "unknown-item",
+                    f"essential item '{uid}' does not exist.{suggestion(uid, every)}",
+                    where,
+                )
+            elif uid not in selected:
+                yield error(
+                    "essential-not-selected",
+                    f"essential item '{uid}' is not in this scenario's checklist ({_why_not(uid, practices, sel)}); "
+                    "drop it from 'essential' or change the scenario's filters.",
+                    where,
+                )
+            seen.add(uid)
+
+
+def _why_not(uid: str, practices: dict[str, Practice], sel: Selection) -> str:
+    pid, iid = uid.split("/", 1)
+    practice = practices[pid]
+    if pid in sel.exclude:
+        return f"the scenario excludes practice '{pid}'"
+    why = exclusion(practice.applies_when, sel)
+    if why:
+        return f"practice '{pid}' applies {why}"
+    item = next(ci for ci in practice.checklist if ci.id == iid)
+    why = exclusion(narrow(practice.applies_when, item.applies_when), sel)
+    if why:
+        return f"the item applies {why}"
+    if not candidate(practice, sel) and pid not in sel.include:
+        return f"practice '{pid}' does not match the scenario's paradigms, stages or tags; add it to 'include'"
+    return "not selected"
 
 
 class PracticeHasTarget(Rule):
@@ -399,6 +541,8 @@ RULES: tuple[type[Rule], ...] = (
     VocabularyTerms,
     SafeText,
     ChecklistItemsUnique,
+    ItemApplicability,
+    ScenarioChecklist,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

@@ -19,7 +19,7 @@ from generator.checklist_schema import ChecklistExport
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
-from generator.models import FOLDERS, MODELS, Entity, KbMeta, Vocabulary
+from generator.models import FOLDERS, MODELS, RENAMED_KEYS, Entity, KbMeta, Vocabulary
 from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 
 META_FILE = "kb.yaml"
@@ -177,6 +177,9 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
             holder = _model_at(model, loc)
             allowed = sorted(holder.model_fields) if holder else []
             hint = suggestion(str(loc[-1]), allowed) or (f" Allowed keys: {', '.join(allowed)}." if allowed else "")
+            if str(loc[-1]) in RENAMED_KEYS:
+                new_key, how = RENAMED_KEYS[str(loc[-1])]
+                hint = f" Did you mean '{new_key}'? '{loc[-1]}' was renamed: {how}."
             out.append(error("unknown-key", f"unknown key '{key}' in {label}.{hint}", source.location(loc)))
         elif kind == "missing":
             out.append(error("missing-field", f"missing required field '{key}' in {label}.", source.location(loc)))

@@ -27,8 +27,8 @@ detects: [missing-hyperparameter]
 rationale: Papers omit settings that the released code depends on.
 steps:
   - Diff the paper's hyperparameter table against the code's defaults.
-applies_to:
-  frameworks: [pytorch]
+applies_when:
+  source: [pytorch]
 checklist:
   - id: list-hidden-settings
     text: List settings found in the code but not in the paper.

@@ -40,6 +40,20 @@ def _terms(site: Site, terms: list[str]) -> list[Chip]:
     return [Chip(site.label(t), kind="term") for t in terms]
 
 
+def _applies_rows(site: Site, practice: Practice) -> list[CardRow]:
+    aw = practice.applies_when
+    rows = []
+    for label, terms in (("Source frameworks", aw.source), ("Target frameworks", aw.target), ("Hardware", aw.hardware)):
+        if terms:
+            rows.append(CardRow(label, _terms(site, terms)))
+    if aw.precision:
+        rows.append(CardRow("Precision", _text(*aw.precision)))
+    conditions = aw.conditions()
+    if conditions:
+        rows.append(CardRow("Applies when", _text(*conditions)))
+    return rows
+
+
 def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
     """The labelled fields of an entity's card, in reading order."""
     rows = [CardRow("Type", [Chip(KIND_LABELS[entity.kind], paths.href(doc, paths.index_path(entity.kind)))])]
@@ -49,10 +63,7 @@ def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
             CardRow("Paradigms", chips(site, doc, entity.paradigms)),
             CardRow("Importance", _text(IMPORTANCE[entity.importance])),
         ]
-        if entity.applies_to.frameworks:
-            rows.append(CardRow("Frameworks", _terms(site, entity.applies_to.frameworks)))
-        if entity.applies_to.hardware:
-            rows.append(CardRow("Hardware", _terms(site, entity.applies_to.hardware)))
+        rows += _applies_rows(site, entity)
     elif isinstance(entity, Challenge):
         rows.append(CardRow("Paradigms", chips(site, doc, entity.paradigms)))
         if entity.stages:
