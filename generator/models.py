@@ -11,10 +11,20 @@ exporter all read the relation kinds from this one place.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import Tag as FormTag
 
 from generator.ids import (
     CITE_KEY_PATTERN,
@@ -48,11 +58,41 @@ EvidenceKind = Literal[
     "experience-report",
     "literature-review",
     "position-paper",
+    "documentation",
 ]
+#: How strong an evidence item is, derived from its kind (see :data:`STRENGTH_BY_KIND`).
+Strength = Literal["measured", "counted", "reported", "documented", "judgement"]
+
+#: The one place where an evidence kind becomes the strength a reader sees as a badge.
+STRENGTH_BY_KIND: dict[str, Strength] = {
+    "experiment": "measured",
+    "mining-study": "counted",
+    "survey": "reported",
+    "interview-study": "reported",
+    "experience-report": "reported",
+    "literature-review": "reported",
+    "documentation": "documented",
+    "position-paper": "judgement",
+}
+
+#: What each strength means, for badges' tooltips and docs/about.md.
+STRENGTH_MEANING: dict[Strength, str] = {
+    "measured": "measured in a controlled experiment",
+    "counted": "counted in mined data (issues, repositories)",
+    "reported": "reported by people (interviews, surveys, experience reports, reviews)",
+    "documented": "stated in a tool's official documentation",
+    "judgement": "expert judgement or argument, not measured",
+}
+
+
+def strength_of(kind: str) -> Strength:
+    """The strength of evidence of ``kind`` (the badge shown on pages)."""
+    return STRENGTH_BY_KIND[kind]
+
+
 Activity = Literal["reusing", "replicating", "adapting", "enhancing", "porting", "converting"]
 Importance = Literal["essential", "recommended", "situational"]
 Status = Literal["active", "deprecated"]
-Dataset = Literal["cv-reengineering-defects"]
 Precision = Literal["fp32", "fp16", "bf16", "int8"]
 Severity = Literal["blocker", "major", "minor"]
 Effort = Literal["minutes", "hours", "days"]
@@ -64,6 +104,10 @@ RENAMED_KEYS: dict[str, tuple[str, str]] = {
 
 #: The most items a scenario's essential list may hold.
 ESSENTIAL_MAX = 25
+Dataset = Literal["cv-reengineering-defects", "onnx-converter-failures"]
+#: The relations by which a practice claims an effect; each carries a basis.
+EffectRelation = Literal["addresses", "prevents", "detects"]
+EFFECT_RELATIONS: tuple[EffectRelation, ...] = ("addresses", "prevents", "detects")
 
 # --------------------------------------------------------------------- types
 
@@ -91,6 +135,18 @@ Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
 ItemUid = Annotated[str, StringConstraints(pattern=ITEM_UID_PATTERN)]
 HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
 
+
+def _real_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a calendar date (YYYY-MM-DD)") from None
+    return value
+
+
+#: A real calendar date written as ``YYYY-MM-DD`` (YAML keeps it a string here).
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
+
 # References, one alias per (target type, relation): the relation kinds live here.
 _IdText = StringConstraints(pattern=ID_PATTERN)
 NextStage = Annotated[str, Ref("stage", "next"), _IdText]
@@ -103,6 +159,14 @@ Detects = Annotated[str, Ref("defect", "detects"), _IdText]
 ParentDefect = Annotated[str, Ref("defect", "parent"), _IdText]
 Includes = Annotated[str, Ref("practice", "includes"), _IdText]
 Excludes = Annotated[str, Ref("practice", "excludes"), _IdText]
+
+#: Tags of the two forms an effect relation item takes (a bare id, or a mapping with a basis).
+BARE_TAG = "bare-id"
+LINK_TAG = "link"
+
+
+def _effect_form(value: Any) -> str:
+    return BARE_TAG if isinstance(value, str) else LINK_TAG
 
 
 class Strict(BaseModel):
@@ -121,8 +185,117 @@ class Evidence(Strict):
     kind: EvidenceKind = Field(description="How the source obtained the evidence.")
     shows: Sentence = Field(description="What the source shows (a figure, a count, a finding), in your own words.")
     locator: Locator | None = Field(
-        default=None, description="Where in the source: a section, table or figure, e.g. 'Table 3'."
+        default=None,
+        description="Where in the source: a section, table, figure or transcript line, e.g. 'Table 3'; "
+        "for a number recomputed from study data, 'data set, recomputed'. Lint asks for it on every item.",
     )
+
+    @property
+    def strength(self) -> Strength:
+        """How strong this evidence is, derived from its kind."""
+        return strength_of(self.kind)
+
+
+def _check_basis(why: str | None, evidence: list[str], judgement: bool) -> None:
+    if judgement and evidence:
+        raise ValueError("give either 'evidence' or 'judgement: true', not both")
+    if not judgement and not evidence:
+        raise ValueError("give 'evidence' (keys from this entry's evidence list) or 'judgement: true'")
+    if len(set(evidence)) != len(evidence):
+        raise ValueError("'evidence' lists a key twice")
+
+
+class Basis(Strict):
+    """Why a claim about an effect or importance holds: evidence keys or an explicit judgement."""
+
+    why: Sentence = Field(description="One line: why the claim holds.")
+    evidence: list[CiteKey] = Field(
+        default_factory=list,
+        description="BibTeX keys backing the claim; each must also appear in this entry's 'evidence' list.",
+    )
+    judgement: bool = Field(
+        default=False, description="true when no evidence shows the effect: an explicit judgement mark."
+    )
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Basis:
+        _check_basis(self.why, self.evidence, self.judgement)
+        return self
+
+
+class EffectLink(Strict):
+    """A claimed effect of a practice on a challenge or defect type, with its basis."""
+
+    id: EntityId = Field(description="Id of the challenge or defect type.")
+    why: Sentence = Field(description="One line: why the practice has this effect.")
+    evidence: list[CiteKey] = Field(
+        default_factory=list,
+        description="BibTeX keys showing the effect; each must also appear in this entry's 'evidence' list.",
+    )
+    judgement: bool = Field(
+        default=False, description="true when no evidence shows the effect: an explicit judgement mark."
+    )
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> EffectLink:
+        _check_basis(self.why, self.evidence, self.judgement)
+        return self
+
+
+class AddressesLink(EffectLink):
+    """A challenge the practice helps with, and why."""
+
+    id: Addresses = Field(description="Id of the challenge.")
+
+
+class PreventsLink(EffectLink):
+    """A defect type the practice prevents, and why."""
+
+    id: Prevents = Field(description="Id of the defect type.")
+
+
+class DetectsLink(EffectLink):
+    """A defect type the practice detects, and why."""
+
+    id: Detects = Field(description="Id of the defect type.")
+
+
+# An item is a bare id (accepted while entries migrate; lint flags it) or a link with a basis.
+AddressesItem = Annotated[
+    Annotated[Addresses, FormTag(BARE_TAG)] | Annotated[AddressesLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+PreventsItem = Annotated[
+    Annotated[Prevents, FormTag(BARE_TAG)] | Annotated[PreventsLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+DetectsItem = Annotated[
+    Annotated[Detects, FormTag(BARE_TAG)] | Annotated[DetectsLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect relation item read the same way whatever its YAML form.
+
+    ``why`` is None for a bare id (no basis given).
+    """
+
+    relation: str
+    target: str
+    why: str | None
+    evidence: tuple[str, ...]
+    judgement: bool
+
+    @property
+    def has_basis(self) -> bool:
+        """Whether the item says why, with evidence or a judgement mark."""
+        return self.why is not None
+
+
+def effect_of(relation: str, item: str | EffectLink) -> Effect:
+    """Normalise one effect relation item."""
+    if isinstance(item, str):
+        return Effect(relation, item, None, (), False)
+    return Effect(relation, item.id, item.why, tuple(item.evidence), item.judgement)
 
 
 class Entity(Strict):
@@ -145,6 +318,11 @@ class Entity(Strict):
     )
     review_by: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
         default=None, description="Date (YYYY-MM-DD) by which the entry should be reviewed again."
+    )
+    reviewed: IsoDate | None = Field(
+        default=None,
+        description="Date (YYYY-MM-DD) the entry was last checked against its sources; "
+        "lint --strict flags it when missing or older than 18 months.",
     )
 
     @model_validator(mode="after")
@@ -272,10 +450,22 @@ class Practice(Entity):
 
     stage: InStage = Field(description="The workflow stage where the practice is done.")
     paradigms: list[InParadigm] = Field(min_length=1, description="Reuse paradigms the practice applies to.")
-    addresses: list[Addresses] = Field(default_factory=list, description="Challenges this practice helps with.")
-    prevents: list[Prevents] = Field(default_factory=list, description="Defect types it prevents.")
-    detects: list[Detects] = Field(default_factory=list, description="Defect types it detects.")
+    addresses: list[AddressesItem] = Field(
+        default_factory=list,
+        description="Challenges this practice helps with: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
+    prevents: list[PreventsItem] = Field(
+        default_factory=list,
+        description="Defect types it prevents: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
+    detects: list[DetectsItem] = Field(
+        default_factory=list,
+        description="Defect types it detects: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
     importance: Importance = Field(default="recommended", description="How strongly to recommend it.")
+    importance_basis: Basis | None = Field(
+        default=None, description="Why the importance holds: {why, evidence: [keys]} or {why, judgement: true}."
+    )
     rationale: Rationale = Field(description="Why it works, with the evidence in mind.")
     steps: list[Sentence] = Field(min_length=1, description="Concrete steps: commands, tolerances, what to compare.")
     not_applicable_when: list[Sentence] = Field(
@@ -285,6 +475,19 @@ class Practice(Entity):
         default_factory=Applicability, description="When the practice applies; its items inherit it."
     )
     checklist: list[ChecklistItem] = Field(default_factory=list, description="Items for exported checklists.")
+
+    def effects(self, relation: EffectRelation) -> list[Effect]:
+        """The items of one effect relation, normalised (bare ids have no basis)."""
+        items: list[str | EffectLink] = list(getattr(self, relation))
+        return [effect_of(relation, item) for item in items]
+
+    def targets(self, relation: EffectRelation) -> list[str]:
+        """The ids one effect relation points to, in file order."""
+        return [effect.target for effect in self.effects(relation)]
+
+    def all_effects(self) -> list[Effect]:
+        """Every effect relation item, addresses then prevents then detects."""
+        return [effect for relation in EFFECT_RELATIONS for effect in self.effects(relation)]
 
 
 class DataQuery(Strict):
@@ -469,13 +672,26 @@ def ref_fields(model: type[Entity]) -> list[RefField]:
     return fields
 
 
+def _target(value: Any) -> str:
+    """The id a reference value names: a bare id, or the ``id`` of a link mapping."""
+    return value.id if isinstance(value, EffectLink) else str(value)
+
+
 def references(entity: Entity) -> list[tuple[RefField, int | None, str]]:
     """Every reference an entity makes: (field, index in list or None, target id)."""
     out: list[tuple[RefField, int | None, str]] = []
     for field_ in ref_fields(type(entity)):
         value = getattr(entity, field_.name)
         if field_.many:
-            out.extend((field_, i, target) for i, target in enumerate(value))
+            out.extend((field_, i, _target(item)) for i, item in enumerate(value))
         elif value is not None:
-            out.append((field_, None, value))
+            out.append((field_, None, _target(value)))
     return out
+
+
+def reference_key_path(entity: Entity, field_: RefField, index: int | None) -> tuple[str | int, ...]:
+    """Key path of one reference in its file (the ``id`` key of a link mapping)."""
+    if index is None:
+        return (field_.name,)
+    item = getattr(entity, field_.name)[index]
+    return (field_.name, index, "id") if isinstance(item, EffectLink) else (field_.name, index)

@@ -27,6 +27,7 @@ from generator.findings import Finding, Location, Severity, error, warning
 from generator.ids import suggestion
 from generator.models import (
     Applicability,
+    EFFECT_RELATIONS,
     Challenge,
     Defect,
     Entity,
@@ -34,6 +35,7 @@ from generator.models import (
     Scenario,
     Stage,
     Vocabulary,
+    reference_key_path,
     references,
 )
 from generator.scaffold import is_placeholder
@@ -141,7 +143,7 @@ class ReferencesResolve(Rule):
         for ref_field, index, target in references(entry.entity):
             if is_placeholder(target):
                 continue  # reported once, as a TODO marker, by SafeText
-            key = (ref_field.name,) if index is None else (ref_field.name, index)
+            key = reference_key_path(entry.entity, ref_field, index)
             wanted = ref_field.ref.target
             if ctx.is_broken(target, wanted):
                 continue  # its own file's error is reported; don't echo it here
@@ -417,6 +419,39 @@ def _why_not(uid: str, practices: dict[str, Practice], sel: Selection) -> str:
     return "not selected"
 
 
+class BasisCitesEvidence(Rule):
+    """The keys behind an effect or importance claim are in the entry's own evidence list.
+
+    The page numbers a relation's evidence by its place in that list, so a
+    key that is only in the relation would have nothing to point to.
+    """
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        entity = entry.entity
+        if not isinstance(entity, Practice):
+            return
+        listed = sorted({ev.cite for ev in entity.evidence})
+        claims: list[tuple[tuple[str | int, ...], str, list[str]]] = []
+        for relation in EFFECT_RELATIONS:
+            for index, effect in enumerate(entity.effects(relation)):
+                claims.append(((relation, index), f"{relation} '{effect.target}'", list(effect.evidence)))
+        if entity.importance_basis is not None:
+            claims.append((("importance_basis",), "importance_basis", entity.importance_basis.evidence))
+        for key_path, what, keys in claims:
+            for i, key in enumerate(keys):
+                if key in listed or is_placeholder(key):
+                    continue
+                hint = suggestion(key, listed) or (
+                    f" Listed keys: {', '.join(listed)}." if listed else " The entry lists no evidence yet."
+                )
+                yield error(
+                    "basis-not-in-evidence",
+                    f"{what} cites '{key}', which is not in this entry's 'evidence' list; "
+                    f"add an evidence item for it or use a listed key.{hint}",
+                    entry.source.location((*key_path, "evidence", i)),
+                )
+
+
 class PracticeHasTarget(Rule):
     """A practice addresses at least one challenge or defect type."""
 
@@ -504,8 +539,8 @@ class Coverage(Rule):
         parents: set[str] = set()
         for entity in ctx.ids.values():
             if isinstance(entity, Practice):
-                addressed.update(entity.addresses)
-                guarded.update(entity.prevents, entity.detects)
+                addressed.update(entity.targets("addresses"))
+                guarded.update(entity.targets("prevents"), entity.targets("detects"))
             if isinstance(entity, Defect) and entity.parent:
                 parents.add(entity.parent)
         sources = ctx.kb.sources
@@ -543,6 +578,7 @@ RULES: tuple[type[Rule], ...] = (
     ChecklistItemsUnique,
     ItemApplicability,
     ScenarioChecklist,
+    BasisCitesEvidence,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

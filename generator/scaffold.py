@@ -58,10 +58,16 @@ symptoms:
     "practice": """\
 stage: todo
 paradigms: [todo]
-addresses: [todo]
+addresses:
+  - id: todo
+    why: "TODO: one line on why this practice helps with that challenge."
+    evidence: [TODO-bibtex-key]
 prevents: []
 detects: []
 importance: recommended
+importance_basis:
+  why: "TODO: one line on why it deserves this importance."
+  evidence: [TODO-bibtex-key]
 rationale: >-
   TODO: why this works, with the evidence in mind.
 steps:

@@ -19,7 +19,7 @@ from generator.checklist_schema import ChecklistExport
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
-from generator.models import FOLDERS, MODELS, RENAMED_KEYS, Entity, KbMeta, Vocabulary
+from generator.models import BARE_TAG, FOLDERS, LINK_TAG, MODELS, RENAMED_KEYS, Entity, KbMeta, Vocabulary
 from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 
 META_FILE = "kb.yaml"
@@ -140,13 +140,32 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
 
 
 def _unwrap(annotation: Any) -> Any:
-    """Strip list/Optional/Annotated to the item type."""
+    """Strip list/Optional/Annotated to the item type (a model, where a union offers one)."""
     while True:
         origin = get_origin(annotation)
         args = [a for a in get_args(annotation) if a is not type(None)]
         if origin is None or not args:
             return annotation
+        models = [a for a in args if _unwrap_model(a) is not None]
+        if len(args) > 1 and models and origin is not dict:
+            return _unwrap_model(models[0])
         annotation = args[-1] if origin is dict else args[0]
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if get_origin(annotation) is not None and get_origin(annotation) is not dict:
+        for arg in get_args(annotation):
+            found = _unwrap_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+#: Parts of pydantic error locations that name a union's arm, not a key in the file.
+_FORM_TAGS = {BARE_TAG, LINK_TAG}
+_FORM_HINT = "an id, or a mapping with 'id', 'why' and either 'evidence' or 'judgement: true'"
 
 
 def _shown(value: Any) -> str:
@@ -163,17 +182,26 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
     misspelt = set()
     for err in errors:
         if err["type"] == "extra_forbidden":
-            holder = _model_at(model, tuple(err["loc"]))
-            match = did_you_mean(str(err["loc"][-1]), holder.model_fields) if holder else None
+            loc = tuple(p for p in err["loc"] if p not in _FORM_TAGS)
+            holder = _model_at(model, loc)
+            match = did_you_mean(str(loc[-1]), holder.model_fields) if holder else None
             if match:
-                misspelt.add((*err["loc"][:-1], match))
+                misspelt.add((*loc[:-1], match))
     for err in errors:
-        if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
+        if err["type"] == "missing" and tuple(p for p in err["loc"] if p not in _FORM_TAGS) in misspelt:
             continue
-        loc = tuple(err["loc"])
+        loc = tuple(p for p in err["loc"] if p not in _FORM_TAGS)
         key = _key_path_text(loc)
         kind = err["type"]
-        if kind == "extra_forbidden":
+        if kind == "model_type" and err["loc"] and err["loc"][-1] == LINK_TAG:
+            out.append(
+                error(
+                    "invalid-type",
+                    f"'{key}': expected {_FORM_HINT}; found {_shown(err['input'])}.",
+                    source.location(loc),
+                )
+            )
+        elif kind == "extra_forbidden":
             holder = _model_at(model, loc)
             allowed = sorted(holder.model_fields) if holder else []
             hint = suggestion(str(loc[-1]), allowed) or (f" Allowed keys: {', '.join(allowed)}." if allowed else "")

@@ -104,7 +104,7 @@ def test_messy_file_gets_the_canonical_form_with_every_comment() -> None:
 def test_key_order_follows_the_model() -> None:
     order = field_order(Practice)
     assert order[:5] == ["id", "title", "summary", "stage", "paradigms"]
-    assert order[-7:] == ["body", "tags", "evidence", "aliases", "status", "replaced_by", "review_by"]
+    assert order[-8:] == ["body", "tags", "evidence", "aliases", "status", "replaced_by", "review_by", "reviewed"]
 
 
 def test_folded_line_breaks_are_kept_and_long_lines_wrapped() -> None:
