@@ -22,11 +22,13 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from generator.checklist import Checklist, Item
+from generator.checklist import Checklist, Item, PracticeInfo
 from generator.checklist_schema import (
     FORMAT,
     FORMAT_VERSION,
+    ApplicabilityModel,
     ChecklistExport,
+    DocModel,
     EntityModel,
     ItemModel,
     KbStamp,
@@ -43,6 +45,14 @@ CSV_COLUMNS = (
     "practice",
     "item",
     "status",
+    "essential",
+    "severity",
+    "effort",
+    "how",
+    "done_when",
+    "checked_with",
+    "docs",
+    "failures",
     "importance",
     "guards_against",
     "evidence",
@@ -50,6 +60,8 @@ CSV_COLUMNS = (
     "url",
     "query",
 )
+#: The columns of ``--compact`` CSV: only the boxes (and the query, so ``checklist status`` can compare).
+CSV_COMPACT_COLUMNS = ("id", "stage", "item", "status", "query")
 #: The comment that opens a Markdown export and carries its query back to ``checklist status``.
 MD_HEADER = "reengineering-kb checklist"
 CSV_BOM = "\ufeff"  # spreadsheets read UTF-8 correctly only with it
@@ -135,8 +147,59 @@ def _guards_md(cl: Checklist, item: Item) -> str:
     return ", ".join(_link(cl.names.get(e, e), cl.urls.get(e, "")) for e in seen)
 
 
-def markdown_template(cl: Checklist) -> Template:
-    """A GitHub task list grouped by stage, then practice; each item keeps its id in a comment."""
+def md_url(url: str) -> str:
+    """A URL safe inside a Markdown link's parentheses (contributor URLs are http(s) without spaces)."""
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def failure_label(url: str) -> str:
+    """A short label for a failure link: ``owner/repo#123`` for GitHub issues and pulls, else host and path."""
+    match = _GITHUB_ISSUE_RE.match(url)
+    if match:
+        return f"{match['repo']}#{match['number']}"
+    return re.sub(r"^https?://(?:www\.)?", "", url).rstrip("/")
+
+
+_GITHUB_ISSUE_RE = re.compile(r"^https?://github\.com/(?P<repo>[^/]+/[^/]+)/(?:issues|pull)/(?P<number>\d+)")
+
+
+def item_facts(item: Item) -> list[str]:
+    """The essential mark, severity and effort in words: ``["essential", "severity: blocker", "effort: hours"]``."""
+    facts = ["essential"] if item.essential else []
+    if item.severity:
+        facts.append(f"severity: {item.severity}")
+    if item.effort:
+        facts.append(f"effort: {item.effort}")
+    return facts
+
+
+def _md_details(item: Item) -> list[str]:
+    lines = []
+    if item.how:
+        lines.append(f"How: {md_text(item.how)}")
+    if item.done_when:
+        lines.append(f"Done when: {md_text(item.done_when)}")
+    if item.checked_with:
+        lines.append(f"Checked with: {md_text(item.checked_with)}")
+    if item.docs:
+        lines.append("Docs: " + "; ".join(f"[{md_text(d.title)}]({md_url(d.url)})" for d in item.docs))
+    if item.failures:
+        lines.append(
+            "Real failures: " + ", ".join(f"[{md_text(failure_label(u))}]({md_url(u)})" for u in item.failures)
+        )
+    facts = item_facts(item)
+    if facts:
+        lines.append(md_text("; ".join(facts).capitalize()) + ".")
+    return [f"    - {line}\n" for line in lines]
+
+
+def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
+    """A GitHub task list grouped by stage, then practice; each item keeps its id in a comment.
+
+    Under each box: how, done when, the versions checked, documentation and
+    failure links, and severity, effort and the essential mark. ``compact``
+    keeps only the boxes, under their stage headings.
+    """
     query = cl.query.to_string()
     parts: list[Part] = [
         f"<!-- {MD_HEADER} | query: {query} | kb: {cl.kb_version} | commit: {cl.commit} -->\n",
@@ -150,22 +213,31 @@ def markdown_template(cl: Checklist) -> Template:
     for stage, groups in cl.grouped():
         parts.append(f"\n### Stage {stage.order}: {md_text(stage.title)}\n\n")
         for practice, items in groups:
-            line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
-            guards = _guards_md(cl, items[0])
-            if guards:
-                line += f" Guards against: {guards}."
-            if items[0].evidence:
-                refs = ", ".join(_link(k, cl.urls.get(f"cite:{k}", "")) for k in items[0].evidence)
-                line += f" Evidence: {refs}."
-            parts.append(line + "\n")
+            indent = ""
+            if not compact:
+                indent = "  "
+                parts.append(_md_practice_line(cl, practice, items[0]))
             for item in items:
-                parts += ["  - [", Slot(item.uid), f"] {md_text(item.text)} <!-- item: {item.uid} -->\n"]
+                parts += [f"{indent}- [", Slot(item.uid), f"] {md_text(item.text)} <!-- item: {item.uid} -->\n"]
+                if not compact:
+                    parts += _md_details(item)
     return _compact(parts)
 
 
-def to_markdown(cl: Checklist, done: Collection[str] = ()) -> str:
+def _md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:
+    line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
+    guards = _guards_md(cl, first)
+    if guards:
+        line += f" Guards against: {guards}."
+    if first.evidence:
+        refs = ", ".join(_link(k, cl.urls.get(f"cite:{k}", "")) for k in first.evidence)
+        line += f" Evidence: {refs}."
+    return line + "\n"
+
+
+def to_markdown(cl: Checklist, done: Collection[str] = (), *, compact: bool = False) -> str:
     """The checklist as a Markdown task list (paste into an issue)."""
-    return fill(markdown_template(cl), "md", done)
+    return fill(markdown_template(cl, compact=compact), "md", done)
 
 
 # ----------------------------------------------------------------------- CSV
@@ -190,36 +262,49 @@ def _csv_line(cells: Sequence[str]) -> str:
     return buffer.getvalue().removesuffix("\r\n")
 
 
-def csv_template(cl: Checklist) -> Template:
-    """One row per item; the status column holds ``open`` or ``done``."""
-    status_at = CSV_COLUMNS.index("status")
+def _csv_row(cl: Checklist, item: Item, stage: str, query: str) -> dict[str, str]:
+    practice = cl.practices[item.practice]
+    return {
+        "id": item.uid,
+        "stage": stage,
+        "practice": practice.title,
+        "item": item.text,
+        "status": "",
+        "essential": "yes" if item.essential else "no",
+        "severity": item.severity or "",
+        "effort": item.effort or "",
+        "how": item.how or "",
+        "done_when": item.done_when or "",
+        "checked_with": item.checked_with or "",
+        "docs": "; ".join(f"{d.title} <{d.url}>" for d in item.docs),
+        "failures": "; ".join(item.failures),
+        "importance": item.importance,
+        "guards_against": "; ".join(dict.fromkeys(cl.names.get(e, e) for _, e in cl.guards(item))),
+        "evidence": "; ".join(item.evidence),
+        "rationale": practice.rationale,
+        "url": practice.url,
+        "query": query,
+    }
+
+
+def csv_template(cl: Checklist, *, compact: bool = False) -> Template:
+    """One row per item; the status column holds ``open`` or ``done`` (``compact``: only the boxes)."""
+    columns = CSV_COMPACT_COLUMNS if compact else CSV_COLUMNS
+    status_at = columns.index("status")
     query = cl.query.to_string()
     stages = {s.id: s.title for s in cl.stages}
-    parts: list[Part] = [CSV_BOM, _csv_line(CSV_COLUMNS), "\r\n"]
+    parts: list[Part] = [CSV_BOM, _csv_line(columns), "\r\n"]
     for item in cl.items:
-        practice = cl.practices[item.practice]
-        guards = "; ".join(dict.fromkeys(cl.names.get(e, e) for _, e in cl.guards(item)))
-        row = [
-            item.uid,
-            stages[item.stage],
-            practice.title,
-            item.text,
-            "",
-            item.importance,
-            guards,
-            "; ".join(item.evidence),
-            practice.rationale,
-            practice.url,
-            query,
-        ]
+        cells = _csv_row(cl, item, stages[item.stage], query)
+        row = [cells[c] for c in columns]
         before, after = row[:status_at], row[status_at + 1 :]
         parts += [_csv_line(before) + ",", Slot(item.uid), "," + _csv_line(after) + "\r\n"]
     return _compact(parts)
 
 
-def to_csv(cl: Checklist, done: Collection[str] = ()) -> str:
+def to_csv(cl: Checklist, done: Collection[str] = (), *, compact: bool = False) -> str:
     """The checklist as CSV (UTF-8 with BOM, CRLF rows), safe to open in a spreadsheet."""
-    return fill(csv_template(cl), "csv", done)
+    return fill(csv_template(cl, compact=compact), "csv", done)
 
 
 # ---------------------------------------------------------------------- JSON
@@ -252,6 +337,15 @@ def export_model(cl: Checklist) -> ChecklistExport:
                 detects=list(i.detects),
                 evidence=list(i.evidence),
                 url=cl.practices[i.practice].url,
+                how=i.how,
+                done_when=i.done_when,
+                checked_with=i.checked_with,
+                docs=[DocModel(title=d.title, url=d.url) for d in i.docs],
+                failures=list(i.failures),
+                severity=i.severity,
+                effort=i.effort,
+                essential=i.essential,
+                applies_when=ApplicabilityModel(**i.applies_when.model_dump()),
             )
             for i in cl.items
         ],
@@ -291,13 +385,17 @@ def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
     return fill(json_template(cl), "json", done)
 
 
-def templates(cl: Checklist) -> dict[str, Template]:
+def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     """The Markdown, CSV and JSON templates (for pages that rebuild downloads in the browser)."""
-    return {"md": markdown_template(cl), "csv": csv_template(cl), "json": json_template(cl)}
+    return {
+        "md": markdown_template(cl, compact=compact),
+        "csv": csv_template(cl, compact=compact),
+        "json": json_template(cl),
+    }
 
 
-def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
-    """Export in ``fmt`` (one of :data:`FORMATS`).
+def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool = False) -> str:
+    """Export in ``fmt`` (one of :data:`FORMATS`); ``compact`` keeps only the boxes (md, csv, html).
 
     Raises:
         ValueError: for an unknown format.
@@ -305,7 +403,9 @@ def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
     if fmt == "html":
         from generator.checklist_html import to_html
 
-        return to_html(cl, done)
+        return to_html(cl, done, compact=compact)
     if fmt not in TOKENS:
         raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    return fill(templates(cl)[fmt], fmt, done)
+    if fmt == "json":
+        return fill(json_template(cl), fmt, done)
+    return fill(templates(cl, compact=compact)[fmt], fmt, done)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from generator.models import Importance, Precision
 
 FORMAT = "reengineering-kb/checklist"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class _Closed(BaseModel):
@@ -76,6 +76,25 @@ class StageModel(_Closed):
     order: int
 
 
+class DocModel(_Closed):
+    """A section of official documentation."""
+
+    title: str
+    url: str = Field(description="http(s) URL.")
+
+
+class ApplicabilityModel(_Closed):
+    """When an item applies: its practice's 'applies_when' narrowed by its own (absent: any)."""
+
+    trains: bool | None
+    reference_code: bool | None
+    reference_weights: bool | None
+    source: list[str]
+    target: list[str]
+    hardware: list[str]
+    precision: list[Precision]
+
+
 class ItemModel(_Closed):
     """One checklist item."""
 
@@ -91,6 +110,15 @@ class ItemModel(_Closed):
     detects: list[str] = Field(description="Defect types the practice detects.")
     evidence: list[str] = Field(description="BibTeX keys backing the practice.")
     url: str = Field(description="Page of the practice on the site.")
+    how: str | None = Field(description="How to do it: tool, API or command (Markdown code spans).")
+    done_when: str | None = Field(description="The artefact or threshold that shows it is done.")
+    checked_with: str | None = Field(description="Versions 'how' was checked against.")
+    docs: list[DocModel] = Field(description="Sections of the official documentation.")
+    failures: list[str] = Field(description="URLs of real failures this item would have caught.")
+    severity: Literal["blocker", "major", "minor"] | None = Field(description="What skipping it risks.")
+    effort: Literal["minutes", "hours", "days"] | None = Field(description="Rough time it takes.")
+    essential: bool = Field(description="On the scenario's essential list (ad hoc: the practice is essential).")
+    applies_when: ApplicabilityModel = Field(description="When the item applies.")
 
 
 class EntityModel(_Closed):
@@ -105,7 +133,7 @@ class ChecklistExport(_Closed):
     """A checklist exported from the DL model reengineering knowledge base."""
 
     format: Literal["reengineering-kb/checklist"] = Field(description="Marks the file as a checklist export.")
-    format_version: Literal[1] = Field(description="Version of this format.")
+    format_version: Literal[2] = Field(description="Version of this format (2: items say how and when done).")
     title: str
     summary: str
     scope: str = Field(description="The scenario id, or 'custom' for ad-hoc filters.")

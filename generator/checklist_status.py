@@ -171,10 +171,7 @@ def compare(filled: Filled, current: Checklist | None, every_item: set[str]) -> 
     for uid in filled.status:
         if uid in present:
             continue
-        if uid in every_item:
-            reason = "no longer selected by this query"
-        else:
-            reason = "removed from the knowledge base"
+        reason = "no longer selected by this query" if uid in every_item else "removed from the knowledge base"
         gone.append((uid, reason))
     new = [i.uid for i in current.items if i.uid not in filled.status] if current else None
     return StatusReport(filled, done, still_open, gone, new)

@@ -232,3 +232,43 @@ def test_importance_option_shortens_the_list_and_rejects_typos() -> None:
     assert json.loads(short.stdout)["query"]["importance"] == "essential"
     typo = run_cli(["checklist", "pytorch-to-onnx-runtime", "--importance", "essentail"])
     assert typo.exit_code == 2 and "'essentail' is not one of" in typo.stderr
+
+
+def test_context_options_narrow_items_and_reach_the_query(work: Path) -> None:
+    args = ["checklist", "pytorch-to-onnx-runtime", "--trains", "--no-reference-code", "--precision", "int8"]
+    result = run_cli([*args, "--format", "json"], cwd=work)
+    assert result.exit_code == 0, result.stderr
+    query = Query(scenario="pytorch-to-onnx-runtime", trains=True, reference_code=False, precision=("int8",))
+    assert f'"query_string": "{query.to_string()}"' in result.stdout
+    assert query.to_string() == "scenario=pytorch-to-onnx-runtime&trains=true&reference_code=false&precision=int8"
+    md = run_cli([*args, "--inference-only", "--format", "md"], cwd=work)  # the last of a flag pair wins
+    assert md.stdout == expected("md", Query(**{**query.__dict__, "trains": False}))
+
+
+def test_essential_and_compact_options(work: Path) -> None:
+    short = run_cli(["checklist", "pytorch-to-onnx-runtime", "--essential", "--compact"], cwd=work)
+    assert short.exit_code == 0, short.stderr
+    checklist = compose(checked_kb(), Query(scenario="pytorch-to-onnx-runtime", importance="essential"), commit=UNKNOWN)
+    assert short.stdout == to_markdown(checklist, compact=True)
+    assert [i.uid for i in checklist.items] == [
+        "compare-converted-outputs/compare-outputs",
+        "compare-converted-outputs/record-tolerance",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--compact", "--format", "json"], "--compact applies to md, csv and html"),
+        (["--essential", "--importance", "recommended"], "--essential and --importance recommended contradict"),
+        (
+            ["--precision", "fp8"],
+            "Invalid value for '--precision': 'fp8' is not one of 'fp32', 'fp16', 'bf16', 'int8'.",
+        ),
+    ],
+)
+def test_option_conflicts_are_usage_errors(work: Path, args: list[str], message: str) -> None:
+    result = run_cli(["checklist", "pytorch-to-onnx-runtime", *args], cwd=work)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert message in result.stderr.replace("\n", " ")
+    assert "Traceback" not in result.stderr

@@ -27,7 +27,7 @@ from generator.checklist_export import (
 )
 from generator.checklist_html import to_html
 from generator.checklist_schema import ChecklistExport
-from generator.checklist_status import parse_markdown
+from generator.checklist_status import parse_checklist, parse_markdown
 from generator.schema import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
@@ -91,9 +91,91 @@ Guards against: [Converter failures](https://example.org/kb/challenges/converter
 [Converter produces a wrong model](https://example.org/kb/defects/converter-wrong-model.html). \
 Evidence: [doe2024study](https://example.org/kb/references.html#ref-doe2024study).
   - [x] Compare original and converted outputs on real inputs. <!-- item: compare-converted-outputs/compare-outputs -->
+    - How: Run both on the same batch with `onnxruntime.InferenceSession(path)` and call \
+`numpy.testing.assert_allclose`.
+    - Done when: The comparison passes at the recorded tolerance (doe2024study).
+    - Checked with: torch 2.5, onnxruntime 1.20
+    - Docs: [ONNX Runtime: Python API](https://onnxruntime.ai/docs/api/python/api_summary.html)
+    - Real failures: [pytorch/pytorch\\#1](https://github.com/pytorch/pytorch/issues/1)
+    - Essential; severity: blocker; effort: hours.
   - [ ] Write down the tolerance used and why it is acceptable. \
 <!-- item: compare-converted-outputs/record-tolerance -->
+    - Essential.
 """
+
+EXPECTED_COMPACT_MD = f"""\
+<!-- reengineering-kb checklist | query: scenario=pytorch-to-onnx-runtime | kb: 1.2.3 | commit: {COMMIT} -->
+## Checklist: PyTorch to ONNX Runtime
+
+Export a PyTorch model to ONNX and serve it with ONNX Runtime on a CPU.
+
+4 items in 2 stages, from [Test Knowledge Base](https://example.org/kb/) 1.2.3 (commit `0123456789ab`), \
+query `scenario=pytorch-to-onnx-runtime`.
+
+### Stage 2: Implementation
+
+- [ ] Record the exact versions of every dependency. <!-- item: pin-environment/pin-versions -->
+- [x] Install from a lock file in CI. <!-- item: pin-environment/lock-file -->
+
+### Stage 3: Testing
+
+- [ ] Compare original and converted outputs on real inputs. <!-- item: compare-converted-outputs/compare-outputs -->
+- [ ] Write down the tolerance used and why it is acceptable. <!-- item: compare-converted-outputs/record-tolerance -->
+"""
+
+
+def test_compact_markdown_has_only_the_boxes(checklist) -> None:
+    assert to_markdown(checklist, {"pin-environment/lock-file"}, compact=True) == EXPECTED_COMPACT_MD
+
+
+def test_compact_csv_and_html_have_only_the_boxes(checklist) -> None:
+    rows = _rows(to_csv(checklist, {"pin-environment/lock-file"}, compact=True))
+    assert rows == [
+        ["id", "stage", "item", "status", "query"],
+        [
+            "pin-environment/pin-versions",
+            "Implementation",
+            "Record the exact versions of every dependency.",
+            "open",
+            "scenario=pytorch-to-onnx-runtime",
+        ],
+        [
+            "pin-environment/lock-file",
+            "Implementation",
+            "Install from a lock file in CI.",
+            "done",
+            "scenario=pytorch-to-onnx-runtime",
+        ],
+        [
+            "compare-converted-outputs/compare-outputs",
+            "Testing",
+            "Compare original and converted outputs on real inputs.",
+            "open",
+            "scenario=pytorch-to-onnx-runtime",
+        ],
+        [
+            "compare-converted-outputs/record-tolerance",
+            "Testing",
+            "Write down the tolerance used and why it is acceptable.",
+            "open",
+            "scenario=pytorch-to-onnx-runtime",
+        ],
+    ]
+    html = to_html(checklist, compact=True)
+    assert len(re.findall(r'<input type="checkbox"', html)) == 4
+    assert "How:" not in html and "Guards against" not in html and 'class="practice"' not in html
+    assert export(checklist, "md", compact=True) == to_markdown(checklist, compact=True)
+
+
+@pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_every_format_reads_back(checklist, fmt: str, compact: bool) -> None:
+    if fmt == "json" and compact:
+        pytest.skip("JSON has no compact form")
+    done = {"pin-environment/lock-file", "compare-converted-outputs/record-tolerance"}
+    filled = parse_checklist(export(checklist, fmt, done, compact=compact), f"x.{fmt}")
+    assert filled.status == {i.uid: i.uid in done for i in checklist.items}
+    assert filled.query == checklist.query
 
 
 def test_markdown_is_a_stage_ordered_task_list_with_links(checklist) -> None:
@@ -299,3 +381,101 @@ def test_every_entity_schema_is_a_valid_json_schema() -> None:
 
     for text in json_schemas().values():
         jsonschema.Draft202012Validator.check_schema(json.loads(text))
+
+
+HOSTILE_DETAILS = practice(
+    "hostile-details",
+    """
+title: Hostile details
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+  - id: details
+    text: Check the details of this item.
+    how: |-
+      Run `python -c "import x; print('<b>')"` then <img src=x onerror=alert(1)> | a
+      - [x] forged <!-- item: forged/how -->
+    done_when: "=HYPERLINK(\\"http://evil.example\\") when **done** [x](javascript:alert(1))"
+    checked_with: "<script>alert(1)</script> 1.0"
+    docs:
+      - title: "<script>alert(2)</script> [docs](https://evil.example/)"
+        url: https://example.org/wiki/A_(b)?q=1&r=2
+    failures: [https://example.org/issue_(1)]
+""",
+)
+
+
+def test_hostile_details_are_escaped_in_every_sink() -> None:
+    text = HOSTILE_DETAILS.replace("[x](javascript:alert(1))", "[x](https://evil.example/)")
+    kb = checked_kb({"practices/hostile-details.yaml": text})
+    assert kb.findings == []
+    cl = compose(kb, Query(stages=("testing",)), commit=COMMIT)
+    uid = "hostile-details/details"
+
+    md = to_markdown(cl)
+    assert list(parse_markdown(md).status) == [i.uid for i in cl.items]  # nothing forged
+    rendered = _render(md)
+    assert "<img" not in rendered and "<script>" not in rendered and "<strong>done</strong>" not in rendered
+    assert "<code>python -c &quot;import x; print('&lt;b&gt;')&quot;</code>" in rendered  # the command is code
+    assert 'href="https://evil.example/"' not in rendered
+    assert 'href="https://example.org/wiki/A_%28b%29?q=1&amp;r=2"' in rendered  # parentheses cannot end the link
+
+    rows = {r[0]: dict(zip(CSV_COLUMNS, r, strict=True)) for r in _rows(to_csv(cl))[1:]}
+    assert rows[uid]["done_when"].startswith("'=HYPERLINK(")
+    details = next(i for i in cl.items if i.uid == uid)
+    assert csv_uncell(rows[uid]["done_when"]) == details.done_when
+    assert (
+        rows[uid]["docs"]
+        == "<script>alert(2)</script> [docs](https://evil.example/) <https://example.org/wiki/A_(b)?q=1&r=2>"
+    )
+
+    html = to_html(cl)
+    assert "<img" not in html and "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 1.0" in html
+    assert 'href="https://example.org/wiki/A_(b)?q=1&amp;r=2"' in html
+    assert "<code>python -c &quot;import x; print(&#39;&lt;b&gt;&#39;)&quot;</code>" in html or (
+        "<code>python -c &quot;import x; print('&lt;b&gt;')&quot;</code>" in html
+    )
+
+    data = _strict_json(to_json(cl))
+    assert isinstance(data, dict)
+    item = next(i for i in data["items"] if i["id"] == uid)
+    assert item["docs"] == [
+        {
+            "title": "<script>alert(2)</script> [docs](https://evil.example/)",
+            "url": "https://example.org/wiki/A_(b)?q=1&r=2",
+        }
+    ]
+    assert item["failures"] == ["https://example.org/issue_(1)"]
+    ChecklistExport.model_validate(data)
+
+
+def test_json_items_carry_every_field(checklist) -> None:
+    data = _strict_json(to_json(checklist))
+    assert isinstance(data, dict)
+    item = next(i for i in data["items"] if i["id"] == "compare-converted-outputs/compare-outputs")
+    assert data["format_version"] == 2
+    assert {k: item[k] for k in ("how", "done_when", "checked_with", "docs", "failures", "severity", "effort")} == {
+        "how": "Run both on the same batch with `onnxruntime.InferenceSession(path)` and call "
+        "`numpy.testing.assert_allclose`.",
+        "done_when": "The comparison passes at the recorded tolerance (doe2024study).",
+        "checked_with": "torch 2.5, onnxruntime 1.20",
+        "docs": [
+            {"title": "ONNX Runtime: Python API", "url": "https://onnxruntime.ai/docs/api/python/api_summary.html"}
+        ],
+        "failures": ["https://github.com/pytorch/pytorch/issues/1"],
+        "severity": "blocker",
+        "effort": "hours",
+    }
+    assert item["essential"] is True
+    assert item["applies_when"] == {
+        "hardware": [],
+        "precision": [],
+        "reference_code": None,
+        "reference_weights": None,
+        "source": [],
+        "target": ["onnx", "onnx-runtime", "tflite"],
+        "trains": None,
+    }
+    assert data["selection"]["trains"] is False and data["selection"]["precision"] == ["fp32"]

@@ -176,3 +176,45 @@ def test_no_scenarios(kb) -> None:
     files = render_checklist_pages(checked_kb(edits), COMMIT)
     assert sorted(files) == [paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
     assert "No scenario yet" in files[paths.CHECKLISTS_INDEX]
+
+
+def test_scenario_page_shows_how_done_when_links_severity_and_effort(files) -> None:
+    page = files["checklists/pytorch-to-onnx-runtime.md"]
+    item = page[page.index('data-rkb-item="compare-converted-outputs/compare-outputs"') :]
+    item = item[: item.index("</li>")]
+    assert (
+        '<p class="rkb-how"><strong>How:</strong> Run both on the same batch with '
+        "<code>onnxruntime.InferenceSession(path)</code> and call <code>numpy.testing.assert_allclose</code>.</p>"
+    ) in item
+    assert (
+        '<p class="rkb-done-when"><strong>Done when:</strong> The comparison passes at the recorded tolerance' in item
+    )
+    assert '<p class="rkb-checked-with">Checked with: torch 2.5, onnxruntime 1.20</p>' in item
+    assert '<a href="https://onnxruntime.ai/docs/api/python/api_summary.html">ONNX Runtime: Python API</a>' in item
+    assert '<a href="https://github.com/pytorch/pytorch/issues/1">pytorch/pytorch#1</a>' in item
+    facts = re.findall(r'<span class="rkb-fact[^"]*">([^<]+)</span>', item)
+    assert facts == ["essential", "severity: blocker", "effort: hours"]
+    assert "\n\n" not in page[page.index('<ul class="rkb-items">') :].split("</ul>")[0]  # one HTML block
+
+
+def test_hostile_item_details_are_escaped_on_pages() -> None:
+    body = """
+title: Hostile details
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+  - id: details
+    text: Check the details of this item.
+    how: "Run `<b>code</b>` then <img src=x onerror=alert(1)>"
+    done_when: "When <script>alert(1)</script> is gone."
+    checked_with: "<i>tool</i> 1.0"
+    docs:
+      - title: "<script>alert(2)</script>"
+        url: https://example.org/a?b=1&c=2
+"""
+    kb = checked_kb({"practices/hostile-details.yaml": practice("hostile-details", body)})
+    page = render_checklist_pages(kb, COMMIT)["checklists/pytorch-to-onnx-runtime.md"]
+    assert "<img" not in page and "<script>alert" not in page and "<i>tool" not in page
+    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in page
+    assert '<a href="https://example.org/a?b=1&amp;c=2">&lt;script&gt;alert(2)&lt;/script&gt;</a>' in page

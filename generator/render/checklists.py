@@ -31,7 +31,7 @@ from generator.render.markup import front_matter, markdown_inline, plain
 from generator.render.templating import render
 
 if TYPE_CHECKING:
-    from generator.checklist import Checklist
+    from generator.checklist import Checklist, Item
     from generator.checklist_export import Part
 
 # generator.checklist* import generator.render.paths, whose package lists this
@@ -80,6 +80,24 @@ def page_data(cl: Checklist) -> dict[str, Any]:
     return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
 
 
+def item_view(item: Item, box_id: str) -> dict[str, Any]:
+    """What a page shows of one item: the box, how and when it is done, links, severity and effort."""
+    from generator.checklist_export import failure_label, item_facts
+
+    return {
+        "box_id": box_id,
+        "uid": item.uid,
+        "text": markdown_inline(item.text),
+        "how": markdown_inline(item.how),
+        "done_when": markdown_inline(item.done_when),
+        "checked_with": plain(item.checked_with or ""),
+        "docs": [(plain(d.title), d.url) for d in item.docs],
+        "failures": [(failure_label(url), url) for url in item.failures],
+        "facts": item_facts(item),
+        "essential": item.essential,
+    }
+
+
 def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     """The interactive checklist page of one scenario."""
     from generator.checklist_export import counted
@@ -104,7 +122,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
                         (k, paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(k)))
                         for k in items[0].evidence
                     ],
-                    "checks": [(f"rkb-{cl.scope}-{next(counter)}", i.uid, markdown_inline(i.text)) for i in items],
+                    "checks": [item_view(i, f"rkb-{cl.scope}-{next(counter)}") for i in items],
                 }
             )
         heading = Markup(f"Stage {stage.order}: {heading_text(stage.title)}")
