@@ -7,19 +7,21 @@ review. Every finding is a warning (``lint --strict`` fails on them).
 
 Each check is a small class with a per-entry :meth:`LintRule.check`
 (pySigma's validator shape, like :mod:`generator.rules`); :data:`LINT_RULES`
-lists them in order.
+lists them in order. The checks of graded evidence (bases, locators,
+sourced numbers, efficacy wording, review dates) are in
+:mod:`generator.lint_evidence`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import cached_property
 
 from generator.checklist_select import text_key
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
+from generator.lint_base import LintContext, LintRule
+from generator.lint_evidence import EVIDENCE_LINT_RULES
 from generator.models import Challenge, Defect, Practice, Scenario
 from generator.rules import dotted, walk_strings
 from generator.schema import Entry, KnowledgeBase
@@ -33,32 +35,6 @@ _SPLIT_WORD_RE = re.compile(r"\b([A-Za-z]+)-(?: +|[ \t]*\n[ \t]*)([a-z]+)\b")
 # Words that may end a hyphenated prefix before a space ("pre- and post-training").
 _SUSPENDED_OK = {"and", "or", "to", "nor"}
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)")
-
-
-@dataclass(frozen=True)
-class LintContext:
-    """What the checks share: the KB and today's date (ISO, for ``review_by``)."""
-
-    kb: KnowledgeBase
-    today: str
-
-    @cached_property
-    def item_texts(self) -> dict[str, list[str]]:
-        """Item uids by normalised item text, over every practice."""
-        out: dict[str, list[str]] = {}
-        for p in sorted(self.kb.of_type("practice"), key=lambda e: e.id):
-            if isinstance(p, Practice):
-                for ci in p.checklist:
-                    out.setdefault(text_key(ci.text), []).append(f"{p.id}/{ci.id}")
-        return out
-
-
-class LintRule:
-    """A review-quality check of one entry."""
-
-    def check(self, entry: Entry, ctx: LintContext) -> Iterator[Finding]:
-        """Yield warnings about one entry."""
-        return iter(())
 
 
 class SummaryLength(LintRule):
@@ -269,20 +245,22 @@ LINT_RULES: tuple[type[LintRule], ...] = (
     FiguresHaveLocator,
     ReviewDue,
     DeprecatedHasReplacement,
+    *EVIDENCE_LINT_RULES,
 )
 
 
-def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
+def lint(kb: KnowledgeBase, today: str, *, strict: bool = False) -> list[Finding]:
     """Run every review-quality check over the schema-valid entries.
 
     Args:
         kb: The knowledge base after the schema stage.
-        today: The date to compare ``review_by`` with, as ``YYYY-MM-DD``.
+        today: The date to compare ``review_by`` and ``reviewed`` with, as ``YYYY-MM-DD``.
+        strict: Also run the checks that only report under ``lint --strict``.
 
     Returns:
         The warnings, sorted by location.
     """
-    ctx = LintContext(kb, today)
+    ctx = LintContext(kb, today, strict)
     rules = [rule() for rule in LINT_RULES]
     seen: set[str] = set()
     findings: list[Finding] = []

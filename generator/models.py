@@ -491,9 +491,9 @@ class Practice(Entity):
 
 
 class DataQuery(Strict):
-    """How to recompute a figure from a shared dataset (checked by the tests)."""
+    """How to recompute a figure from a data set in kb/data/ (checked on every build)."""
 
-    dataset: Dataset = Field(description="Which dataset the figure comes from.")
+    dataset: Dataset = Field(description="Which data set in kb/data/ the figure comes from.")
     where: dict[str, str] = Field(description="Column = value conditions selecting the counted rows.")
     within: dict[str, str] = Field(
         default_factory=dict, description="Column = value conditions selecting the population (the total)."
@@ -522,6 +522,15 @@ class Figure(Strict):
         return self.count / self.total
 
 
+class CaseQuery(Strict):
+    """Which rows of a data set are the real cases of a defect type."""
+
+    dataset: Dataset = Field(description="Which data set in kb/data/ holds the cases.")
+    where: dict[str, str] = Field(
+        min_length=1, description="Column = value conditions selecting this defect type's rows."
+    )
+
+
 class Example(Strict):
     """A real issue that shows the defect type."""
 
@@ -541,6 +550,11 @@ class Defect(Entity):
     symptoms: list[Sentence] = Field(default_factory=list, description="How the defect shows itself.")
     figures: list[Figure] = Field(default_factory=list, description="Counts and shares from studies.")
     examples: list[Example] = Field(default_factory=list, description="Real issues, one line each.")
+    cases: CaseQuery | None = Field(
+        default=None,
+        description="The rows of a study's data that are this type's real cases (all listed on its page); "
+        "a parent type without it lists its sub-types' cases.",
+    )
 
 
 class Endpoint(Strict):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -27,10 +26,8 @@ from generator.findings import Finding, Location, Severity, error, warning
 from generator.ids import suggestion
 from generator.models import (
     Applicability,
-    EFFECT_RELATIONS,
     Challenge,
     Defect,
-    Entity,
     Practice,
     Scenario,
     Stage,
@@ -38,51 +35,10 @@ from generator.models import (
     reference_key_path,
     references,
 )
+from generator.rule_base import Context, Rule
+from generator.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
 from generator.scaffold import is_placeholder
 from generator.schema import Entry, KnowledgeBase, Source
-
-
-@dataclass
-class Context:
-    """What the rules share: the KB and indexes built once."""
-
-    kb: KnowledgeBase
-    ids: dict[str, Entity] = field(init=False)
-    by_kind: dict[str, dict[str, Entity]] = field(init=False)
-    renamed: dict[str, Entity] = field(init=False)
-    cited: set[str] = field(default_factory=set)
-
-    def __post_init__(self) -> None:
-        self.ids = self.kb.entities
-        self.by_kind = {}
-        self.renamed = {}
-        for entry in self.kb.entries:
-            self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
-            for alias in entry.entity.aliases:
-                self.renamed.setdefault(alias, entry.entity)
-
-    def ids_of(self, kind: str) -> list[str]:
-        """All ids of one entity type."""
-        return sorted(self.by_kind.get(kind, ()))
-
-    def is_broken(self, entity_id: str, kind: str) -> bool:
-        """Tell whether ``entity_id`` names a file of ``kind`` that failed to load."""
-        return self.kb.broken.get(entity_id) == kind
-
-
-class Rule:
-    """A cross-entity rule. Override :meth:`check` and/or :meth:`finish`."""
-
-    #: Run only when nothing else found an error (gap reports on a broken KB mislead).
-    needs_clean_kb = False
-
-    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        """Check one entry."""
-        return iter(())
-
-    def finish(self, ctx: Context) -> Iterator[Finding]:
-        """Check the whole KB once every entry has been seen."""
-        return iter(())
 
 
 def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -419,38 +375,6 @@ def _why_not(uid: str, practices: dict[str, Practice], sel: Selection) -> str:
     return "not selected"
 
 
-class BasisCitesEvidence(Rule):
-    """The keys behind an effect or importance claim are in the entry's own evidence list.
-
-    The page numbers a relation's evidence by its place in that list, so a
-    key that is only in the relation would have nothing to point to.
-    """
-
-    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        entity = entry.entity
-        if not isinstance(entity, Practice):
-            return
-        listed = sorted({ev.cite for ev in entity.evidence})
-        claims: list[tuple[tuple[str | int, ...], str, list[str]]] = []
-        for relation in EFFECT_RELATIONS:
-            for index, effect in enumerate(entity.effects(relation)):
-                claims.append(((relation, index), f"{relation} '{effect.target}'", list(effect.evidence)))
-        if entity.importance_basis is not None:
-            claims.append((("importance_basis",), "importance_basis", entity.importance_basis.evidence))
-        for key_path, what, keys in claims:
-            for i, key in enumerate(keys):
-                if key in listed or is_placeholder(key):
-                    continue
-                hint = suggestion(key, listed) or (
-                    f" Listed keys: {', '.join(listed)}." if listed else " The entry lists no evidence yet."
-                )
-                yield error(
-                    "basis-not-in-evidence",
-                    f"{what} cites '{key}', which is not in this entry's 'evidence' list; "
-                    f"add an evidence item for it or use a listed key.{hint}",
-                    entry.source.location((*key_path, "evidence", i)),
-                )
-
 
 class PracticeHasTarget(Rule):
     """A practice addresses at least one challenge or defect type."""
@@ -579,6 +503,9 @@ RULES: tuple[type[Rule], ...] = (
     ItemApplicability,
     ScenarioChecklist,
     BasisCitesEvidence,
+    FiguresMatchData,
+    CasesMatchData,
+    StudiesValid,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

@@ -16,10 +16,12 @@ from pydantic import BaseModel, ValidationError
 
 from generator.bibliography import Bibliography, parse_bibtex
 from generator.checklist_schema import ChecklistExport
+from generator.datasets import DATA_DIR, StudyData, load_datasets
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
 from generator.models import BARE_TAG, FOLDERS, LINK_TAG, MODELS, RENAMED_KEYS, Entity, KbMeta, Vocabulary
+from generator.studies import STUDIES_FILE, StudiesFile, Study
 from generator.yamlstrict import KeyPath, YamlDocument, YamlProblem, decode, parse
 
 META_FILE = "kb.yaml"
@@ -66,6 +68,12 @@ class KnowledgeBase:
     bibliography: Bibliography
     entries: list[Entry] = field(default_factory=list)
     files_checked: int = 0
+    datasets: dict[str, StudyData] = field(default_factory=dict)
+    """Study data sets from ``kb/data/``, by name."""
+    studies: dict[str, Study] = field(default_factory=dict)
+    """Scope records of cited studies (``kb/studies.yaml``), by BibTeX key."""
+    studies_source: Source | None = None
+    """Where the scope records came from (for located findings)."""
     broken: dict[str, str] = field(default_factory=dict)
     """Ids (file stems) of entity files that failed to parse or validate, by type.
 
@@ -102,7 +110,8 @@ def modeline(kind: str, depth: int) -> str:
 # ------------------------------------------------------------------ parsing
 
 
-def _parse_yaml(raw: RawFile) -> tuple[Source | None, list[Finding]]:
+def parse_source(raw: RawFile) -> tuple[Source | None, list[Finding]]:
+    """Parse a YAML file that must hold a mapping; return its source or the findings."""
     try:
         doc = parse(raw.data)
     except YamlProblem as problem:
@@ -274,7 +283,7 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         if file is None:
             findings.append(error("missing-file", f"'{raw.root}/{name}' is missing.", Location(f"{raw.root}/{name}")))
             continue
-        source, problems = _parse_yaml(file)
+        source, problems = parse_source(file)
         findings += problems
         if source is not None:
             findings += _check_modeline(source, name.removesuffix(".yaml"), 1)
@@ -300,8 +309,22 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
             findings += problems
 
     kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files))
+    studies_file = by_rel.get(STUDIES_FILE)
+    if studies_file is not None:
+        source, problems = parse_source(studies_file)
+        findings += problems
+        if source is not None:
+            findings += _check_modeline(source, "studies", 1)
+            value, problems = _validate_model(StudiesFile, source, "studies")
+            findings += problems
+            if value is not None:
+                kb.studies, kb.studies_source = dict(value.studies), source
+    data_files = [f for f in raw.files if f.rel.startswith(f"{DATA_DIR}/")]
+    kb.datasets, broken_data, problems = load_datasets(data_files)
+    kb.broken.update(dict.fromkeys(broken_data, "dataset"))
+    findings += problems
     for file in raw.files:
-        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE):
+        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE, STUDIES_FILE) or file in data_files:
             continue
         entry, problems = _load_entity_file(file)
         findings += problems
@@ -331,7 +354,7 @@ def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
     if not name.endswith(".yaml"):
         fix = " Rename it to '.yaml'." if name.endswith(".yml") else ""
         return None, [error("wrong-extension", f"entity files end in '.yaml'.{fix}", where)]
-    source, problems = _parse_yaml(file)
+    source, problems = parse_source(file)
     if source is None:
         return None, problems
     problems += _check_modeline(source, kind, 2)
@@ -347,6 +370,7 @@ def json_schemas() -> dict[str, str]:
     """JSON Schema text for every file type, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
+    models["studies"] = StudiesFile
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()

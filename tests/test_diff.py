@@ -67,8 +67,7 @@ def _git(repo: Path, *args: str) -> str:
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with two tagged versions of the base fixture KB."""
-    if shutil.which("git") is None:  # pragma: no cover
-        pytest.skip("git is not installed")
+    assert shutil.which("git") is not None, "git is a development requirement (see CONTRIBUTING.md)"
     _git(tmp_path, "init", "-q", "-b", "main")
     shutil.copytree(BASE_KB, tmp_path / "kb")
     _git(tmp_path, "add", "-A")

@@ -53,20 +53,31 @@ def test_lint_reports_review_problems_with_positions(kb_copy) -> None:  # type: 
     lines = result.stdout.splitlines()
     practice = "kb/practices/read-the-reference-code.yaml"
     assert [line for line in lines if line.startswith(practice)] == [
+        f"{practice}:2:1: warning[importance-without-basis] importance 'recommended' has no 'importance_basis'; "
+        "add one with 'why' (one line) and 'evidence: [key]' or 'judgement: true'.",
         f"{practice}:2:1: warning[practice-without-checklist] practice has no checklist item, so exported checklists "
         "leave it out; add one under 'checklist' (an action someone can tick off).",
         f"{practice}:4:1: warning[summary-too-short] summary is 47 characters; say what this is and why it matters "
         "in one or two sentences (60-300 characters).",
+        f"{practice}:7:13: warning[effect-without-basis] 'addresses' lists 'under-documented-reference-model' as a "
+        "bare id; write it as a mapping with 'id: under-documented-reference-model', 'why' (one line) and "
+        "'evidence: [key]' or 'judgement: true'.",
+        f"{practice}:8:11: warning[effect-without-basis] 'detects' lists 'missing-hyperparameter' as a bare id; "
+        "write it as a mapping with 'id: missing-hyperparameter', 'why' (one line) and 'evidence: [key]' or "
+        "'judgement: true'.",
         f"{practice}:12:1: warning[split-word] 're- implementation' in 'body' looks like a word split at a line "
         "break (YAML turns the break into a space); write 're-implementation'.",
         f"{practice}:12:1: warning[text-citation-not-in-evidence] the body cites 'smith2020other', which is not in "
         "'evidence', so the page's references leave it out; add an evidence item for it.",
         f"{practice}:16:5: warning[evidence-not-in-text] evidence cites 'doe2024study' but the body never names it; "
         "add '(doe2024study)' after the claim it supports.",
+        f"{practice}:16:5: warning[evidence-without-locator] evidence 'doe2024study' has no 'locator'; say where "
+        "in the source it is (section, table, figure or transcript line; 'data set, recomputed' for a number "
+        "recomputed from study data).",
         f"{practice}:19:1: warning[review-overdue] review was due on 2025-01-31; check the entry against its "
         "sources, then set 'review_by' to a new date.",
     ]
-    assert lines[-1] == "0 errors, 11 warnings in 11 files"  # one more: the scenario's missing essential list
+    assert lines[-1] == "0 errors, 15 warnings in 11 files"
 
 
 def test_lint_strict_fails_and_review_date_in_future_is_quiet(kb_copy) -> None:  # type: ignore[no-untyped-def]
@@ -84,7 +95,7 @@ def test_lint_github_and_json_formats(kb_copy) -> None:  # type: ignore[no-untyp
         "review was due on 2025-01-31; check the entry against its sources, then set 'review_by' to a new date."
     ) in github.stdout.splitlines()
     report = json.loads(run_cli(["lint", "--format", "json", "--today", "2025-06-01"], cwd=cwd).stdout)
-    assert report["summary"] == {"errors": 0, "files": 11, "warnings": 11}
+    assert report["summary"] == {"errors": 0, "files": 11, "warnings": 15}
 
 
 def test_lint_rejects_a_bad_date(kb_copy) -> None:  # type: ignore[no-untyped-def]
@@ -98,11 +109,15 @@ def test_lint_is_a_pure_function_of_the_kb() -> None:
     checked = check(raw_kb_from_mapping(files))
     codes = sorted({f.code for f in lint(checked.kb, "2030-01-01")})
     assert codes == [
+        "effect-without-basis",
+        "evidence-without-locator",
         "figure-without-locator",
+        "importance-without-basis",
         "item-without-done-when",
         "item-without-how",
         "no-evidence",
         "scenario-without-essential",
+        "study-without-scope",
     ]
 
 

@@ -1,0 +1,280 @@
+"""Study data in the repository: ``kb/data/NAME.csv`` with its provenance ``NAME.yaml``.
+
+Figures on defect pages are recomputed from these files on every build, and
+defect-type pages list their real cases from them. The CSV is read strictly:
+UTF-8, a header of unique names that equals the provenance's ``columns``,
+every row with exactly as many fields, bounded sizes. Every problem is a
+finding with the file, line and column; nothing here raises or touches the
+disk (the loader has already read the bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, ValidationError
+
+from generator.findings import Finding, Location, error
+from generator.loader import RawFile
+from generator.models import CiteKey, Description, HttpUrl, Strict, Title
+from generator.yamlstrict import YamlProblem, decode
+
+#: Folder of the data sets, relative to the KB root.
+DATA_DIR = "data"
+#: Limits that keep a malformed or hostile file from exhausting memory or time.
+MAX_BYTES = 5_000_000
+MAX_ROWS = 50_000
+MAX_COLUMNS = 60
+MAX_FIELD = 1_000
+
+_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class DataSource(Strict):
+    """Where the data came from: a public repository, a file in it, and the exact commit."""
+
+    repository: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] = Field(
+        description="GitHub repository as owner/name."
+    )
+    url: HttpUrl = Field(description="URL of the repository.")
+    path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="Path of the source file in the repository."
+    )
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(
+        description="Full commit hash the file was taken from."
+    )
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the source file at that commit."
+    )
+
+
+class DataLicence(Strict):
+    """The licence status of the source, and what we store because of it."""
+
+    spdx: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$")] | None = Field(
+        description="SPDX id of the source's licence, or null when it has none."
+    )
+    note: Annotated[str, StringConstraints(min_length=10, max_length=800)] = Field(
+        description="What the licence status means for what is stored here."
+    )
+
+
+class DatasetProvenance(Strict):
+    """The provenance file beside a data set (``kb/data/NAME.yaml``)."""
+
+    title: Title = Field(description="What the data set holds.")
+    cite: CiteKey = Field(description="BibTeX key of the study whose data this is.")
+    source: DataSource = Field(description="Where the data came from.")
+    licence: DataLicence = Field(description="Licence status of the source.")
+    derivation: Annotated[str, StringConstraints(min_length=10, max_length=2000)] = Field(
+        description="How this file was derived from the source: rows and columns kept, values changed."
+    )
+    rows: Annotated[int, Field(ge=1, le=MAX_ROWS)] = Field(description="Number of data rows (checked).")
+    columns: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)], Description] = Field(
+        description="Every column of the CSV, in order, with what it holds."
+    )
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """A data set: its rows (with their line numbers) and provenance."""
+
+    name: str
+    path: str
+    provenance: DatasetProvenance
+    columns: tuple[str, ...]
+    rows: tuple[Mapping[str, str], ...]
+    lines: tuple[int, ...]
+    """1-based line in the CSV where each row starts."""
+
+    def column(self, name: str) -> list[str]:
+        """Every value of one column, in row order."""
+        return [row[name] for row in self.rows]
+
+
+def normalise(value: str) -> str:
+    """How data values compare: case-insensitive, whitespace collapsed."""
+    return " ".join(value.split()).casefold()
+
+
+def select(dataset: StudyData, where: Mapping[str, str]) -> list[int]:
+    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``."""
+    wanted = {column: normalise(value) for column, value in where.items()}
+    return [i for i, row in enumerate(dataset.rows) if all(normalise(row[c]) == v for c, v in wanted.items())]
+
+
+def _parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list[int], list[Finding]]:
+    """Parse a CSV strictly; return header, rows, their start lines and the problems."""
+    where = Location(raw.path, 1, 1)
+    if len(raw.data) > MAX_BYTES:
+        return (
+            (),
+            [],
+            [],
+            [error("data-too-large", f"data file is {len(raw.data)} bytes; the limit is {MAX_BYTES}.", where)],
+        )
+    try:
+        text = decode(raw.data)
+    except YamlProblem as problem:
+        return (), [], [], [error(problem.code, problem.message, Location(raw.path, problem.line, problem.col))]
+    if "\x00" in text:
+        return (), [], [], [error("malformed-data", "data file contains a NUL byte.", where)]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    findings: list[Finding] = []
+    header: tuple[str, ...] = ()
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    line = 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not header:
+                header = tuple(record)
+                findings += _check_header(header, raw.path)
+                if findings:
+                    return (), [], [], findings
+                continue
+            if len(rows) >= MAX_ROWS:
+                findings.append(error("data-too-large", f"more than {MAX_ROWS} rows.", Location(raw.path, start, 1)))
+                break
+            if len(record) != len(header):
+                findings.append(
+                    error(
+                        "malformed-row",
+                        f"row has {len(record)} fields; the header has {len(header)}.",
+                        Location(raw.path, start, 1),
+                    )
+                )
+                continue
+            long = next((i for i, value in enumerate(record) if len(value) > MAX_FIELD), None)
+            if long is not None:
+                findings.append(
+                    error(
+                        "malformed-row",
+                        f"field '{header[long]}' is {len(record[long])} characters; the limit is {MAX_FIELD}.",
+                        Location(raw.path, start, 1),
+                    )
+                )
+                continue
+            rows.append(dict(zip(header, record, strict=True)))
+            lines.append(start)
+    except csv.Error as exc:
+        findings.append(error("malformed-data", f"not valid CSV: {exc}.", Location(raw.path, reader.line_num, 1)))
+    if not header and not findings:
+        findings.append(error("malformed-data", "data file is empty; it needs a header row.", where))
+    return header, rows, lines, findings
+
+
+def _check_header(header: tuple[str, ...], path: str) -> list[Finding]:
+    where = Location(path, 1, 1)
+    if len(header) > MAX_COLUMNS:
+        return [error("malformed-data", f"header has {len(header)} columns; the limit is {MAX_COLUMNS}.", where)]
+    if any(not name.strip() for name in header):
+        return [error("malformed-data", "header has an empty column name.", where)]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            return [error("malformed-data", f"header names column '{name}' twice.", where)]
+        seen.add(name)
+    return []
+
+
+def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[StudyData | None, list[Finding]]:
+    """Build a :class:`StudyData` from its CSV and provenance files.
+
+    Returns None (and the findings) when either file is unusable.
+    """
+    from generator.schema import parse_source, schema_findings  # schema imports this module
+
+    name = PurePosixPath(csv_file.rel).stem
+    if not _NAME_RE.match(name):
+        return None, [
+            error(
+                "invalid-value",
+                f"data set name '{name}' must be lower-case words joined by hyphens.",
+                Location(csv_file.path),
+            )
+        ]
+    yaml_path = csv_file.path.removesuffix(".csv") + ".yaml"
+    if provenance_file is None:
+        return None, [
+            error(
+                "missing-provenance",
+                f"data set '{name}' has no provenance file; add {yaml_path} (source repository, commit, licence, "
+                "citation, columns).",
+                Location(csv_file.path),
+            )
+        ]
+    source, findings = parse_source(provenance_file)
+    if source is None:
+        return None, findings
+    try:
+        provenance = DatasetProvenance.model_validate(source.doc.data)
+    except ValidationError as exc:
+        return None, schema_findings(exc, DatasetProvenance, source, f"provenance of data set '{name}'")
+    header, rows, lines, problems = _parse_csv(csv_file)
+    findings += problems
+    if header:
+        declared = tuple(provenance.columns)
+        if header != declared:
+            findings.append(
+                error(
+                    "data-columns-differ",
+                    f"the CSV header {list(header)} differs from the columns in {yaml_path} {list(declared)}; "
+                    "describe every column, in the CSV's order.",
+                    source.location(("columns",)),
+                )
+            )
+        if len(rows) != provenance.rows and not problems:
+            findings.append(
+                error(
+                    "data-row-count",
+                    f"{yaml_path} says {provenance.rows} rows, but {csv_file.path} has {len(rows)}.",
+                    source.location(("rows",)),
+                )
+            )
+    if findings:
+        return None, findings
+    return StudyData(name, csv_file.path, provenance, header, tuple(rows), tuple(lines)), []
+
+
+def load_datasets(files: list[RawFile]) -> tuple[dict[str, StudyData], set[str], list[Finding]]:
+    """Load every data set under ``kb/data/`` (files given with KB-relative paths).
+
+    Returns:
+        The data sets by name, the names of those that failed to load (so
+        queries naming them are not reported again), and the findings.
+    """
+    by_rel = {f.rel: f for f in files}
+    datasets: dict[str, StudyData] = {}
+    broken: set[str] = set()
+    findings: list[Finding] = []
+    for file in files:
+        rel = PurePosixPath(file.rel)
+        if rel.suffix == ".csv":
+            dataset, problems = load_dataset(file, by_rel.get(str(rel.with_suffix(".yaml"))))
+            findings += problems
+            if dataset is not None:
+                datasets[dataset.name] = dataset
+            else:
+                broken.add(rel.stem)
+        elif rel.suffix == ".yaml":
+            if str(rel.with_suffix(".csv")) not in by_rel:
+                findings.append(
+                    error(
+                        "missing-data",
+                        f"provenance file without data: {file.path.removesuffix('.yaml')}.csv is missing.",
+                        Location(file.path),
+                    )
+                )
+        elif rel.suffix.lower() not in {".md", ".txt"}:
+            findings.append(
+                error("unexpected-file", "kb/data/ holds NAME.csv with NAME.yaml only.", Location(file.path))
+            )
+    return datasets, broken, findings
