@@ -54,6 +54,7 @@ __all__ = [
     "all_item_ids",
     "applies",
     "compose",
+    "compose_selection",
     "resolve",
     "scenario_ids",
     "select_practices",
@@ -182,8 +183,12 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     Raises:
         UnknownName: if the query names something that does not exist.
     """
+    return compose_selection(checked, query, resolve(checked.kb, query), commit=commit)
+
+
+def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit: str = UNKNOWN_COMMIT) -> Checklist:
+    """Compose the checklist of an already resolved selection (``query`` names and titles it)."""
     kb = checked.kb
-    sel = resolve(kb, query)
     site_url = kb.meta.site_url if kb.meta else ""
     items = [_item(s) for s in select_items(kb, sel)]
     practices = {i.practice: kb.entities[i.practice] for i in items}

@@ -99,7 +99,11 @@ Effort = Literal["minutes", "hours", "days"]
 
 #: Keys that were renamed: old key -> (new key, how to move the value). Old keys stay rejected.
 RENAMED_KEYS: dict[str, tuple[str, str]] = {
-    "applies_to": ("applies_when", "move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is"),
+    "applies_to": (
+        "applies_when",
+        "'applies_to' was renamed: move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is",
+    ),
+    "frameworks": ("target", "'applies_when' names the 'source' and the 'target' frameworks separately"),
 }
 
 #: The most items a scenario's essential list may hold.

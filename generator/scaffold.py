@@ -77,8 +77,14 @@ not_applicable_when:
 checklist:
   - id: todo-first-item
     text: "TODO: an action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold (with its source or 'rule of thumb:') that shows it is done."
+    severity: major
+    effort: hours
   - id: todo-second-item
     text: "TODO: another action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold that shows it is done."
 """,
     "defect": """\
 parent: todo
@@ -98,6 +104,11 @@ target:
 paradigms: [todo]
 include: []
 exclude: []
+context:
+  trains: false
+  reference_code: true
+  reference_weights: true
+  precision: [fp32]
 """,
 }
 

@@ -170,9 +170,9 @@ def test_list_scenarios(work: Path) -> None:
     result = run_cli(["checklist", "list"], cwd=work)
     assert result.exit_code == 0
     assert result.stdout == (
-        "pytorch-to-onnx-runtime        4 items  PyTorch to ONNX Runtime\n"
-        "reproduce-paper                4 items  Reproduce a paper without code\n"
-        "tensorflow-to-tflite-mobile    3 items  TensorFlow to TFLite on mobile\n"
+        "pytorch-to-onnx-runtime        4 items    2 essential  PyTorch to ONNX Runtime\n"
+        "reproduce-paper                4 items    2 essential  Reproduce a paper without code\n"
+        "tensorflow-to-tflite-mobile    3 items    2 essential  TensorFlow to TFLite on mobile\n"
     )
 
 

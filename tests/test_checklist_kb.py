@@ -95,20 +95,23 @@ def test_essential_list_is_short_and_inside_the_full_list(scenario: str) -> None
 
 #: The scenarios issue 11 measures; their context and essential list are content (kb/), written separately.
 MAIN = ["fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"]
-CONTENT_PENDING = pytest.mark.xfail(
-    strict=True, reason="content pending: kb/ scenarios and applies_when are written on the deploy/adapt branches"
-)
 
 
-@pytest.mark.parametrize(
-    "scenario",
-    [
-        "fine-tune-hub-model",
-        pytest.param("pytorch-to-onnx-runtime", marks=CONTENT_PENDING),
-        "reproduce-paper-without-code",
-        pytest.param("tensorflow-to-tflite-mobile", marks=CONTENT_PENDING),
-    ],
-)
+def _untouched(scenario: str) -> bool:
+    """Tell whether a scenario's issue-11 content has not been written yet (no context, no essential list)."""
+    entity = CHECKED.kb.entities[scenario]
+    assert isinstance(entity, Scenario)
+    return not entity.essential and entity.context == type(entity.context)()
+
+
+def _pending(scenario: str) -> pytest.MarkDecorator:
+    # Expected to fail only while the scenario is untouched; once content arrives the test must pass.
+    return pytest.mark.xfail(
+        condition=_untouched(scenario), strict=True, reason=f"content pending: {scenario} has no context yet"
+    )
+
+
+@pytest.mark.parametrize("scenario", [pytest.param(s, marks=_pending(s)) for s in MAIN])
 def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) -> None:
     entity = CHECKED.kb.entities[scenario]
     assert isinstance(entity, Scenario)
@@ -118,6 +121,6 @@ def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) 
     assert 0 < len(entity.essential) <= ESSENTIAL_MAX
 
 
-@CONTENT_PENDING
+@_pending("tensorflow-to-tflite-mobile")
 def test_no_onnx_vocabulary_in_tensorflow_to_tflite_mobile() -> None:
     assert [uid for uid, text in _items("tensorflow-to-tflite-mobile") if ONNX_RE.search(text)] == []

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import Checked
 from generator.render import paths
+from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, Link, Site
 from generator.render.figures import figure_rows
 from generator.render.markup import front_matter, markdown_block, markdown_inline, plain
@@ -99,6 +100,16 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
         rows.append(CardRow("Stages", chips(site, doc, scenario.stages)))
     if scenario.select_tags:
         rows.append(CardRow("Selects tags", _terms(site, scenario.select_tags)))
+    context = scenario.context
+    conditions = Applicability(
+        trains=context.trains, reference_code=context.reference_code, reference_weights=context.reference_weights
+    ).conditions()
+    if conditions:
+        rows.append(CardRow("Context", _text(*conditions)))
+    if context.precision:
+        rows.append(CardRow("Precision", _text(*context.precision)))
+    if scenario.order:
+        rows.append(CardRow("Stage order", chips(site, doc, scenario.order)))
     return rows
 
 
@@ -133,7 +144,7 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     if groups:
         out.append(Section("Relations", "relations", groups))
     if isinstance(entity, Practice) and entity.checklist:
-        items = [(item.id, f"{entity.id}/{item.id}", markdown_inline(item.text)) for item in entity.checklist]
+        items = [practice_item_view(entity.id, item) for item in entity.checklist]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
         out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
