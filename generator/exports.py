@@ -35,7 +35,7 @@ def graph_graphml(graph: Graph) -> str:
 
 
 def kb_json(kb: KnowledgeBase) -> str:
-    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography."""
+    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography, study scopes and data."""
     entities: dict[str, list[dict[str, Any]]] = {}
     for entity in sorted(kb.entities.values(), key=lambda e: (e.kind, e.id)):
         entities.setdefault(entity.kind, []).append({"type": entity.kind, **entity.model_dump(mode="json")})
@@ -44,5 +44,10 @@ def kb_json(kb: KnowledgeBase) -> str:
         "vocabulary": kb.vocabulary.model_dump(mode="json") if kb.vocabulary else None,
         "entities": entities,
         "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
+        "studies": {key: study.model_dump(mode="json") for key, study in sorted(kb.studies.items())},
+        "datasets": {
+            name: {"provenance": data.provenance.model_dump(mode="json"), "rows": [dict(row) for row in data.rows]}
+            for name, data in sorted(kb.datasets.items())
+        },
     }
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

@@ -39,7 +39,7 @@ RULE_OF_THUMB = "rule of thumb:"
 # letter, digit, underscore, dot or '#' on the left (nor to a word by a hyphen, as in
 # "top-1"), nor to a letter, digit or underscore on the right. int8, fp16, float32,
 # onnx2tf and opset_version are words; the 17 of opset_version=17 is a number.
-_NUMBER_RE = re.compile(r"(?<![\w.#])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?!\w)")
+_NUMBER_RE = re.compile(r"(?<![\w.#])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?!\w|[.,]\d)")
 # Spans whose digits are addresses, not quantities: URLs and Markdown link targets.
 _ADDRESS_RE = re.compile(r"https?://\S+|\]\([^)\s]*\)")
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_:-]+")

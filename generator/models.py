@@ -531,7 +531,7 @@ class CaseQuery(Strict):
 
     dataset: Dataset = Field(description="Which data set in kb/data/ holds the cases.")
     where: dict[str, str] = Field(
-        min_length=1, description="Column = value conditions selecting this defect type's rows."
+        description="Column = value conditions selecting this defect type's rows ({} selects every row)."
     )
 
 

@@ -39,6 +39,7 @@ evidence:
     kind: mining-study
     shows: >-
       TODO: what the source shows (a figure, a count), in your own words.
+    locator: "TODO: section, table, figure or transcript line"
 """
 
 _BODIES: dict[str, str] = {

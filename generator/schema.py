@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from generator.bibliography import Bibliography, parse_bibtex
 from generator.checklist_schema import ChecklistExport
-from generator.datasets import DATA_DIR, StudyData, load_datasets
+from generator.datasets import DATA_DIR, DatasetProvenance, StudyData, load_datasets
 from generator.findings import Finding, Location, error, warning
 from generator.ids import did_you_mean, suggestion
 from generator.loader import RawFile, RawKB
@@ -371,6 +371,7 @@ def json_schemas() -> dict[str, str]:
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
     models["studies"] = StudiesFile
+    models["dataset"] = DatasetProvenance  # kb/data/NAME.yaml
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()

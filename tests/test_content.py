@@ -19,12 +19,16 @@ beside the checkout and nothing skips.
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
+from generator.cases import defect_cases, subtypes_of
 from generator.checklist import Query, resolve, select_practices
 from generator.datasets import StudyData, select
 from generator.graph import coverage
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import Checked, check_folder
+from generator.render.context import Site
+from generator.render.entities import entity_page
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
@@ -266,3 +270,25 @@ def test_leaf_examples_come_from_data(checked: Checked, eid: str) -> None:
     assert set(urls) <= own, f"not rows of this leaf: {sorted(set(urls) - own)}"
     # 2 to 5 examples; a leaf with fewer rows in the data lists all of them.
     assert len(urls) >= min(2, len(own))
+
+
+DEFECTS = sorted(d.id for d in _of_type(CHECKED, Defect))
+
+
+@pytest.mark.parametrize("eid", DEFECTS)
+def test_defect_page_lists_every_case_and_the_count_is_a_figure(eid: str) -> None:
+    defect = CHECKED.kb.entities[eid]
+    assert isinstance(defect, Defect)
+    cases = defect_cases(CHECKED.kb, eid)
+    assert cases, "every defect type lists its real cases from the study data"
+    shown = {f.count for f in defect.figures if f.recompute} | {
+        f.total for f in defect.figures if f.recompute and not f.recompute.within
+    }
+    assert len(cases) in shown, f"{len(cases)} cases, figures say {sorted(shown)}"
+    for child in subtypes_of(CHECKED.kb, eid):
+        assert set(defect_cases(CHECKED.kb, child.id)) <= set(cases), f"misses cases of {child.id}"
+    site = Site(CHECKED)
+    page = entity_page(site, defect, Markup(""))
+    assert f"## All cases in the study data ({len(cases)})" in page
+    table = page.split(f'id="kb-cases-{eid}"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr data-filter") == len(cases)

@@ -161,7 +161,8 @@ def test_unsourced_number_in_a_step_and_an_item() -> None:
     ("Compare top-1 labels at atol 1e-3 and 0.5%.", ["1e-3", "0.5"]),
     ("A gap of 1-2% is accepted; 1,761 issues.", ["1", "2", "1,761"]),
     ("See https://github.com/pytorch/pytorch/issues/49403 and [the docs](https://x.org/v2/3).", []),
-    ("Issue #1234 and YOLOv3 and 3x faster.", []),
+    ("Issue #1234 and YOLOv3 and 3x or 1.5x faster.", []),
+    ("Python 3.11, then 2.", ["3.11", "2"]),
     ("Use 8 GPUs (jajal2024onnx).", []),
     ("Use 8 GPUs (Rule of thumb: the reference used eight).", []),
 ])  # fmt: skip

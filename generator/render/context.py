@@ -16,6 +16,7 @@ from generator.pipeline import Checked
 from generator.render import paths
 from generator.render.bibformat import Reference, format_reference
 from generator.render.markup import plain
+from generator.studies import Scope, scopes
 
 #: Display name of each entity type, singular and plural.
 KIND_LABELS: dict[str, str] = {
@@ -64,6 +65,11 @@ class Site:
     def references(self) -> dict[str, Reference]:
         """Formatted bibliography entries by key."""
         return {key: format_reference(entry) for key, entry in self.kb.bibliography.entries.items()}
+
+    @cached_property
+    def scopes(self) -> dict[str, Scope]:
+        """Scope of each study with a record in kb/studies.yaml, by BibTeX key."""
+        return scopes(self.kb.studies, self.kb.datasets)
 
     @cached_property
     def terms(self) -> dict[str, str]:

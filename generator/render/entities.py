@@ -14,6 +14,7 @@ from generator.pipeline import Checked
 from generator.render import paths
 from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
 from generator.render.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.render.neighbourhood import neighbourhood_dot
@@ -84,6 +85,8 @@ def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
         rows += _scenario_rows(site, entity, doc)
     if entity.tags:
         rows.append(CardRow("Tags", tag_chips(site, doc, entity)))
+    if entity.reviewed:
+        rows.append(CardRow("Reviewed", _text(entity.reviewed)))
     if entity.review_by:
         rows.append(CardRow("Review by", _text(entity.review_by)))
     return rows
@@ -124,15 +127,24 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
     out = [Section("Details", "html", link_citations(markdown_block(entity.body), cites))] if entity.body else []
     if isinstance(entity, Practice):
         out.append(Section("Why it works", "html", link_citations(markdown_block(entity.rationale), cites)))
+        note = importance_note(entity.importance_basis, cites)
+        if note is not None:
+            out.append(Section(f"Why it is {IMPORTANCE[entity.importance].lower()}", "importance", note))
         out += _listing("Steps", entity.steps, ordered=True)
         out += _listing("When it does not apply", entity.not_applicable_when)
     elif isinstance(entity, Challenge | Defect):
         out += _listing("Symptoms", entity.symptoms)
     if isinstance(entity, Defect) and entity.figures:
-        out.append(Section("Figures from studies", "figures", figure_rows(entity.figures, cites)))
+        rows = figure_rows(entity.figures, cites)
+        notes = tuple(scope_notes(site, cites, [f.cite for f in entity.figures]))
+        out.append(Section("Figures from studies", "figures", rows, notes=notes))
     if isinstance(entity, Defect) and entity.examples:
         examples = [(Link(ex.url, ex.url.split("://", 1)[-1]), markdown_inline(ex.note)) for ex in entity.examples]
         out.append(Section("Real examples", "examples", examples))
+    if isinstance(entity, Defect):
+        table = case_table(site, entity.id, cites)
+        if table is not None:
+            out.append(Section(f"All cases in the study data ({table.count})", "cases", table))
     return out
 
 
@@ -140,7 +152,7 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     """Every section of an entity's page, in order."""
     cites = Citations(site, doc)
     out = content_sections(site, entity, doc, cites)
-    groups = relation_groups(site, entity.id, doc)
+    groups = relation_groups(site, entity.id, doc, effect_notes(site, entity.id, cites))
     if groups:
         out.append(Section("Relations", "relations", groups))
     if isinstance(entity, Practice) and entity.checklist:
@@ -150,7 +162,8 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
         out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
     evidence = cites.evidence(entity.evidence)
     if evidence:
-        out.append(Section("Evidence", "evidence", evidence))
+        notes = tuple(scope_notes(site, cites, [ev.cite for ev in entity.evidence]))
+        out.append(Section("Evidence", "evidence", evidence, notes=notes))
     if cites.listed:
         out.append(Section("References", "references", cites.listed))
     return out
