@@ -172,11 +172,11 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
                     Location(path, line, 1),
                 )
             )
-    if not entry.fields.get("doi") and not entry.fields.get("eprint"):
+    if not any(entry.fields.get(name) for name in ("doi", "eprint", "url")):
         out.append(
             warning(
                 "reference-without-identifier",
-                f"'{entry.key}' has neither 'doi' nor 'eprint' (arXiv id); add one so readers can find it.",
+                f"'{entry.key}' has no 'doi', 'eprint' (arXiv id) or 'url'; add one so readers can find it.",
                 where,
             )
         )
