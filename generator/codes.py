@@ -653,6 +653,14 @@ CODES: tuple[Code, ...] = (
         "Use a value that occurs in that column (spelling and case as in the data).",
     ),
     Code(
+        "cases-miss-subtype",
+        E,
+        "data",
+        "A parent defect type's 'cases' query leaves out cases that one of its sub-types lists, so the parent page would show fewer cases than its children.",
+        f"{D}:40:3: error[cases-miss-subtype] 'cases' leaves out 3 case(s) of sub-type 'api-defects'; a parent type's query must select every case of its sub-types.",
+        "Widen the parent's query so it covers every sub-type's rows, or remove it (the parent then lists its sub-types' cases).",
+    ),
+    Code(
         "cases-select-nothing",
         E,
         "data",

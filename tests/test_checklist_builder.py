@@ -16,8 +16,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from generator.checklist.compose import Query, compose
 from generator.checklist.export import export
 from generator.pipeline import Checked, check_folder
@@ -25,8 +23,9 @@ from generator.render.checklists import render_checklist_pages
 from tests.checklist_kb import checked_kb, practice
 from tests.conftest import ROOT
 
+# Node.js is a test requirement: `make browser-deps` (part of `make test`) installs it.
 NODE = shutil.which("node")
-pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
+assert NODE is not None, "Node.js is not installed; run 'make browser-deps'"
 SCRIPT = ROOT / "docs" / "assets" / "checklist" / "checklist.js"
 COMMIT = "c0ffee" * 6 + "c0ff"
 RUNNER = """

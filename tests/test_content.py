@@ -274,6 +274,8 @@ def test_leaf_examples_come_from_data(checked: Checked, eid: str) -> None:
 
 
 DEFECTS = sorted(d.id for d in _of_type(CHECKED, Defect))
+#: Defect types whose figures come from an experiment (ONNX study, Table 11), with no coded issues.
+WITHOUT_DATA = {"hugging-face-export-wrapper-failure"}
 
 
 @pytest.mark.parametrize("eid", DEFECTS)
@@ -281,6 +283,11 @@ def test_defect_page_lists_every_case_and_the_count_is_a_figure(eid: str) -> Non
     defect = CHECKED.kb.entities[eid]
     assert isinstance(defect, Defect)
     cases = defect_cases(CHECKED.kb, eid)
+    if eid in WITHOUT_DATA:
+        # Measured in an experiment, not mined from issues: the page says the data holds none.
+        assert not cases and not any(f.recompute for f in defect.figures)
+        assert "## Cases in the study data" in entity_page(Site(CHECKED), defect, Markup(""))
+        return
     assert cases, "every defect type lists its real cases from the study data"
     shown = {f.count for f in defect.figures if f.recompute} | {
         f.total for f in defect.figures if f.recompute and not f.recompute.within

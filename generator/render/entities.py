@@ -145,6 +145,15 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
         table = case_table(site, entity.id, cites)
         if table is not None:
             out.append(Section(f"All cases in the study data ({table.count})", "cases", table))
+        else:
+            # Say so rather than show nothing: a reader should not wonder whether cases were left out.
+            names = ", ".join(sorted(site.kb.datasets)) or "none"
+            no_cases = (
+                "The study data in the repository (data sets: "
+                f"{names}) holds no coded issue of this type; its figures come from the cited "
+                "studies' experiments or tables, not from mined issues."
+            )
+            out.append(Section("Cases in the study data", "html", markdown_block(no_cases)))
     return out
 
 

@@ -156,11 +156,13 @@ def test_compact_csv_and_html_have_only_the_boxes(checklist) -> None:
     assert export(checklist, "md", compact=True) == to_markdown(checklist, compact=True)
 
 
-@pytest.mark.parametrize("compact", [False, True], ids=["full", "compact"])
-@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+# JSON has no compact form (the CLI refuses --compact with json; tested with the CLI).
+@pytest.mark.parametrize(
+    ("fmt", "compact"),
+    [("md", False), ("md", True), ("csv", False), ("csv", True), ("json", False)],
+    ids=["md-full", "md-compact", "csv-full", "csv-compact", "json-full"],
+)
 def test_every_format_reads_back(checklist, fmt: str, compact: bool) -> None:
-    if fmt == "json" and compact:
-        pytest.skip("JSON has no compact form")
     done = {"pin-environment/lock-file", "compare-converted-outputs/record-tolerance"}
     filled = parse_checklist(export(checklist, fmt, done, compact=compact), f"x.{fmt}")
     assert filled.status == {i.uid: i.uid in done for i in checklist.items}
