@@ -113,8 +113,19 @@ def test_importance_without_basis() -> None:
     ]
 
 
-def test_evidence_without_locator() -> None:
-    text = CLEAN.replace("    locator: Section 4\n", "")
+def test_evidence_without_locator_is_a_schema_error() -> None:
+    files: dict[str, str | bytes] = {
+        p.relative_to(BASE_KB).as_posix(): p.read_bytes() for p in BASE_KB.rglob("*") if p.is_file()
+    }
+    files[REL] = CLEAN.replace("    locator: Section 4\n", "")
+    found = [
+        (f.code, f.severity, f.location.line, f.location.key_path) for f in check(raw_kb_from_mapping(files)).findings
+    ]
+    assert found == [("missing-field", Severity.ERROR, 25, ("evidence", 0, "locator"))]
+
+
+def test_blank_locator_is_flagged_by_lint() -> None:
+    text = CLEAN.replace("    locator: Section 4\n", '    locator: ""\n')
     assert _lint(text, ALL) == [
         _warning(
             "evidence-without-locator",
@@ -296,6 +307,7 @@ def test_a_key_cited_once_as_a_study_needs_a_scope_record() -> None:
         "  - cite: tool2026docs\n"
         "    kind: experiment\n"
         "    shows: The authors measured the option's effect on accuracy.\n"
+        "    locator: Table 2\n"
     )
     assert sorted(_scope_warnings({REL: practice, "defects/missing-hyperparameter.yaml": defect})) == [
         "doe2024study",
