@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from generator.models import Practice
-from generator.pipeline import Checked, check_folder
+from generator.kb import Checked
+from generator.pipeline import check_folder
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
