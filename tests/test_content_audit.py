@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.models import Practice
 from generator.kb import Checked
+from generator.models import Practice
 from generator.pipeline import check_folder
 from tests.conftest import ROOT
 
