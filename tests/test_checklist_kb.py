@@ -121,3 +121,14 @@ def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) 
 
 def test_no_onnx_vocabulary_in_tensorflow_to_tflite_mobile() -> None:
     assert [uid for uid, text in _items("tensorflow-to-tflite-mobile") if ONNX_RE.search(text)] == []
+
+
+def test_every_real_item_says_how_when_done_severity_and_effort() -> None:
+    missing = [
+        f"{p.id}/{ci.id}"
+        for p in CHECKED.kb.of_type("practice")
+        if isinstance(p, Practice)
+        for ci in p.checklist
+        if not (ci.how and ci.done_when and ci.severity and ci.effort)
+    ]
+    assert missing == []
