@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test
+.PHONY: help venv dev site serve validate test test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -65,13 +65,20 @@ browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed 
 	  echo "installing chromium, poppler-utils (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation poppler-utils >/dev/null; }
 
-test: dev browser-deps  ## Run the whole test suite (unit, CLI, site, browser)
+test: dev browser-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
-lint: dev actionlint  ## Format check, ruff, mypy (strict on generator/), workflow and JSON Schema checks
+test-fast: dev  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
+	$(PY) -m pytest -q -m "not site and not browser"
+
+test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)
+	$(PY) -m pytest -q -m "site and not browser"
+
+lint: dev actionlint  ## Format, ruff, mypy (strict on generator/), import contracts, workflow and JSON Schema checks
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/zizmor --offline --min-severity low .github/workflows .github/dependabot.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml

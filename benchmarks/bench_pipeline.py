@@ -14,7 +14,7 @@ import argparse
 import statistics
 import time
 
-from generator.loader import RawKB, raw_kb_from_mapping
+from generator.load.files import RawKB, raw_kb_from_mapping
 from generator.pipeline import check
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/{kind}.schema.json\n"

@@ -1,5 +1,5 @@
 """Allow ``python -m generator``."""
 
-from generator.cli import run
+from generator.cli.main import run
 
 run()

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeAlias
 
 import networkx as nx
 
+from generator.kb import Graph, KnowledgeBase
 from generator.models import Defect, Entity, Practice, Stage, references
-from generator.schema import KnowledgeBase
-
-Graph: TypeAlias = nx.MultiDiGraph
 
 #: How an edge reads from its target's side.
 INVERSE: dict[str, str] = {
@@ -126,26 +123,47 @@ def practices_by_stage(kb: KnowledgeBase) -> dict[str, list[Practice]]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Coverage of challenges and defect types by practices."""
+    """Coverage of challenges and defect types by practices: the one definition of a gap.
 
+    ``validate`` warns on the gaps (``uncovered-challenge``, ``unguarded-defect``),
+    ``stats`` lists them and the coverage page shows them, all from :func:`coverage`.
+    Deprecated challenges and defect types are never gaps; a defect type with
+    sub-types is guarded through them, so only leaf types count.
+
+    Attributes:
+        challenges: The challenges that count (not deprecated), sorted.
+        leaf_defects: The defect types that count: no sub-type, not deprecated, sorted.
+        uncovered_challenges: Challenges no practice addresses.
+        unguarded_defects: Leaf defect types no practice prevents or detects.
+        matrix: Every challenge id (deprecated too) -> ids of the practices addressing it.
+    """
+
+    challenges: list[str]
+    leaf_defects: list[str]
     uncovered_challenges: list[str]
     unguarded_defects: list[str]
-    matrix: dict[str, list[str]]  # challenge id -> practice ids addressing it
+    matrix: dict[str, list[str]]
 
 
-def coverage(graph: Graph) -> Coverage:
-    """Compute coverage from the graph (leaf defect types only)."""
+def coverage(kb: KnowledgeBase, graph: Graph) -> Coverage:
+    """Compute coverage of ``kb`` from its graph (see :class:`Coverage` for what counts)."""
+    entities = kb.entities
     kinds = nx.get_node_attributes(graph, "kind")
-    challenges = sorted(n for n, k in kinds.items() if k == "challenge")
+
+    def counts(node: str) -> bool:
+        return node in entities and entities[node].status != "deprecated"
+
+    all_challenges = sorted(n for n, k in kinds.items() if k == "challenge")
+    matrix = {c: related(graph, c, "addresses", incoming=True) for c in all_challenges}
+    challenges = [c for c in all_challenges if counts(c)]
     defects = sorted(n for n, k in kinds.items() if k == "defect")
-    matrix = {c: related(graph, c, "addresses", incoming=True) for c in challenges}
-    leaves = [d for d in defects if not related(graph, d, "parent", incoming=True)]
+    leaves = [d for d in defects if counts(d) and not related(graph, d, "parent", incoming=True)]
     unguarded = [
         d
         for d in leaves
         if not related(graph, d, "prevents", incoming=True) + related(graph, d, "detects", incoming=True)
     ]
-    return Coverage([c for c in challenges if not matrix[c]], unguarded, matrix)
+    return Coverage(challenges, leaves, [c for c in challenges if not matrix[c]], unguarded, matrix)
 
 
 def taxonomy_roots(graph: Graph) -> list[str]:

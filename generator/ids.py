@@ -10,8 +10,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+#: The words of an id without anchors, for building other patterns.
+ID_WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
 #: An entity id: lower-case words joined by single hyphens, 3 to 80 characters.
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_PATTERN = rf"^{ID_WORDS}$"
 ID_MIN_LENGTH = 3
 ID_MAX_LENGTH = 80
 ID_RE = re.compile(ID_PATTERN)
@@ -22,6 +25,12 @@ CITE_KEY_RE = re.compile(CITE_KEY_PATTERN)
 
 #: A checklist item id, unique within its practice (``compare-layer-outputs``).
 ITEM_ID_PATTERN = ID_PATTERN
+
+#: A checklist item's uid across the KB, ``<practice-id>/<item-id>``, without anchors.
+ITEM_UID_WORDS = rf"{ID_WORDS}/{ID_WORDS}"
+
+#: A checklist item's uid across the KB (``check-converted-model-equivalence/compare-outputs``).
+ITEM_UID_PATTERN = rf"^{ITEM_UID_WORDS}$"
 
 
 def is_valid_id(value: str) -> bool:
@@ -69,3 +78,12 @@ def suggestion(value: str, choices: Iterable[str]) -> str:
     """Format a " Did you mean 'x'?" suffix, or ``""`` when nothing is close."""
     match = did_you_mean(value, choices)
     return f" Did you mean '{match}'?" if match else ""
+
+
+#: The placeholder id a scaffold puts in relations (see :func:`is_placeholder`).
+TODO_ID = "todo"
+
+
+def is_placeholder(value: str) -> bool:
+    """Tell whether a value is an unfilled scaffold marker."""
+    return "TODO" in value or value == TODO_ID

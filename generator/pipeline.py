@@ -6,23 +6,14 @@ findings for the same knowledge base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from generator.findings import Finding, sort_findings
-from generator.graph import Graph, build_graph
-from generator.loader import RawKB, read_kb
-from generator.rules import run_rules
-from generator.schema import KnowledgeBase, build_kb
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A validated, linked knowledge base and everything found on the way."""
-
-    kb: KnowledgeBase
-    graph: Graph
-    findings: list[Finding]
+from generator.findings import sort_findings
+from generator.graph import build_graph
+from generator.kb import Checked
+from generator.load.files import RawKB, read_kb
+from generator.validate.rules import run_rules
+from generator.validate.schema import build_kb
 
 
 def check(raw: RawKB) -> Checked:
@@ -36,6 +27,6 @@ def check_folder(root: Path | str) -> Checked:
     """Read a knowledge-base folder, then :func:`check` it.
 
     Raises:
-        generator.loader.KbNotFound: if the folder does not exist.
+        generator.load.files.KbNotFound: if the folder does not exist.
     """
     return check(read_kb(root))

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.loader import raw_kb_from_mapping
-from generator.pipeline import Checked, check
+from generator.kb import Checked
+from generator.load.files import raw_kb_from_mapping
+from generator.pipeline import check
 
 
 def _entity(kind: str, body: str) -> str:

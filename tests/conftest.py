@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli.main import main
+from generator.render import svg
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -60,3 +61,25 @@ def kb_copy(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         return tmp_path
 
     yield make
+
+
+def graphviz_runs(render: Callable[[], object]) -> tuple[object, int]:
+    """Call ``render`` with the SVG cache emptied; return its result and how many diagrams Graphviz drew.
+
+    Determinism tests render twice; without this the second render would
+    take every SVG from the first one's cache and never run Graphviz again.
+    """
+    svg.svg_of.cache_clear()
+    result = render()
+    return result, svg.svg_of.cache_info().misses
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tiers in order: unit and CLI tests first, then site builds, browser tests last."""
+
+    def tier(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser"):
+            return 2
+        return 1 if item.get_closest_marker("site") else 0
+
+    items.sort(key=tier)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.sitebuild import build_env, mkdocs_command
+from generator.write.sitebuild import build_env, mkdocs_command
 from tests.conftest import BASE_KB, ROOT
 
 CONFIG = ROOT / "mkdocs.yml"

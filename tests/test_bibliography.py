@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.bibliography import parse_bibtex
 from generator.findings import Location, Severity
+from generator.load.bibtex import parse_bibtex
 
 GOOD = """@article{doe2024study,
   author = {Doe, Jane},

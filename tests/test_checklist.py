@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.checklist import Query, Selection, UnknownName, all_item_ids, applies, compose, resolve
+from generator.checklist.compose import Query, Selection, UnknownName, all_item_ids, applies, compose, resolve
 from tests.checklist_kb import checked_kb, practice
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.checklist import Query, compose
-from generator.checklist_export import to_csv, to_markdown
-from generator.gitinfo import UNKNOWN, git_commit
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import to_csv, to_markdown
+from generator.load.gitinfo import UNKNOWN_COMMIT, git_commit
 from tests.checklist_kb import checked_kb, write_kb
 from tests.conftest import ROOT, run_cli
 
@@ -24,7 +24,7 @@ def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def expected(fmt: str, query: Query, done: set[str] | None = None) -> str:
-    checklist = compose(checked_kb(), query, commit=UNKNOWN)
+    checklist = compose(checked_kb(), query, commit=UNKNOWN_COMMIT)
     return {"md": to_markdown, "csv": to_csv}[fmt](checklist, done or set())
 
 
@@ -185,14 +185,14 @@ def test_help(work: Path) -> None:
 
 def test_git_commit_stamp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_COMMIT", raising=False)
-    assert git_commit(tmp_path) == UNKNOWN
-    assert git_commit(tmp_path / "missing") == UNKNOWN
+    assert git_commit(tmp_path) == UNKNOWN_COMMIT
+    assert git_commit(tmp_path / "missing") == UNKNOWN_COMMIT
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
     assert git_commit(ROOT / "kb") == head.stdout.strip()
     monkeypatch.setenv("SOURCE_COMMIT", "ABCDEF1234567")
     assert git_commit(tmp_path) == "abcdef1234567"
     monkeypatch.setenv("SOURCE_COMMIT", "not a sha")
-    assert git_commit(tmp_path) == UNKNOWN
+    assert git_commit(tmp_path) == UNKNOWN_COMMIT
 
 
 def test_real_kb_pytorch_to_onnx_runtime_markdown() -> None:

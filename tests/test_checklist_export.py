@@ -11,24 +11,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.checklist import Query, compose
-from generator.checklist_export import (
-    CSV_COLUMNS,
-    Slot,
-    csv_cell,
-    csv_uncell,
-    export,
-    fill,
-    markdown_template,
-    md_text,
-    to_csv,
-    to_json,
-    to_markdown,
-)
-from generator.checklist_html import to_html
-from generator.checklist_schema import ChecklistExport
-from generator.checklist_status import parse_markdown
-from generator.schema import json_schemas
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import CSV_COLUMNS, Slot, export, fill, markdown_template, to_csv, to_json, to_markdown
+from generator.checklist.html import to_html
+from generator.checklist.schema import ChecklistExport
+from generator.checklist.status import parse_markdown
+from generator.markup import csv_cell, csv_uncell, gfm_text
+from generator.render.exports import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -137,7 +126,7 @@ def test_markdown_neutralises_hostile_text(hostile) -> None:
     ],
 )
 def test_md_text(raw: str, escaped: str) -> None:
-    assert md_text(raw) == escaped
+    assert gfm_text(raw) == escaped
 
 
 def _rows(text: str) -> list[list[str]]:

@@ -8,10 +8,12 @@ import re
 
 import pytest
 
-from generator.checklist import Query, compose
-from generator.checklist_export import Slot, fill, templates
-from generator.render import BuildInfo, paths, render_build
-from generator.render.checklists import data_json, heading_text, render_checklist_pages
+from generator import urls as paths
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import Slot, fill, templates
+from generator.markup import markdown_text
+from generator.render import BuildInfo, render_build
+from generator.render.checklists import data_json, render_checklist_pages
 from tests.checklist_kb import checked_kb, practice
 
 COMMIT = "feedface" * 5
@@ -132,8 +134,8 @@ def test_data_json_is_compact_ascii() -> None:
 
 
 def test_heading_text() -> None:
-    assert heading_text("A *b* [c](d) <e> #") == r"A \*b\* \[c\]\(d\) &lt;e&gt; \#"
-    assert heading_text("two\nlines") == "two lines"
+    assert markdown_text("A *b* [c](d) <e> #") == r"A \*b\* \[c\]\(d\) &lt;e&gt; \#"
+    assert markdown_text("two\nlines") == "two lines"
 
 
 def test_builder_index(files, kb) -> None:

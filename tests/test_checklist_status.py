@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from generator.checklist import Query, all_item_ids, compose
-from generator.checklist_export import to_csv, to_json, to_markdown
-from generator.checklist_status import NotAChecklist, compare, parse_checklist, report_json, report_text
+from generator.checklist.compose import Query, all_item_ids, compose
+from generator.checklist.export import to_csv, to_json, to_markdown
+from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
 from tests.checklist_kb import FILES, checked_kb
 
 QUERY = Query(scenario="pytorch-to-onnx-runtime")

@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.checklist import Query, resolve, select_practices
+from generator.checklist.compose import Query, resolve, select_practices
 from generator.graph import coverage
+from generator.kb import Checked
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
-from generator.pipeline import Checked, check_folder
+from generator.pipeline import check_folder
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
@@ -184,7 +185,7 @@ def test_strict_validation_is_clean(checked: Checked) -> None:
 
 
 def test_no_coverage_gaps(checked: Checked) -> None:
-    cov = coverage(checked.graph)
+    cov = coverage(checked.kb, checked.graph)
     assert cov.uncovered_challenges == []
     assert cov.unguarded_defects == []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
 from generator.render import RENDERERS
 from generator.render.redirects import render_redirects
@@ -50,6 +50,7 @@ def test_each_alias_gets_a_redirect_page() -> None:
     assert render_redirects in RENDERERS
 
 
+@pytest.mark.site
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_old_url_serves_a_redirect_in_the_built_site(tmp_path: Path) -> None:
     kb = tmp_path / "kb"
@@ -174,9 +175,9 @@ def test_a_wrong_edit_is_annotated_on_its_line(kb_copy) -> None:  # type: ignore
 
 
 def test_the_guides_example_entry_is_canonical_and_valid() -> None:
-    from generator.fmt import format_entity
+    from generator.contrib.fmt import format_entity
+    from generator.load.yamlstrict import parse
     from generator.models import Practice
-    from generator.yamlstrict import parse
 
     text = (ROOT / "CONTRIBUTING.md").read_text()
     example = re.search(r"```yaml\n(.*?)```", text, re.S)

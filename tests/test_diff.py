@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.kbdiff import diff_kbs
-from generator.loader import raw_kb_from_mapping
-from generator.pipeline import check
-from generator.render.changelog import Release, changelog_page
+from generator.history import releases
+from generator.history.diff import diff_kbs
+from generator.history.releases import Release
+from generator.load.files import RawKB, raw_kb_from_mapping
+from generator.load.gitrefs import read_kb_at, release_tags
+from generator.pipeline import check, check_folder
+from generator.render.changelog import changelog_page
 from tests.conftest import BASE_KB, run_cli
 
 RENAMED = """\
@@ -202,3 +205,28 @@ def test_changelog_page_escapes_titles_and_links_only_existing_pages() -> None:
     page = changelog_page([Release("0.2.0", "kb-v0.2.0", "2025-01-02", diff_kbs(old, newer))], checked)
     assert "&lt;b&gt;\\*bold\\*&lt;/b&gt; \\[x\\]\\(javascript:alert\\(1\\)\\)" in page
     assert "<b>" not in page
+
+
+def test_release_history_reads_each_tagged_commit_once(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _git(repo, "tag", "-a", "kb-v0.3.0", "-m", "annotated release")
+    head = _git(repo, "rev-parse", "HEAD").strip()
+    tags = release_tags(repo / "kb")
+    assert [(t.name, t.commit) for t in tags] == [
+        ("kb-v0.1.0", _git(repo, "rev-parse", "kb-v0.1.0^{commit}").strip()),
+        ("kb-v0.2.0", head),
+        ("kb-v0.3.0", head),  # the annotated tag's commit, not the tag object
+    ]
+    reads: list[str] = []
+
+    def counting_read(kb_root: Path, ref: str) -> RawKB:
+        reads.append(ref)
+        return read_kb_at(kb_root, ref)
+
+    monkeypatch.setattr(releases, "read_kb_at", counting_read)
+    releases.released_kb.cache_clear()
+    current = check_folder(repo / "kb")
+    first = releases.history(repo / "kb", current)
+    second = releases.history(repo / "kb", current)
+    assert first == second
+    assert [r.version for r in first] == ["0.3.0", "0.2.0", "0.1.0"]
+    assert sorted(reads) == sorted({t.commit for t in tags})  # two commits, each read once for both calls

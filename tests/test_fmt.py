@@ -8,10 +8,10 @@ import pytest
 from yamllint import linter
 from yamllint.config import YamlLintConfig
 
-from generator.fmt import field_order, format_entity, kind_of
+from generator.contrib.fmt import field_order, format_entity, kind_of
+from generator.contrib.yamlfmt import FormatError, find_comments
+from generator.load.yamlstrict import parse
 from generator.models import Practice
-from generator.yamlfmt import FormatError, find_comments
-from generator.yamlstrict import parse
 from tests.conftest import BASE_KB, ROOT, run_cli
 
 REAL_ENTRIES = sorted(p for p in (ROOT / "kb").glob("*/*.yaml") if kind_of(f"{p.parent.name}/{p.name}"))

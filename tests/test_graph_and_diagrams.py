@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
-from generator.diagrams import dot_quote, render_svg, to_dot
 from generator.graph import (
     Relation,
     coverage,
@@ -16,7 +17,10 @@ from generator.graph import (
     subtypes,
     taxonomy_roots,
 )
-from generator.pipeline import Checked, check_folder
+from generator.kb import Checked
+from generator.markup import dot_quote
+from generator.pipeline import check_folder
+from generator.render.diagrams import DiagramError, DotNotFound, GraphvizFailed, render_svg, to_dot
 from tests.conftest import BASE_KB
 
 
@@ -65,7 +69,7 @@ def test_practices_by_stage_in_workflow_order(checked: Checked) -> None:
 
 
 def test_coverage(checked: Checked) -> None:
-    cov = coverage(checked.graph)
+    cov = coverage(checked.kb, checked.graph)
     assert cov.uncovered_challenges == [] and cov.unguarded_defects == []
     assert cov.matrix == {"under-documented-reference-model": ["read-the-reference-code"]}
 
@@ -102,3 +106,14 @@ def test_svg_is_deterministic(checked: Checked) -> None:
     first = render_svg(to_dot(checked.graph))
     assert first == render_svg(to_dot(checked.graph))
     assert "Helvetica" in first
+
+
+def test_a_failing_graphviz_is_a_diagram_error(tmp_path: Path) -> None:
+    failing = tmp_path / "dot"
+    failing.write_text("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    with pytest.raises(GraphvizFailed, match=r"^Graphviz failed: syntax error in line 1$"):
+        render_svg("digraph { a -> b }", str(failing))
+    with pytest.raises(GraphvizFailed, match="could not run"):
+        render_svg("digraph { a -> b }", str(tmp_path / "missing-dot"))
+    assert issubclass(GraphvizFailed, DiagramError) and issubclass(DotNotFound, DiagramError)

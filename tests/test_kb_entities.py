@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from generator.kb import Checked
+from generator.load.yamlstrict import parse
 from generator.models import FOLDERS
-from generator.pipeline import Checked, check_folder
-from generator.schema import json_schemas, modeline
-from generator.yamlstrict import parse
+from generator.pipeline import check_folder
+from generator.render.exports import json_schemas
+from generator.validate.schema import modeline
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from generator.lint import lint
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.pipeline import check
+from generator.validate.lint import lint
 from tests.conftest import BASE_KB, run_cli
 
 PRACTICE = """\
@@ -110,3 +110,17 @@ def test_split_words_are_found_in_every_text_field() -> None:
     found = [f for f in lint(checked.kb, "2026-01-01") if f.code == "split-word"]
     assert [(f.location.key_path, f.location.line) for f in found] == [(("checklist", 0, "text"), 16)]
     assert "in 'checklist[0].text'" in found[0].message
+
+
+def test_lint_checks_only_the_first_of_two_entries_with_one_id() -> None:
+    files = {p.relative_to(BASE_KB).as_posix(): p.read_bytes() for p in BASE_KB.rglob("*") if p.is_file()}
+    files["practices/read-the-reference-code.yaml"] = PRACTICE
+    files["practices/zz-copy.yaml"] = PRACTICE
+    kb = check(raw_kb_from_mapping(files)).kb
+    assert [e.source.rel for e in kb.entries if e.entity.id == "read-the-reference-code"] == [
+        "practices/read-the-reference-code.yaml",
+        "practices/zz-copy.yaml",
+    ]
+    paths = {f.location.path for f in lint(kb, "2025-06-01")}
+    assert "kb/practices/read-the-reference-code.yaml" in paths
+    assert "kb/practices/zz-copy.yaml" not in paths

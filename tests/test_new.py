@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from generator.bibliography import parse_bibtex
-from generator.fmt import format_entity
+from generator.contrib.fmt import format_entity
+from generator.contrib.references import from_bibtex, make_key, normalise_names
+from generator.contrib.scaffold import related_entries, scaffold
+from generator.load.bibtex import parse_bibtex
 from generator.models import FOLDERS
-from generator.references import from_bibtex, make_key, normalise_names
-from generator.scaffold import related_entries, scaffold
 from tests.conftest import run_cli
 
 NEXT = (
@@ -143,7 +143,7 @@ def test_new_reference_refuses_duplicates(kb_copy) -> None:  # type: ignore[no-u
 def test_new_reference_from_stdin_and_key_collision(kb_copy) -> None:  # type: ignore[no-untyped-def]
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.cli.main import main
 
     cwd = kb_copy()
     entry = "@article{k, author={Doe, Jane}, title={Study of Things}, journal={J}, year={2024}, doi={10.1000/x.9}}"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.diagrams import dot_quote
-from generator.render.markup import front_matter, markdown_block, markdown_inline, safe_link
+from generator.markup import dot_quote, front_matter, markdown_block, markdown_inline, safe_link
 from generator.render.svg import inline, svg_of
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.findings import Finding, Location, Severity
-from generator.loader import raw_kb_from_mapping
+from generator.load.files import raw_kb_from_mapping
 from generator.models import MODELS, Practice, ref_fields
 from generator.pipeline import check
 from tests.conftest import BASE_KB

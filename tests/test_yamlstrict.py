@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from generator.yamlstrict import MAX_BYTES, MAX_DEPTH, Mark, YamlProblem, parse
+from generator.load.yamlstrict import MAX_BYTES, MAX_DEPTH, Mark, YamlProblem, parse
 
 
 def problem(text: str | bytes) -> YamlProblem:

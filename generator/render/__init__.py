@@ -1,6 +1,6 @@
 """Render stage: pure functions from the checked KB to ``{path: content}``.
 
-Each renderer takes a :class:`~generator.pipeline.Checked` knowledge base and
+Each renderer takes a :class:`~generator.kb.Checked` knowledge base and
 returns files keyed by their path relative to the generated docs root (for
 example ``practices/differential-testing-against-reference.md`` or
 ``downloads/kb.json``). Renderers never read or write the disk; the writer
@@ -11,47 +11,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from generator.pipeline import Checked
-
-if TYPE_CHECKING:
-    from generator.render.changelog import Release
+from generator.history.releases import Release
+from generator.kb import Checked
+from generator.load.gitinfo import UNKNOWN_COMMIT
+from generator.render import (
+    bibliography,
+    changelog,
+    checklists,
+    coverage,
+    downloads,
+    entities,
+    indexes,
+    redirects,
+    tagspage,
+    taxonomy,
+    workflow,
+)
 
 Files = dict[str, str | bytes]
 Renderer = Callable[[Checked], Files]
 
 
-def _site_renderers() -> list[Renderer]:
-    # Imported here: the renderer modules import generator.render.paths, which loads this package first.
-    from generator.render import (
-        bibliography,
-        coverage,
-        downloads,
-        entities,
-        indexes,
-        redirects,
-        tagspage,
-        taxonomy,
-        workflow,
-    )
-
-    return [
-        entities.render_entities,
-        indexes.render_indexes,
-        workflow.render_workflow,
-        coverage.render_coverage,
-        taxonomy.render_taxonomy,
-        bibliography.render_bibliography,
-        downloads.render_downloads,
-        tagspage.render_tags,
-        redirects.render_redirects,
-    ]
-
-
 #: Every renderer of the site, in order. Add new ones here.
 RENDERERS: list[Renderer] = [
-    *_site_renderers(),
+    entities.render_entities,
+    indexes.render_indexes,
+    workflow.render_workflow,
+    coverage.render_coverage,
+    taxonomy.render_taxonomy,
+    bibliography.render_bibliography,
+    downloads.render_downloads,
+    tagspage.render_tags,
+    redirects.render_redirects,
 ]
 
 
@@ -83,7 +75,7 @@ class BuildInfo:
         releases: The KB's release history for the changelog page, newest first.
     """
 
-    commit: str = "unknown"
+    commit: str = UNKNOWN_COMMIT
     releases: tuple[Release, ...] = ()
 
 
@@ -93,13 +85,11 @@ def render_build(checked: Checked, build: BuildInfo) -> Files:
     Raises:
         PathCollision: if two renderers claim the same path.
     """
-    from generator.render.changelog import render_changelog
-    from generator.render.checklists import render_checklist_pages
 
-    def checklists(c: Checked) -> Files:
-        return render_checklist_pages(c, build.commit)
+    def checklist_pages(c: Checked) -> Files:
+        return checklists.render_checklist_pages(c, build.commit)
 
-    def changelog(c: Checked) -> Files:
-        return render_changelog(c, build.releases)
+    def changelog_page(c: Checked) -> Files:
+        return changelog.render_changelog(c, build.releases)
 
-    return render_site(checked, [*RENDERERS, checklists, changelog])
+    return render_site(checked, [*RENDERERS, checklist_pages, changelog_page])

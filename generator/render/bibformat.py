@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from generator.bibliography import BibEntry
+from generator.load.bibtex import BibEntry
 
 #: LaTeX accent commands and the Unicode combining mark each one adds.
 _ACCENTS = {

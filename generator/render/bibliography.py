@@ -1,7 +1,7 @@
 """The bibliography page: every reference, formatted, with "cited by" links.
 
 Entries are sorted by first author, year and title; each has the anchor
-:func:`~generator.render.paths.reference_anchor` that entity pages link to.
+:func:`~generator.urls.reference_anchor` that entity pages link to.
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.pipeline import Checked
-from generator.render import paths
+from generator import urls as paths
+from generator.kb import Checked
+from generator.markup import front_matter
 from generator.render.bibformat import Reference, sort_key
 from generator.render.context import Site
-from generator.render.markup import front_matter
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 

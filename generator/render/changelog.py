@@ -3,55 +3,28 @@
 Built from the release history: one section per ``kb-v*`` tag, newest
 first, each listing what changed since the tag before, plus an "Unreleased"
 section for what changed since the last tag. Gathering the history runs
-git, so it is done outside this module (:func:`generator.changelog.history`);
+git, so it is done outside this module (:func:`generator.history.releases.history`);
 rendering it is a pure function of the history and the current KB.
 """
 
 from __future__ import annotations
 
-import html
 import posixpath
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from generator.kbdiff import EntityChange, EntityRef, KbDiff
+from generator import urls as paths
+from generator.history.diff import EntityChange, EntityRef
+from generator.history.releases import Release
+from generator.kb import Checked
+from generator.markup import markdown_text
 from generator.models import FOLDERS
-from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import plain
 
 CHANGELOG_PAGE = "changelog.md"
-_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
-
-
-@dataclass(frozen=True)
-class Release:
-    """One version of the KB and what changed since the one before.
-
-    Attributes:
-        version: ``0.2.0``, or ``Unreleased``.
-        tag: The git tag (None for unreleased changes).
-        date: Date of the tagged commit (YYYY-MM-DD), or ``""``.
-        diff: Changes since the previous release; None for the first one.
-        counts: Entities per type in this version (for the first release).
-    """
-
-    version: str
-    tag: str | None
-    date: str
-    diff: KbDiff | None
-    counts: tuple[tuple[str, int], ...] = ()
-
-
-def md_text(text: str) -> str:
-    """Contributor text safe inside Markdown: HTML- and Markdown-escaped, one line."""
-    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
 
 
 def _link(item: EntityRef | EntityChange, current: dict[str, str]) -> str:
     """A Markdown link to the entity's page if it still exists, else its id."""
-    title = md_text(item.title)
+    title = markdown_text(item.title)
     if current.get(item.id) == item.kind:
         target = posixpath.relpath(paths.page_path(item.kind, item.id), posixpath.dirname(CHANGELOG_PAGE) or ".")
         return f"[{title}]({target})"
@@ -82,7 +55,7 @@ def _release_lines(release: Release, current: dict[str, str]) -> list[str]:
         "Changed",
         [f"- {c.kind}: {_link(c, current)}: {', '.join(f'`{f.name}`' for f in c.fields)}" for c in diff.changed],
     )
-    group("Removed", [f"- {r.kind}: {md_text(r.title)} (`{r.id}`)" for r in diff.removed])
+    group("Removed", [f"- {r.kind}: {markdown_text(r.title)} (`{r.id}`)" for r in diff.removed])
     refs = [f"- added `{k}`" for k in diff.references_added] + [f"- removed `{k}`" for k in diff.references_removed]
     group("References", refs)
     return lines
@@ -105,7 +78,7 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
         "# Changelog",
         "",
         f"What changed in the knowledge base's entries from one released version to the next "
-        f"(current version: {md_text(version)}). Versions are the git tags `kb-vX.Y.Z`; "
+        f"(current version: {markdown_text(version)}). Versions are the git tags `kb-vX.Y.Z`; "
         "`python -m generator diff REF_A REF_B` shows the same changes field by field.",
         "",
     ]
@@ -113,7 +86,7 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
         lines += ["No version has been released yet.", ""]
     for release in releases:
         heading = release.version if release.tag is None else f"{release.version} ({release.date or release.tag})"
-        lines += [f"## {md_text(heading)}", "", *_release_lines(release, current)]
+        lines += [f"## {markdown_text(heading)}", "", *_release_lines(release, current)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -3,7 +3,7 @@
 ``checklists/<scenario>.md`` shows the scenario's checklist with checkboxes
 (state kept in the browser by ``docs/assets/checklist/checklist.js``), a
 progress bar, "reset" and downloads. The downloads are built in the browser
-from the same templates the CLI fills (:mod:`generator.checklist_export`), so
+from the same templates the CLI fills (:mod:`generator.checklist.export`), so
 they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
 the same ticks. ``checklists/index.md`` lists the scenarios and hosts the
 builder, which composes checklists live from ``checklists/index.json`` (also
@@ -11,39 +11,26 @@ embedded in the page, so it works from ``file://`` too).
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
-:func:`heading_text`; embedded JSON sits in an HTML-escaped attribute.
+:func:`generator.markup.markdown_text`; embedded JSON sits in an HTML-escaped attribute.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
+from generator import urls as paths
+from generator.checklist.compose import Checklist, Query, compose, text_key
+from generator.checklist.export import Part, templates
 from generator.graph import stages_in_order
+from generator.kb import Checked
+from generator.markup import counted, front_matter, markdown_inline, markdown_text, plain
 from generator.models import Practice, Scenario
-from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import front_matter, markdown_inline, plain
 from generator.render.templating import render
 
-if TYPE_CHECKING:
-    from generator.checklist import Checklist
-    from generator.checklist_export import Part
-
-# generator.checklist* import generator.render.paths, whose package lists this
-# module among the renderers: they are imported inside the functions below.
-
 MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
-_PYMD_ESCAPE_RE = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
-
-
-def heading_text(text: str) -> str:
-    """Escape entry text for a Python-Markdown heading (HTML-escaped, markup backslash-escaped)."""
-    return _PYMD_ESCAPE_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
 
 
 def data_json(data: Any) -> str:
@@ -71,8 +58,6 @@ def _endpoint(labels: dict[str, str], framework: str | None, hardware: list[str]
 
 def page_data(cl: Checklist) -> dict[str, Any]:
     """What the page script needs: item ids and the download templates."""
-    from generator.checklist_export import templates
-
     files = {
         fmt: {"name": f"{cl.scope}-checklist.{fmt}", "mime": MIME[fmt], "parts": _parts_json(parts)}
         for fmt, parts in templates(cl).items()
@@ -82,8 +67,6 @@ def page_data(cl: Checklist) -> dict[str, Any]:
 
 def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     """The interactive checklist page of one scenario."""
-    from generator.checklist_export import counted
-
     doc = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
@@ -107,7 +90,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
                     "checks": [(f"rkb-{cl.scope}-{next(counter)}", i.uid, markdown_inline(i.text)) for i in items],
                 }
             )
-        heading = Markup(f"Stage {stage.order}: {heading_text(stage.title)}")
+        heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
         stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",
@@ -128,8 +111,6 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
 
 def builder_index(checked: Checked, checklists: dict[str, Checklist]) -> dict[str, Any]:
     """The data the builder composes checklists from (``checklists/index.json``)."""
-    from generator.checklist import text_key
-
     kb = checked.kb
     doc = paths.CHECKLISTS_INDEX
     vocab = kb.vocabulary
@@ -206,8 +187,6 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
 
 def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | bytes]:
     """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
-    from generator.checklist import Query, compose
-
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
     files: dict[str, str | bytes] = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator import urls as paths
 from generator.graph import cite_node
+from generator.kb import Checked
+from generator.markup import plain
 from generator.models import Entity
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.bibformat import Reference, format_reference
-from generator.render.markup import plain
 
 #: Display name of each entity type, singular and plural.
 KIND_LABELS: dict[str, str] = {

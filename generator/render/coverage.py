@@ -1,24 +1,26 @@
 """The coverage page: which practices address which challenges, and the gaps.
 
 The matrix has a row per practice (in workflow order) and a column per
-challenge; an empty column is a challenge no practice addresses. The gaps
-list those challenges and the defect types that no practice detects, neither
-directly nor through one of their sub-types.
+challenge that counts (not deprecated); an empty column is a challenge no
+practice addresses. The gaps are :func:`generator.graph.coverage`'s, the
+same that ``validate`` warns about and ``stats`` lists: those challenges and
+the leaf defect types that no practice prevents or detects.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import networkx as nx
 from markupsafe import Markup
 
+from generator import urls as paths
 from generator.graph import coverage, related, stages_in_order
+from generator.kb import Checked
+from generator.markup import front_matter
 from generator.models import Practice
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.context import Link, Site
-from generator.render.markup import front_matter
 from generator.render.templating import render
 
 
@@ -40,6 +42,7 @@ class DefectRow:
     detected_by: list[Link]
     prevented_by: list[Link]
     detected_below: bool
+    gap: bool
 
 
 def _practices_in_order(site: Site) -> list[Practice]:
@@ -48,8 +51,8 @@ def _practices_in_order(site: Site) -> list[Practice]:
     return sorted(practices, key=lambda p: (order.get(p.stage, 99), p.title.casefold(), p.id))
 
 
-def defect_rows(site: Site, doc: str) -> list[DefectRow]:
-    """Every defect type in taxonomy order (depth-first), with its guards."""
+def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[DefectRow]:
+    """Every defect type in taxonomy order (depth-first), with its guards; ``gaps`` are marked."""
     graph = site.graph
     defects = {d.id: d for d in site.kb.of_type("defect")}
     children: dict[str | None, list[str]] = {}
@@ -72,6 +75,7 @@ def defect_rows(site: Site, doc: str) -> list[DefectRow]:
                 site.links(doc, related(graph, node, "detects", incoming=True)),
                 site.links(doc, related(graph, node, "prevents", incoming=True)),
                 detected(node),
+                node in gaps,
             )
         )
         for child in children.get(node, []):
@@ -86,8 +90,9 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
     """Renderer: the coverage page."""
     site = Site(checked)
     doc = paths.COVERAGE_PAGE
-    cov = coverage(site.graph)
-    challenges = sorted(site.kb.of_type("challenge"), key=lambda c: c.title.casefold())
+    cov = coverage(site.kb, site.graph)
+    counted = set(cov.challenges)
+    challenges = sorted((c for c in site.kb.of_type("challenge") if c.id in counted), key=lambda c: c.title.casefold())
     practices = _practices_in_order(site)
     rows = [
         MatrixRow(
@@ -97,9 +102,8 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
         )
         for p in practices
     ]
-    defects = defect_rows(site, doc)
-    undetected = [row.defect for row in defects if not row.detected_below]
-    addressed = sum(1 for c in challenges if cov.matrix.get(c.id))
+    defects = defect_rows(site, doc, cov.unguarded_defects)
+    addressed = len(cov.challenges) - len(cov.uncovered_challenges)
     page = render(
         "coverage.md.j2",
         front=Markup(front_matter({"title": "Coverage", "hide": ["navigation", "toc"]})),  # escaped
@@ -107,13 +111,13 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
         counts=[len(cov.matrix.get(c.id, [])) for c in challenges],
         rows=rows,
         uncovered=site.links(doc, cov.uncovered_challenges),
-        undetected=undetected,
+        unguarded=site.links(doc, cov.unguarded_defects),
         defects=defects,
         stats={
             "challenges": len(challenges),
             "addressed": addressed,
-            "defects": len(defects),
-            "detected": len(defects) - len(undetected),
+            "defects": len(cov.leaf_defects),
+            "guarded": len(cov.leaf_defects) - len(cov.unguarded_defects),
             "practices": len(practices),
         },
     )

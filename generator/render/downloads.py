@@ -12,12 +12,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.exports import graph_graphml, graph_json, kb_json
-from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import front_matter
+from generator import urls as paths
+from generator.kb import Checked
+from generator.markup import front_matter
+from generator.render.exports import graph_graphml, graph_json, json_schemas, kb_json
 from generator.render.templating import render
-from generator.schema import json_schemas
 
 
 @dataclass(frozen=True)

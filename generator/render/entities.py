@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from generator import urls as paths
+from generator.kb import Checked
+from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.context import KIND_LABELS, Link, Site
 from generator.render.figures import figure_rows
-from generator.render.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import relation_groups
 from generator.render.svg import inline, render_all

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.markup import plain
 from generator.models import Figure
-from generator.render.markup import plain
 from generator.render.views import Citation, Citations
 
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from generator import urls as paths
 from generator.graph import related
+from generator.kb import Checked
+from generator.markup import front_matter, markdown_inline, plain
 from generator.models import FOLDERS, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Site
 from generator.render.entities import COMPONENTS, IMPORTANCE
-from generator.render.markup import front_matter, markdown_inline, plain
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 

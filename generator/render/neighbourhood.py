@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from generator.diagrams import to_dot
-from generator.graph import Graph
-from generator.render import paths
+from generator import urls as paths
+from generator.kb import Graph
 from generator.render.context import KIND_PLURALS, Site
+from generator.render.diagrams import to_dot
 
 MAX_GROUP = 6
 RELATIONS_ANCHOR = "relations"

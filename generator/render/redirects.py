@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from markupsafe import escape
 
-from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import plain
+from generator import urls as paths
+from generator.kb import Checked
+from generator.markup import plain
 
 _TEMPLATE = """\
 <!doctype html>

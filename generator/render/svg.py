@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from generator.diagrams import DotNotFound, find_dot, render_svg
+from generator.render.diagrams import find_dot, render_svg
 
 PT_TO_PX = 4 / 3
 _PROLOG_RE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
@@ -29,16 +27,12 @@ _ID_RE = re.compile(r'\bid="')
 
 @lru_cache(maxsize=1)
 def dot_program() -> str:
-    """The ``dot`` to run: on PATH, or next to the running Python (a venv's bin)."""
-    try:
-        return find_dot()
-    except DotNotFound:
-        here = Path(sys.executable).parent
-        for name in ("dot", "graphviz-pure"):
-            candidate = here / name
-            if candidate.exists() and os.access(candidate, os.X_OK):
-                return str(candidate)
-        raise
+    """The ``dot`` to run, found once per process by :func:`~generator.render.diagrams.find_dot`.
+
+    Raises:
+        DotNotFound: when no ``dot`` is installed (not cached: the next call looks again).
+    """
+    return find_dot()
 
 
 @lru_cache(maxsize=2048)

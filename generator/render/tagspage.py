@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.pipeline import Checked
-from generator.render import paths
-from generator.render.markup import front_matter
+from generator import urls as paths
+from generator.kb import Checked
+from generator.markup import front_matter
 from generator.render.templating import render
 
 

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 import pydot
 from markupsafe import Markup
 
-from generator.diagrams import COLOURS, FONT, dot_quote, wrap
+from generator import urls as paths
 from generator.graph import related
+from generator.kb import Checked
+from generator.markup import dot_quote, front_matter, plain
 from generator.models import Defect
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.chart import PALETTE, Bar, BarGroup, bar_chart
 from generator.render.context import Link, Site
+from generator.render.diagrams import COLOURS, FONT, wrap
 from generator.render.entities import COMPONENTS
 from generator.render.figures import FigureRow, figure_rows
-from generator.render.markup import front_matter, plain
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
 from generator.render.views import Citations

@@ -14,10 +14,10 @@ from typing import Any
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 
+from generator import urls as paths
+from generator.markup import markdown_inline
 from generator.models import Entity, Evidence
-from generator.render import paths
 from generator.render.context import KIND_LABELS, Link, Site
-from generator.render.markup import markdown_inline
 
 _TAG_SLUG = slugify(case="lower")
 

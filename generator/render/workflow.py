@@ -15,14 +15,14 @@ from typing import Any
 import pydot
 from markupsafe import Markup
 
-from generator.diagrams import COLOURS, FONT, dot_quote, wrap
+from generator import urls as paths
 from generator.graph import practices_by_stage, stages_in_order
+from generator.kb import Checked
+from generator.markup import dot_quote, front_matter, markdown_inline, plain
 from generator.models import Practice, Stage
-from generator.pipeline import Checked
-from generator.render import paths
 from generator.render.context import Link, Site
+from generator.render.diagrams import COLOURS, FONT, wrap
 from generator.render.entities import IMPORTANCE
-from generator.render.markup import front_matter, markdown_inline, plain
 from generator.render.svg import inline, svg_of
 from generator.render.templating import render
 

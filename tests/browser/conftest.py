@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from generator.pipeline import Checked, check_folder
+from generator.kb import Checked
+from generator.pipeline import check_folder
 from tests.conftest import ROOT
 from tests.site_fixtures import BuildResult, build, serve, snapshot_kb
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from generator.markup import plain
 from generator.models import FOLDERS, Entity
-from generator.render.markup import plain
 from tests.browser.conftest import ARTIFACTS, RealSite
 
 pytestmark = pytest.mark.browser

@@ -21,10 +21,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from generator.checklist import Query, compose
-from generator.checklist_export import to_csv, to_json, to_markdown
-from generator.checklist_status import parse_checklist
-from generator.pipeline import Checked, check_folder
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import to_csv, to_json, to_markdown
+from generator.checklist.status import parse_checklist
+from generator.kb import Checked
+from generator.pipeline import check_folder
 from tests.conftest import ROOT, run_cli
 from tests.site_fixtures import serve
 

@@ -17,7 +17,7 @@ import pytest
 
 from generator.models import FOLDERS
 from generator.render import BuildInfo, render_build
-from generator.sitebuild import build_env, build_site
+from generator.write.sitebuild import build_env, build_site
 from tests.browser.conftest import RealSite
 from tests.conftest import ROOT
 from tests.site_fixtures import (
@@ -30,6 +30,10 @@ from tests.site_fixtures import (
     parse_page,
     search_locations,
 )
+
+# MkDocs builds of the real KB (a minute or more): the site tier, run with the
+# browser tests at the end of `make test`, never in `make test-fast`.
+pytestmark = [pytest.mark.site, pytest.mark.browser]
 
 
 def test_strict_build_passes(real_site: RealSite) -> None:

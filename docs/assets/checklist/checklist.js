@@ -143,7 +143,7 @@
     return list.indexOf(value) >= 0;
   }
 
-  // Mirrors generator.checklist.applies (a browser test compares the two).
+  // Mirrors generator.checklist.compose.applies (a browser test compares the two).
   function applies(practice, q) {
     if (practice.deprecated) return false;
     if (q.paradigm && !has(practice.paradigms, q.paradigm)) return false;
@@ -155,7 +155,7 @@
     return !(q.tag && !has(practice.tags, q.tag));
   }
 
-  // Mirrors generator.checklist.compose: stage order, then practice id, then item order; same text once.
+  // Mirrors generator.checklist.compose.compose: stage order, then practice id, then item order; same text once.
   function compose(index, q) {
     var rank = {};
     index.stages.forEach(function (stage, n) { rank[stage.id] = n; });

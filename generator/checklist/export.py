@@ -1,0 +1,265 @@
+"""Export a composed checklist: Markdown task list, CSV, JSON (pure functions).
+
+Every export is first built as a :data:`Template`: text with a :class:`Slot`
+where each item's status goes. :func:`fill` turns a template and the set of
+done item ids into the file. The site's checklist pages embed the same
+templates, so their download buttons produce exactly what the CLI produces
+for the same ticks. Output is deterministic: no dates, sorted JSON keys.
+
+Every string from an entry is escaped for its sink: Markdown (no markup,
+links or HTML can be injected; pipes escaped, newlines collapsed), CSV
+(formula-looking cells are neutralised with a leading apostrophe,
+reversibly) and JSON (``json.dumps``; ``allow_nan=False``).
+The printable HTML export is in :mod:`generator.checklist.html`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from generator.checklist.compose import Checklist, Item
+from generator.checklist.html import to_html
+from generator.checklist.schema import (
+    FORMAT,
+    FORMAT_VERSION,
+    ChecklistExport,
+    EntityModel,
+    ItemModel,
+    KbStamp,
+    QueryModel,
+    SelectionModel,
+    StageModel,
+)
+from generator.load.gitinfo import short_commit
+from generator.markup import counted, csv_cell, gfm_text
+
+FORMATS = ("md", "csv", "json", "html")
+CSV_COLUMNS = (
+    "id",
+    "stage",
+    "practice",
+    "item",
+    "status",
+    "importance",
+    "guards_against",
+    "evidence",
+    "rationale",
+    "url",
+    "query",
+)
+#: The comment that opens a Markdown export and carries its query back to ``checklist status``.
+MD_HEADER = "reengineering-kb checklist"
+CSV_BOM = "\ufeff"  # spreadsheets read UTF-8 correctly only with it
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where an item's status goes in a template."""
+
+    uid: str
+
+
+Part = str | Slot
+Template = tuple[Part, ...]
+
+#: What a slot becomes, per format: (open, done).
+TOKENS: dict[str, tuple[str, str]] = {"md": (" ", "x"), "csv": ("open", "done"), "json": ('"open"', '"done"')}
+
+
+def fill(template: Template, fmt: str, done: Collection[str] = ()) -> str:
+    """Join a template, writing each slot's status token for format ``fmt``."""
+    open_token, done_token = TOKENS[fmt]
+    return "".join(
+        part if isinstance(part, str) else (done_token if part.uid in done else open_token) for part in template
+    )
+
+
+def _compact(parts: list[Part]) -> Template:
+    """Merge adjacent strings (smaller templates to embed in pages)."""
+    out: list[Part] = []
+    for part in parts:
+        if isinstance(part, str) and out and isinstance(out[-1], str):
+            out[-1] = out[-1] + part
+        elif part != "":
+            out.append(part)
+    return tuple(out)
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{gfm_text(text)}]({url})" if url else gfm_text(text)
+
+
+def _guards_md(cl: Checklist, item: Item) -> str:
+    seen: list[str] = []
+    for _, eid in cl.guards(item):
+        if eid not in seen:
+            seen.append(eid)
+    return ", ".join(_link(cl.names.get(e, e), cl.urls.get(e, "")) for e in seen)
+
+
+def markdown_template(cl: Checklist) -> Template:
+    """A GitHub task list grouped by stage, then practice; each item keeps its id in a comment."""
+    query = cl.query.to_string()
+    parts: list[Part] = [
+        f"<!-- {MD_HEADER} | query: {query} | kb: {cl.kb_version} | commit: {cl.commit} -->\n",
+        f"## Checklist: {gfm_text(cl.title)}\n\n{gfm_text(cl.summary)}\n\n",
+        f"{counted(len(cl.items), 'item')} in {counted(len(cl.stages), 'stage')}, "
+        f"from {_link(cl.kb_name, cl.site_url)} {cl.kb_version} (commit `{short_commit(cl.commit)}`), "
+        f"query `{query or 'all practices'}`.\n",
+    ]
+    if not cl.items:
+        parts.append("\n_No practice matches this query._\n")
+    for stage, groups in cl.grouped():
+        parts.append(f"\n### Stage {stage.order}: {gfm_text(stage.title)}\n\n")
+        for practice, items in groups:
+            line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
+            guards = _guards_md(cl, items[0])
+            if guards:
+                line += f" Guards against: {guards}."
+            if items[0].evidence:
+                refs = ", ".join(_link(k, cl.urls.get(f"cite:{k}", "")) for k in items[0].evidence)
+                line += f" Evidence: {refs}."
+            parts.append(line + "\n")
+            for item in items:
+                parts += ["  - [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
+    return _compact(parts)
+
+
+def to_markdown(cl: Checklist, done: Collection[str] = ()) -> str:
+    """The checklist as a Markdown task list (paste into an issue)."""
+    return fill(markdown_template(cl), "md", done)
+
+
+# ----------------------------------------------------------------------- CSV
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    # The writer quotes cells holding characters of its line terminator: keep CRLF, then cut it off.
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(c) for c in cells])
+    return buffer.getvalue().removesuffix("\r\n")
+
+
+def csv_template(cl: Checklist) -> Template:
+    """One row per item; the status column holds ``open`` or ``done``."""
+    status_at = CSV_COLUMNS.index("status")
+    query = cl.query.to_string()
+    stages = {s.id: s.title for s in cl.stages}
+    parts: list[Part] = [CSV_BOM, _csv_line(CSV_COLUMNS), "\r\n"]
+    for item in cl.items:
+        practice = cl.practices[item.practice]
+        guards = "; ".join(dict.fromkeys(cl.names.get(e, e) for _, e in cl.guards(item)))
+        row = [
+            item.uid,
+            stages[item.stage],
+            practice.title,
+            item.text,
+            "",
+            item.importance,
+            guards,
+            "; ".join(item.evidence),
+            practice.rationale,
+            practice.url,
+            query,
+        ]
+        before, after = row[:status_at], row[status_at + 1 :]
+        parts += [_csv_line(before) + ",", Slot(item.uid), "," + _csv_line(after) + "\r\n"]
+    return _compact(parts)
+
+
+def to_csv(cl: Checklist, done: Collection[str] = ()) -> str:
+    """The checklist as CSV (UTF-8 with BOM, CRLF rows), safe to open in a spreadsheet."""
+    return fill(csv_template(cl), "csv", done)
+
+
+# ---------------------------------------------------------------------- JSON
+
+
+def export_model(cl: Checklist) -> ChecklistExport:
+    """The checklist as the typed JSON export (every status ``open``)."""
+    return ChecklistExport(
+        format=FORMAT,
+        format_version=FORMAT_VERSION,
+        title=cl.title,
+        summary=cl.summary,
+        scope=cl.scope,
+        kb=KbStamp(name=cl.kb_name, version=cl.kb_version, commit=cl.commit, site_url=cl.site_url),
+        query=QueryModel(**cl.query.as_dict()),
+        query_string=cl.query.to_string(),
+        selection=SelectionModel(**cl.selection.as_dict()),
+        stages=[StageModel(id=s.id, title=s.title, order=s.order) for s in cl.stages],
+        items=[
+            ItemModel(
+                id=i.uid,
+                practice=i.practice,
+                item=i.item_id,
+                text=i.text,
+                stage=i.stage,
+                importance=i.importance,
+                status="open",
+                addresses=list(i.addresses),
+                prevents=list(i.prevents),
+                detects=list(i.detects),
+                evidence=list(i.evidence),
+                also=list(i.also),
+                url=cl.practices[i.practice].url,
+            )
+            for i in cl.items
+        ],
+        entities={
+            eid: EntityModel(type=cl.kinds.get(eid, ""), title=title, url=cl.urls.get(eid, ""))
+            for eid, title in sorted(cl.names.items())
+        },
+        references={k.removeprefix("cite:"): url for k, url in sorted(cl.urls.items()) if k.startswith("cite:")},
+    )
+
+
+_STATUS_RE = re.compile(r'^( *"status": )"open"', re.M)
+
+
+def json_template(cl: Checklist) -> Template:
+    """The JSON export with a slot at each item's ``status`` value.
+
+    Indented JSON puts each key on its own line and escapes newlines inside
+    strings, so a line starting with ``"status":`` is always an item's key.
+    """
+    text = json.dumps(export_model(cl).model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"  # safe to embed in <script>
+    parts: list[Part] = []
+    pos = 0
+    matches = list(_STATUS_RE.finditer(text))
+    if len(matches) != len(cl.items):  # pragma: no cover - guarded by the schema: only items have a status
+        raise AssertionError("JSON export: status keys do not match the items")
+    for match, item in zip(matches, cl.items, strict=True):
+        parts += [text[pos : match.end(1)], Slot(item.uid)]
+        pos = match.end()
+    parts.append(text[pos:])
+    return _compact(parts)
+
+
+def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
+    """The checklist as JSON, stamped with the KB version, commit and query."""
+    return fill(json_template(cl), "json", done)
+
+
+def templates(cl: Checklist) -> dict[str, Template]:
+    """The Markdown, CSV and JSON templates (for pages that rebuild downloads in the browser)."""
+    return {"md": markdown_template(cl), "csv": csv_template(cl), "json": json_template(cl)}
+
+
+def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
+    """Export in ``fmt`` (one of :data:`FORMATS`).
+
+    Raises:
+        ValueError: for an unknown format.
+    """
+    if fmt == "html":
+        return to_html(cl, done)
+    if fmt not in TOKENS:
+        raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")
+    return fill(templates(cl)[fmt], fmt, done)

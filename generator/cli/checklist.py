@@ -1,0 +1,161 @@
+"""The ``checklist`` command: export a checklist before a port, read a filled one back.
+
+``checklist SCENARIO [filters] --format md|csv|json|html [-o FILE]`` exports
+(``export`` is the default subcommand, so the word can be left out);
+``checklist status FILE`` reports a filled checklist's progress;
+``checklist list`` lists the scenarios. Unknown scenarios, stages,
+paradigms, frameworks, hardware or tags are usage errors (exit 2) that name
+the closest match and everything that exists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from generator.checklist.compose import (
+    IMPORTANCE_LEVELS,
+    Checklist,
+    Query,
+    UnknownName,
+    all_item_ids,
+    compose,
+    scenario_ids,
+)
+from generator.checklist.export import FORMATS, export
+from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
+from generator.cli.common import KB_OPTION, emit, load, require_valid
+from generator.kb import Checked
+from generator.load.gitinfo import git_commit
+from generator.markup import counted
+
+
+class DefaultGroup(click.Group):
+    """A group that runs its default subcommand when the first argument names no subcommand."""
+
+    default_command = "export"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, no_args_is_help=True)
+def checklist() -> None:
+    # Not a raw docstring: click needs the real \b (backspace) to keep the examples unwrapped.
+    """Checklists before a port: export one, or read a filled one back.
+
+    'export' is the default: 'checklist SCENARIO ...' means 'checklist export SCENARIO ...'.
+
+    \b
+    Examples:
+      checklist pytorch-to-onnx-runtime --format md
+      checklist pytorch-to-onnx-runtime --stage testing-and-evaluation --format csv -o todo.csv
+      checklist --paradigm deployment-reuse --target tflite --hardware mobile --format html -o port.html
+      checklist status todo.csv
+      checklist list
+    """  # noqa: D301
+
+
+def _hint(exc: UnknownName, query: Query) -> str:
+    if exc.what == "framework":
+        return "--source" if exc.value == query.source else "--target"
+    return "SCENARIO" if exc.what == "scenario" else f"--{'tag' if exc.what == 'tag' else exc.what}"
+
+
+def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
+    try:
+        return compose(checked, query, commit=git_commit(kb_root))
+    except UnknownName as exc:
+        raise click.BadParameter(str(exc), param_hint=_hint(exc, query)) from None
+
+
+@checklist.command("export", short_help="Export a checklist (the default command).")
+@click.argument("scenario", required=False)
+@click.option("--paradigm", "paradigms", multiple=True, metavar="ID", help="Only practices of this paradigm.")
+@click.option("--stage", "stages", multiple=True, metavar="ID", help="Only practices of this workflow stage.")
+@click.option("--source", metavar="FRAMEWORK", help="Framework the model comes from.")
+@click.option("--target", metavar="FRAMEWORK", help="Framework the model goes to.")
+@click.option("--hardware", multiple=True, metavar="TERM", help="Target hardware.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only practices with this tag.")
+@click.option(
+    "--importance",
+    type=click.Choice(IMPORTANCE_LEVELS),
+    help="Keep practices of at least this importance ('essential' for the short list).",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+@KB_OPTION
+def export_command(
+    scenario: str | None,
+    paradigms: tuple[str, ...],
+    stages: tuple[str, ...],
+    source: str | None,
+    target: str | None,
+    hardware: tuple[str, ...],
+    tags: tuple[str, ...],
+    importance: str | None,
+    fmt: str,
+    output: Path | None,
+    kb_root: Path,
+) -> None:
+    """Export the checklist of SCENARIO and/or filters (repeat a filter to allow several values).
+
+    Filters replace the scenario's value for the same field. Items are
+    ordered by workflow stage; each keeps a stable id ('practice/item') so
+    'checklist status' can read a filled copy back.
+    """
+    checked = load(kb_root)
+    require_valid(checked)
+    query = Query(scenario, paradigms, stages, source, target, hardware, tags, importance)
+    composed = _compose(checked, query, kb_root)
+    if not composed.items:
+        click.echo(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'", err=True)
+    emit(export(composed, fmt), output)
+
+
+@checklist.command("status", short_help="Report the progress of a filled checklist.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--require-done", is_flag=True, help="Exit 1 while items are open or new (for release gates).")
+@KB_OPTION
+def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> None:
+    """Report a filled Markdown, CSV or JSON checklist against the current KB.
+
+    Lists done and open items, items that no longer exist in the checklist
+    and items added since the export, matched by their stable ids.
+    """
+    try:
+        text = file.read_bytes().decode("utf-8")
+        filled = parse_checklist(text, file.name)
+    except UnicodeDecodeError:
+        raise click.BadParameter(f"'{file}' is not UTF-8 text.", param_hint="FILE") from None
+    except NotAChecklist as exc:
+        raise click.BadParameter(f"'{file}' is not a checklist export: {exc}.", param_hint="FILE") from None
+    checked = load(kb_root)
+    require_valid(checked)
+    current = None
+    if filled.query is not None:
+        try:
+            current = compose(checked, filled.query, commit=git_commit(kb_root))
+        except UnknownName as exc:
+            click.echo(f"warning: the file's query no longer matches the KB: {exc}", err=True)
+    report = compare(filled, current, all_item_ids(checked.kb))
+    emit(report_json(report) if fmt == "json" else report_text(report, current, str(file)), None)
+    if require_done and (report.open or report.new):
+        raise SystemExit(1)
+
+
+@checklist.command("list")
+@KB_OPTION
+def list_command(kb_root: Path) -> None:
+    """List the scenarios and how many checklist items each selects."""
+    checked = load(kb_root)
+    require_valid(checked)
+    ids = scenario_ids(checked.kb)
+    width = max((len(i) for i in ids), default=0)
+    for sid in ids:
+        composed = compose(checked, Query(scenario=sid))
+        click.echo(f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {composed.title}")

@@ -1,0 +1,189 @@
+"""Contributor commands: ``fmt``, ``lint``, ``diff`` and ``changelog``.
+
+Registered in :data:`generator.cli.main.EXTRA_COMMANDS`. Exit codes follow the
+rest of the CLI: 0 clean, 1 findings (or files that would change), 2 usage.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report
+from generator.contrib.fmt import Change, format_entity, kind_of
+from generator.contrib.yamlfmt import FormatError
+from generator.findings import (
+    Finding,
+    Location,
+    error,
+    format_github,
+    format_text,
+)
+from generator.history.diff import diff_kbs
+from generator.history.diff import format_text as diff_text
+from generator.history.diff import to_json as diff_json
+from generator.history.releases import history
+from generator.kb import Checked
+from generator.load.files import KbNotFound, read_kb
+from generator.load.gitrefs import GitError, read_kb_at, resolve
+from generator.load.yamlstrict import YamlProblem, decode
+from generator.models import FOLDERS
+from generator.pipeline import check
+from generator.render.changelog import changelog_page
+from generator.validate.lint import lint as lint_kb
+from generator.write.files import write_atomic
+
+FORMAT_CHOICE = click.Choice(["text", "github"])
+
+
+def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> list[tuple[Path, str]]:
+    """Entity files among ``paths`` (files or folders), or all of ``kb_root``."""
+    candidates: list[Path] = []
+    if not paths:
+        if not kb_root.is_dir():
+            raise click.UsageError(f"knowledge-base folder '{kb_root}' not found")
+        candidates = [p for folder in FOLDERS.values() for p in sorted((kb_root / folder).glob("*.yaml"))]
+    for path in paths:
+        if path.is_dir():
+            candidates += sorted(path.rglob("*.yaml"))
+        elif path.is_file():
+            candidates.append(path)
+        else:
+            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
+    out = []
+    for path in candidates:
+        kind = kind_of("/".join(path.parts[-2:]))
+        if kind is not None:
+            out.append((path, kind))
+    return out
+
+
+@click.command(name="fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@KB_OPTION
+@click.option("--check", "check_only", is_flag=True, help="Change nothing; exit 1 if a file is not canonical.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the changes as a unified diff.")
+@click.option("--format", "out_format", type=FORMAT_CHOICE, default="text", show_default=True)
+def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: bool, out_format: str) -> None:
+    """Rewrite entries in the canonical form (key order, quoting, wrapping).
+
+    PATHS are entry files or folders (default: every entry under --kb);
+    other files are skipped. Comments are kept and the data is unchanged:
+    a file that would read back differently is left alone.
+    """
+    formatter = format_github if out_format == "github" else format_text
+    problems: list[Finding] = []
+    changes: list[Change] = []
+    files = _entity_files(paths, kb_root)
+    for path, kind in files:
+        shown = path.as_posix()
+        try:
+            before = decode(path.read_bytes())  # a BOM or bad UTF-8 is reported, never "repaired"
+            after = format_entity(before, kind)
+        except YamlProblem as exc:
+            problems.append(error(exc.code, f"{exc.message} (file not formatted)", Location(shown, exc.line, exc.col)))
+            continue
+        except FormatError as exc:
+            problems.append(error("format-failed", f"{exc}.", Location(shown, 1, 1)))
+            continue
+        if after != before:
+            changes.append(Change(shown, before, after))
+    for finding in problems:
+        click.echo(formatter(finding))
+    for change in changes:
+        if show_diff:
+            click.echo(change.unified_diff(), nl=False)
+        if check_only:
+            message = (
+                f"file is not in canonical form (first difference here); run 'python -m generator fmt {change.path}'."
+            )
+            click.echo(formatter(error("not-canonical", message, Location(change.path, change.first_line, 1))))
+        else:
+            write_atomic(Path(change.path), change.after)
+            click.echo(f"reformatted {change.path}", err=True)
+    verb = "would be reformatted" if check_only else "reformatted"
+    unchanged = len(files) - len(changes) - len(problems)
+    click.echo(f"{len(changes)} file{'s' if len(changes) != 1 else ''} {verb}, {unchanged} unchanged", err=True)
+    raise SystemExit(1 if problems or (check_only and changes) else 0)
+
+
+@click.command(name="lint")
+@KB_OPTION
+@click.option("--strict", is_flag=True, help="Exit 1 if there is any warning.")
+@REPORT_FORMAT_OPTION
+@click.option("--today", metavar="YYYY-MM-DD", help="Date to compare 'review_by' with (default: today).")
+def lint(kb_root: Path, strict: bool, report_format: str, today: str | None) -> None:
+    """Review-quality warnings beyond the schema: summaries, checklists, evidence, stale entries."""
+    if today is None:
+        today = datetime.date.today().isoformat()
+    else:
+        try:
+            today = datetime.date.fromisoformat(today).isoformat()
+        except ValueError:
+            raise click.BadParameter(f"'{today}' is not a date like 2026-01-31", param_hint="--today") from None
+    checked = load(kb_root)
+    findings = lint_kb(checked.kb, today)
+    errors = sum(1 for f in checked.findings if f.severity.value == "error")
+    if errors:
+        click.echo(
+            f"note: {errors} validation error(s); entries that fail the schema are not linted. "
+            "Run 'python -m generator validate'.",
+            err=True,
+        )
+    report(findings, checked.kb.files_checked, report_format, strict=strict)
+
+
+def _checked_at(kb_root: Path, ref: str | None) -> Checked:
+    """The KB at a git ref, or in the work tree when ``ref`` is None."""
+    try:
+        return check(read_kb(kb_root) if ref is None else read_kb_at(kb_root, ref))
+    except (GitError, KbNotFound) as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@click.command(name="diff")
+@click.argument("ref_a")
+@click.argument("ref_b", required=False)
+@KB_OPTION
+@click.option("--format", "out_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff(ref_a: str, ref_b: str | None, kb_root: Path, out_format: str) -> None:
+    """List entries added, removed, renamed and changed between two git refs.
+
+    REF_A and REF_B are commits, tags (kb-v0.2.0) or branches; without
+    REF_B the work tree is compared. Changes are listed field by field.
+    """
+    old = _checked_at(kb_root, ref_a)
+    new = _checked_at(kb_root, ref_b)
+    for label, checked in ((ref_a, old), (ref_b or "work tree", new)):
+        errors = sum(1 for f in checked.findings if f.severity.value == "error")
+        if errors:
+            click.echo(
+                f"note: the KB at {label} has {errors} validation error(s); entries that fail the schema are left out.",
+                err=True,
+            )
+    result = diff_kbs(old.kb, new.kb)
+    label_a = ref_a
+    label_b = ref_b or "work tree"
+    if out_format == "json":
+        click.echo(diff_json(result, label_a, label_b))
+    else:
+        click.echo(diff_text(result, label_a, label_b), nl=False)
+
+
+@click.command(name="changelog")
+@KB_OPTION
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def changelog(kb_root: Path, output: Path | None) -> None:
+    """Print the changelog page (Markdown) built from the kb-v* release tags."""
+    current = load(kb_root)
+    try:
+        resolve(kb_root, "HEAD")
+    except GitError as exc:
+        click.echo(f"note: no git history ({exc}); only unreleased content is listed.", err=True)
+    emit(changelog_page(history(kb_root, current), current), output)
+
+
+#: The commands of this module, in the order ``--help`` lists them.
+COMMANDS: list[click.Command] = [fmt, lint, diff, changelog]

@@ -1,0 +1,156 @@
+"""Command-line interface: a thin layer over the pipeline.
+
+Exit codes: 0 clean, 1 findings that fail the run (or a failed write),
+2 usage errors (bad options, unknown ids, missing KB folder).
+Reports go to stdout; errors about the command itself go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.cli.checklist import checklist
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
+from generator.cli.contrib import COMMANDS as contrib_commands
+from generator.cli.new import new
+from generator.graph import coverage, neighbourhood
+from generator.ids import suggestion
+from generator.models import FOLDERS
+from generator.render.diagrams import DiagramError, render_svg, to_dot
+from generator.render.exports import graph_graphml, graph_json, json_schemas
+from generator.validate.schema import SCHEMA_DIR
+from generator.write.files import write_atomic
+from generator.write.sitebuild import site
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="reengineering-kb")
+def main() -> None:
+    """Build, check and query the DL model reengineering knowledge base."""
+
+
+@main.command()
+@KB_OPTION
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@REPORT_FORMAT_OPTION
+def validate(kb_root: Path, strict: bool, report_format: str) -> None:
+    """Check every entry, the bibliography and the cross-entity rules.
+
+    Exits 0 when clean, 1 on errors (or on warnings with --strict).
+    """
+    checked = load(kb_root)
+    report(checked.findings, checked.kb.files_checked, report_format, strict=strict)
+
+
+@main.command()
+@KB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "graphml", "json"]), default="dot", show_default=True)
+@click.option("--focus", metavar="ID", help="Only the neighbourhood of this entity.")
+@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True, help="Hops around --focus.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path | None) -> None:
+    """Export the knowledge graph (or one entity's neighbourhood)."""
+    checked = load(kb_root)
+    require_valid(checked)
+    selected = checked.graph
+    if focus is not None:
+        if focus not in selected:
+            entity_ids = [n for n in selected if not n.startswith("cite:")]
+            raise click.BadParameter(f"unknown id '{focus}'.{suggestion(focus, entity_ids)}", param_hint="--focus")
+        selected = neighbourhood(selected, focus, depth)
+    if fmt == "json":
+        text = graph_json(selected)
+    elif fmt == "graphml":
+        text = graph_graphml(selected)
+    else:
+        dot = to_dot(selected, name=focus or "reengineering-kb", highlight=focus).to_string()
+        if fmt == "svg":
+            try:
+                text = render_svg(dot)
+            except DiagramError as exc:
+                raise click.ClickException(str(exc)) from None
+        else:
+            text = dot
+    emit(text, output)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(SCHEMA_DIR),
+    show_default=True,
+    help="Folder for the *.schema.json files.",
+)
+@click.option("--check", is_flag=True, help="Only check that the files are up to date (exit 1 if not).")
+def schema(out: Path, check: bool) -> None:
+    """Write the JSON Schemas of every entry type (for editors and tools)."""
+    stale = []
+    for name, text in json_schemas().items():
+        path = out / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(path)
+            if not check:
+                write_atomic(path, text)
+    if check and stale:
+        for path in stale:
+            click.echo(f"{path}: out of date; run 'python -m generator schema'", err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(json_schemas())} schemas {'checked' if check else 'written'} in {out}/", err=True)
+
+
+@main.command()
+@KB_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(kb_root: Path, fmt: str) -> None:
+    """Count entries per type, checklist items and references, and list coverage gaps."""
+    checked = load(kb_root)
+    kb = checked.kb
+    counts = {kind: len(kb.of_type(kind)) for kind in FOLDERS}
+    items = sum(len(getattr(p, "checklist", [])) for p in kb.of_type("practice"))
+    cov = coverage(kb, checked.graph)
+    errors = sum(1 for f in checked.findings if f.severity.value == "error")
+    warnings = len(checked.findings) - errors
+    data = {
+        "entities": counts,
+        "checklist_items": items,
+        "references": len(kb.bibliography.entries),
+        "coverage_gaps": {"challenges": cov.uncovered_challenges, "defects": cov.unguarded_defects},
+        "findings": {"errors": errors, "warnings": warnings},
+    }
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    rows = [(FOLDERS[kind], count) for kind, count in counts.items()]
+    rows += [("checklist items", items), ("references", len(kb.bibliography.entries))]
+    width = max(len(label) for label, _ in rows)
+    for label, count in rows:
+        click.echo(f"{label:<{width}}  {count:>4}")
+    gaps = cov.uncovered_challenges + cov.unguarded_defects
+    click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
+    click.echo(f"findings: {errors} errors, {warnings} warnings")
+
+
+#: Commands defined in other modules, registered here in one explicit list.
+EXTRA_COMMANDS: list[click.Command] = []
+EXTRA_COMMANDS.append(checklist)
+EXTRA_COMMANDS.append(new)
+EXTRA_COMMANDS.extend(contrib_commands)
+EXTRA_COMMANDS.append(site)
+for _command in EXTRA_COMMANDS:
+    main.add_command(_command)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    main(prog_name="reengineering-kb")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

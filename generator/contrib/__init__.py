@@ -1,0 +1,1 @@
+"""Contributor tools: canonical formatting, scaffolding of new entries, adding references."""

@@ -1,0 +1,1 @@
+"""The KB's history: diff two knowledge bases, gather the release history from git tags."""

@@ -1,0 +1,83 @@
+"""Gather the release history of the KB from git, for the changelog page.
+
+This is I/O (it runs git through :mod:`generator.load.gitrefs`); the page itself
+is rendered by the pure :func:`generator.render.changelog.changelog_page`.
+The MkDocs adapter calls :func:`history` once per build; so does the
+``changelog`` command. A tagged commit never changes, so the KB read at each
+one is cached for the life of the process (``mkdocs serve`` reads each
+release once, not on every rebuild).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from generator.history.diff import KbDiff, diff_kbs
+from generator.kb import Checked, KnowledgeBase
+from generator.load.gitrefs import GitError, read_kb_at, release_tags
+from generator.models import FOLDERS
+from generator.pipeline import check
+
+UNRELEASED = "Unreleased"
+
+
+@dataclass(frozen=True)
+class Release:
+    """One version of the KB and what changed since the one before.
+
+    Attributes:
+        version: ``0.2.0``, or ``Unreleased``.
+        tag: The git tag (None for unreleased changes).
+        date: Date of the tagged commit (YYYY-MM-DD), or ``""``.
+        diff: Changes since the previous release; None for the first one.
+        counts: Entities per type in this version (for the first release).
+    """
+
+    version: str
+    tag: str | None
+    date: str
+    diff: KbDiff | None
+    counts: tuple[tuple[str, int], ...] = ()
+
+
+def _counts(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
+    return tuple((kind, len(kb.of_type(kind))) for kind in FOLDERS)
+
+
+@lru_cache(maxsize=64)
+def released_kb(kb_root: Path, commit: str) -> KnowledgeBase | None:
+    """The KB as it was at ``commit`` (None if git cannot read it); cached by commit."""
+    try:
+        return check(read_kb_at(kb_root, commit)).kb
+    except GitError:
+        return None
+
+
+def history(kb_root: Path, current: Checked) -> list[Release]:
+    """Releases newest first, led by the unreleased changes if there are any.
+
+    Tags that cannot be read are skipped; outside a git repository (a source
+    tarball) the history is just the current content, as unreleased.
+
+    Args:
+        kb_root: The KB folder in the work tree.
+        current: The KB as it is in the work tree now.
+    """
+    releases: list[Release] = []
+    previous: KnowledgeBase | None = None
+    for tag in release_tags(kb_root):
+        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
+        if kb is None:
+            continue
+        diff = diff_kbs(previous, kb) if previous is not None else None
+        releases.append(Release(tag.version, tag.name, tag.date, diff, _counts(kb)))
+        previous = kb
+    releases.reverse()
+    if previous is None:
+        return [Release(UNRELEASED, None, "", None, _counts(current.kb))]
+    pending = diff_kbs(previous, current.kb)
+    if not pending.is_empty:
+        releases.insert(0, Release(UNRELEASED, None, "", pending))
+    return releases

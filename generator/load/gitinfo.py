@@ -1,0 +1,49 @@
+"""The git commit a build or an export comes from, for stamps.
+
+Read-only and tolerant: outside a git work tree, without ``git`` on the
+PATH, or when git fails, the stamp is ``"unknown"``. ``SOURCE_COMMIT`` in the
+environment wins (for builds from a tarball, where CI knows the commit).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+UNKNOWN_COMMIT = "unknown"
+_SHA_RE = re.compile(r"^[0-9a-f]{7,64}$")
+
+
+def git_commit(where: Path | str = ".") -> str:
+    """The commit checked out at ``where`` (full hash), or ``"unknown"``.
+
+    Args:
+        where: A file or folder inside the work tree (e.g. the KB folder).
+    """
+    override = os.environ.get("SOURCE_COMMIT", "").strip().lower()
+    if _SHA_RE.match(override):
+        return override
+    folder = Path(where)
+    if not folder.is_dir():
+        folder = folder.parent
+    if not folder.is_dir():
+        return UNKNOWN_COMMIT
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--verify", "--quiet", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return UNKNOWN_COMMIT
+    sha = result.stdout.strip()
+    return sha if result.returncode == 0 and _SHA_RE.match(sha) else UNKNOWN_COMMIT
+
+
+def short_commit(commit: str) -> str:
+    """The first 12 characters of a commit hash (``unknown`` stays as is)."""
+    return commit[:12]

@@ -1,0 +1,130 @@
+"""Read the knowledge base as it was at a git ref (the I/O behind ``diff``).
+
+It reads the files of ``kb/`` at a commit, tag or branch into a
+:class:`~generator.load.files.RawKB`, so the rest of the pipeline (and
+:func:`generator.history.diff.diff_kbs`) stays pure, and lists the release
+tags (``kb-v*``) for the changelog page. The only other module that runs git
+is :mod:`generator.load.gitinfo` (the commit a build is stamped with).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.load.files import RawFile, RawKB
+
+#: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
+TAG_PREFIX = "kb-v"
+_VERSION_RE = re.compile(r"^kb-v(\d+)\.(\d+)\.(\d+)$")
+_TIMEOUT = 60
+
+
+class GitError(Exception):
+    """Git failed (not a repository, unknown ref, git missing)."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A release tag: name, version, the date of its commit (YYYY-MM-DD) and the commit."""
+
+    name: str
+    version: str
+    date: str
+    commit: str = ""
+
+
+def _git(folder: Path, *args: str, data: bytes | None = None) -> bytes:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(folder), *args], input=data, capture_output=True, timeout=_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"cannot run git: {exc}") from None
+    if result.returncode != 0:
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {' '.join(args)} failed")
+    return result.stdout
+
+
+def kb_prefix(kb_root: Path) -> tuple[Path, str]:
+    """The repository's top folder and the KB folder's path inside it (``kb``).
+
+    Raises:
+        GitError: if ``kb_root`` is not a folder inside a git work tree.
+    """
+    if not kb_root.is_dir():
+        raise GitError(f"knowledge-base folder '{kb_root}' not found")
+    top = Path(_git(kb_root, "rev-parse", "--show-toplevel").decode().strip())
+    prefix = _git(kb_root, "rev-parse", "--show-prefix").decode().strip().rstrip("/")
+    return top, prefix
+
+
+def resolve(kb_root: Path, ref: str) -> str:
+    """The commit a ref names.
+
+    Raises:
+        GitError: if the ref is unknown.
+    """
+    top, _ = kb_prefix(kb_root)
+    try:
+        return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+    except GitError:
+        raise GitError(f"unknown git ref '{ref}'") from None
+
+
+def read_kb_at(kb_root: Path, ref: str) -> RawKB:
+    """Read every file of the KB folder as it is at ``ref``.
+
+    Raises:
+        GitError: if the ref is unknown or git fails.
+    """
+    top, prefix = kb_prefix(kb_root)
+    commit = resolve(kb_root, ref)
+    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
+    entries = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        meta, raw_path = record.split(b"\t", 1)
+        _, kind, sha = meta.decode().split()
+        if kind == "blob":
+            entries.append((raw_path.decode("utf-8", "replace"), sha))
+    if not entries:
+        return RawKB(root=prefix or ".", files=())
+    out = _git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in entries).encode())
+    files = []
+    offset = 0
+    for path, _ in entries:
+        header_end = out.index(b"\n", offset)
+        size = int(out[offset:header_end].split()[2])
+        data = out[header_end + 1 : header_end + 1 + size]
+        offset = header_end + 1 + size + 1
+        rel = path[len(prefix) + 1 :] if prefix else path
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue
+        files.append(RawFile(rel=rel, path=f"{prefix or '.'}/{rel}", data=data))
+    return RawKB(root=prefix or ".", files=tuple(sorted(files, key=lambda f: f.rel)))
+
+
+def release_tags(kb_root: Path) -> list[Tag]:
+    """The ``kb-v*`` tags, oldest version first (empty outside a git repository)."""
+    try:
+        top, _ = kb_prefix(kb_root)
+        out = _git(
+            top,
+            "for-each-ref",
+            # Annotated tags point at a tag object: the starred fields are its commit's.
+            "--format=%(refname:short)|%(*objectname)|%(objectname)|%(*committerdate:short)|%(committerdate:short)",
+            f"refs/tags/{TAG_PREFIX}*",
+        )
+    except GitError:
+        return []
+    tags = []
+    for line in out.decode().splitlines():
+        name, peeled, target, peeled_date, date = (line.split("|") + [""] * 5)[:5]
+        if _VERSION_RE.match(name):
+            tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target))
+    return sorted(tags, key=lambda t: tuple(int(n) for n in t.version.split(".")))

@@ -1,0 +1,197 @@
+"""Escaping of untrusted entry text: one escaper per sink, all of them here.
+
+========================  =========================================
+sink                      escaper
+========================  =========================================
+HTML (rendered Markdown)  :func:`markdown_block`, :func:`markdown_inline`
+HTML attribute            :func:`attr` (Jinja autoescape for the rest)
+MkDocs front matter       :func:`front_matter_text`, :func:`front_matter`
+Markdown of a site page   :func:`markdown_text`
+GitHub Markdown export    :func:`gfm_text`
+CSV export                :func:`csv_cell` (reversed by :func:`csv_uncell`)
+Graphviz DOT              :func:`dot_quote`
+========================  =========================================
+
+JSON is written with :func:`json.dumps`; file names are ids, which the
+schema restricts to :data:`generator.ids.ID_PATTERN`.
+
+Entry text comes from untrusted contributors. It never reaches
+Python-Markdown as Markdown: it is rendered here to HTML by markdown-it with
+raw HTML off, images off and a link allow-list (http, https, mailto and
+relative links), and pages embed the result in raw HTML blocks, where
+Python-Markdown extensions such as ``attr_list`` do not apply. Titles go into
+front matter HTML-escaped and JSON-quoted, because Material prints
+``page.title`` unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import unicodedata
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink as _default_validate_link
+from markupsafe import Markup, escape
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+HEADING_SHIFT = 2  # entry headings start at h3: the page title is h1, sections are h2
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link target from an entry may appear on the site.
+
+    Allowed: http(s) and mailto URLs, and relative links (no scheme, not
+    protocol-relative ``//host``). Everything else (``javascript:``,
+    ``data:``, ``vbscript:``, ``file:``...) is dropped.
+    """
+    if not _default_validate_link(url):
+        return False
+    stripped = url.strip()
+    if stripped.startswith(("//", "\\\\", "/\\", "\\/")):
+        return False
+    scheme = urlsplit(stripped).scheme.lower()
+    return not scheme or scheme in ALLOWED_SCHEMES
+
+
+def _make_parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    parser.enable(["table", "strikethrough"])
+    parser.disable("image")  # an image would load an external asset
+    parser.validateLink = safe_link  # type: ignore[method-assign]
+    return parser
+
+
+_PARSER = _make_parser()
+
+
+def clean_text(text: str) -> str:
+    """Drop control and format characters (keeps newlines and tabs as spaces)."""
+    return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+
+
+def markdown_block(text: str | None) -> Markup:
+    """Render entry Markdown (a body, a rationale) to safe HTML.
+
+    Headings are shifted down so an entry cannot add a page title.
+    """
+    if not text:
+        return Markup("")
+    tokens = _PARSER.parse(clean_text(text))
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
+            token.tag = f"h{level}"
+    return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # sanitised by markdown-it
+
+
+def markdown_inline(text: str | None) -> Markup:
+    """Render one line of entry Markdown (a step, a symptom) to safe inline HTML."""
+    if not text:
+        return Markup("")
+    return Markup(_PARSER.renderInline(clean_text(text)))  # sanitised by markdown-it
+
+
+def plain(text: str) -> str:
+    """One-line plain text: control characters dropped, whitespace collapsed."""
+    return " ".join(clean_text(text).split())
+
+
+def front_matter_text(text: str) -> str:
+    """A value for MkDocs front matter that Material may print raw.
+
+    HTML-escaped (the theme does not escape ``page.title``), then JSON-quoted
+    (a valid YAML double-quoted scalar that no quote or backslash escapes).
+    """
+    return json.dumps(html.escape(plain(text), quote=True), ensure_ascii=False)
+
+
+def front_matter(fields: dict[str, Any]) -> str:
+    """A front matter block; string values via :func:`front_matter_text`.
+
+    Lists hold strings (escaped the same way); dicts are dumped as JSON flow
+    mappings (their values must be trusted, e.g. numbers).
+    """
+    lines = ["---"]
+    for key, value in fields.items():
+        if isinstance(value, str):
+            lines.append(f"{key}: {front_matter_text(value)}")
+        elif isinstance(value, list):
+            lines.append(f"{key}:")
+            lines.extend(f"  - {front_matter_text(item)}" for item in value)
+        else:
+            lines.append(f"{key}: {json.dumps(value, sort_keys=True)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def attr(text: str) -> Markup:
+    """Escape text for an HTML attribute value (quotes included)."""
+    return escape(plain(text))
+
+
+def counted(n: int, noun: str) -> str:
+    """``"1 item"``, ``"3 items"``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+_MARKDOWN_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")
+
+
+def markdown_text(text: str) -> str:
+    """Entry text inside a generated Markdown page (Python-Markdown): one line, no markup.
+
+    HTML-escaped, then every Markdown special character backslash-escaped, so a
+    title becomes literal text in a heading, a list item or a link label.
+    """
+    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+
+
+_MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+
+
+def gfm_text(text: str) -> str:
+    """Escape entry text for GitHub Markdown (the checklist export): one line, no markup but code spans.
+
+    Newlines and control characters are collapsed, so an entry cannot start a
+    new list item, heading or table row; emphasis, links, images, raw HTML,
+    entities, math and pipes are backslash-escaped. Code spans are kept: their
+    content is shown literally anyway.
+    """
+    line = plain(text)
+    out: list[str] = []
+    pos = 0
+    for match in _CODE_SPAN_RE.finditer(line):
+        out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos : match.start()]))
+        out.append(match.group(0))
+        pos = match.end()
+    out.append(_MD_ESCAPE_RE.sub(r"\\\1", line[pos:]))
+    return "".join(out)
+
+
+_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def csv_cell(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`)."""
+    return "'" + value if _FORMULA_RE.match(value) else value
+
+
+def csv_uncell(value: str) -> str:
+    """Undo :func:`csv_cell`."""
+    return value[1:] if value.startswith("'") and _FORMULA_RE.match(value[1:]) else value
+
+
+def dot_quote(text: str) -> str:
+    r"""Quote ``text`` as a DOT string literal that nothing can break out of.
+
+    Backslashes are doubled (so no Graphviz escape such as ``\\N`` or a final
+    ``\\"`` survives), quotes are escaped and newlines become ``\\n``.
+    """
+    text = clean_text(text)
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'

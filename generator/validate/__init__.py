@@ -1,0 +1,1 @@
+"""Validate stage: each file against its schema, then the cross-entity rules and the review lint."""

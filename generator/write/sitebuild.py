@@ -1,0 +1,86 @@
+"""Build the site into a staging folder, then swap it in: ``site`` command.
+
+MkDocs cleans its output folder before it writes, so a failed build would
+leave a half-written site. Here MkDocs writes to ``.<site>-build`` next to
+the target; only when it succeeds is the old folder replaced (two renames),
+so a failed build leaves the previous site exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+
+from generator.write.files import swap_in
+
+DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
+
+
+def mkdocs_command(config: Path, site_dir: Path, *, strict: bool = True, quiet: bool = False) -> list[str]:
+    """The ``mkdocs build`` command line for one build."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict" if strict else "--no-strict"]
+    command += ["-f", str(config), "-d", str(site_dir)]
+    return command + (["-q"] if quiet else [])
+
+
+def build_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a reproducible build (``SOURCE_DATE_EPOCH`` fixed unless set)."""
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.update(extra or {})
+    return env
+
+
+def build_site(
+    site_dir: Path,
+    *,
+    config: Path = Path("mkdocs.yml"),
+    strict: bool = True,
+    quiet: bool = False,
+    env: Mapping[str, str] | None = None,
+) -> int:
+    """Build with MkDocs into a staging folder and swap it into ``site_dir`` on success.
+
+    Returns:
+        MkDocs' exit code (0 on success; the previous ``site_dir`` is untouched otherwise).
+    """
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = site_dir.with_name(f".{site_dir.name}-build")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = mkdocs_command(config, staging, strict=strict, quiet=quiet)
+    result = subprocess.run(command, env=build_env(env), check=False)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        return result.returncode
+    swap_in(staging, site_dir)
+    return 0
+
+
+@click.command(name="site")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("site"),
+    show_default=True,
+    help="Output folder; replaced only when the build succeeds.",
+)
+@click.option(
+    "-f", "--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True
+)
+@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on warnings (as CI does).")
+def site(site_dir: Path, config: Path, strict: bool) -> None:
+    """Build the site with MkDocs; a failed build leaves the previous site intact."""
+    code = build_site(site_dir, config=config, strict=strict)
+    if code != 0:
+        click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
+        raise SystemExit(1)
+    click.echo(f"site built in {site_dir}/", err=True)
