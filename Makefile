@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test
+.PHONY: help venv dev site serve validate test test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -65,7 +65,7 @@ browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed 
 	  echo "installing chromium, poppler-utils (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation poppler-utils >/dev/null; }
 
-test: dev browser-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
+test: dev engines browser-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
 test-fast: dev  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
@@ -99,6 +99,34 @@ audit: dev  ## Look up every locked package in the vulnerability databases (pip-
 	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r requirements.lock
 	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r requirements-dev.lock
 
+# The site engines besides MkDocs, each in its own venv from its hashed lock
+# file, so the main venv keeps exactly one engine. tests/test_engines.py
+# builds the site with each and compares the pages.
+ENGINES := .venv-engines
+
+$(ENGINES)/properdocs/.done: requirements-properdocs.lock pyproject.toml
+	test -x $(ENGINES)/properdocs/bin/python || $(PYTHON) -m venv $(ENGINES)/properdocs
+	$(ENGINES)/properdocs/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-properdocs.lock
+	$(ENGINES)/properdocs/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	ln -sf graphviz-pure $(ENGINES)/properdocs/bin/dot
+	touch $@
+
+$(ENGINES)/zensical/.done: requirements-zensical.lock
+	test -x $(ENGINES)/zensical/bin/python || $(PYTHON) -m venv $(ENGINES)/zensical
+	$(ENGINES)/zensical/bin/python -m pip install --quiet --require-hashes -r requirements-zensical.lock
+	touch $@
+
+engines: $(ENGINES)/properdocs/.done $(ENGINES)/zensical/.done  ## Create the ProperDocs and Zensical venvs in .venv-engines/
+
+site-zensical: venv engines  ## Build the site with Zensical into .zensical/site (from the render -o tree)
+	rm -rf .zensical && mkdir .zensical
+	$(PY) -m generator render -o .zensical/docs
+	printf 'INHERIT: ../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\n' > .zensical/mkdocs.yml
+	$(ENGINES)/zensical/bin/zensical build --strict -f .zensical/mkdocs.yml
+
+engine-test: dev engines  ## Build the site with MkDocs, ProperDocs and Zensical and compare the pages
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_engines.py
+
 wheel-test: dev  ## Build the wheel, install it in a clean venv, validate the KB and build the site with it
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_wheel.py
 
@@ -118,6 +146,9 @@ lock: dev  ## Re-resolve requirements*.txt into the hashed lock files
 	$(UV_COMPILE) requirements.txt -o requirements.lock
 	$(UV_COMPILE) -c requirements.lock requirements-dev.txt -o requirements-dev.lock
 	$(UV_COMPILE) --no-deps requirements-actionlint.txt -o requirements-actionlint.lock
+	$(UV_COMPILE) -c requirements.lock --no-emit-package mkdocs --no-emit-package mkdocs-get-deps \
+	  requirements-properdocs.txt -o requirements-properdocs.lock
+	$(UV_COMPILE) requirements-zensical.txt -o requirements-zensical.lock
 
 schemas: venv  ## Regenerate the JSON Schemas in schemas/
 	$(PY) -m generator schema
