@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.findings import Finding, Severity, format_text, summary_line
 from generator.history.releases import history
 from generator.load.files import KbNotFound
-from generator.load.gitinfo import git_commit
+from generator.load.gitinfo import git_commit, last_changed
 from generator.pipeline import check_folder
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
@@ -53,8 +53,13 @@ def generated_pages(kb_root: Path) -> Generated:
         summary = summary_line(checked.findings, checked.kb.files_checked)
         raise TreeError("the knowledge base has errors:\n" + "\n".join(lines) + "\n" + summary)
     warnings = tuple(f for f in checked.findings if f.severity is not Severity.ERROR)
-    # The changelog needs the git history: gathered here (I/O), rendered by a pure function.
-    build = BuildInfo(commit=git_commit(kb_root), releases=tuple(history(kb_root, checked)))
+    # The changelog and the last-changed dates need the git history: gathered
+    # here (I/O), rendered by pure functions.
+    build = BuildInfo(
+        commit=git_commit(kb_root),
+        releases=tuple(history(kb_root, checked)),
+        last_changed=last_changed(kb_root),
+    )
     try:
         return Generated(render_build(checked, build), warnings)
     except DiagramError as exc:
