@@ -121,7 +121,8 @@ engines: $(ENGINES)/properdocs/.done $(ENGINES)/zensical/.done  ## Create the Pr
 site-zensical: venv engines  ## Build the site with Zensical into .zensical/site (from the render -o tree)
 	rm -rf .zensical && mkdir .zensical
 	$(PY) -m generator render -o .zensical/docs
-	printf 'INHERIT: ../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\n' > .zensical/mkdocs.yml
+	printf 'INHERIT: ../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\ntheme:\n  custom_dir: ../overrides\n' \
+	  > .zensical/mkdocs.yml
 	$(ENGINES)/zensical/bin/zensical build --strict -f .zensical/mkdocs.yml
 
 engine-test: dev engines  ## Build the site with MkDocs, ProperDocs and Zensical and compare the pages

@@ -13,8 +13,10 @@ not skip.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.site
 
 ENGINES = ROOT / ".venv-engines"
+ENTRY = "practices/align-framework-defaults-explicitly.html"
 
 
 def _engine(venv: str, command: str) -> Path:
@@ -67,7 +70,22 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_config_is_engine_neutral() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "!relative" not in config
-    assert "custom_dir" not in config and not (ROOT / "overrides").exists()
+    # No copied theme files: only main.html, which extends the theme's base template.
+    assert sorted(p.name for p in (ROOT / "overrides").rglob("*") if p.is_file()) == ["main.html"]
+    assert '{% extends "base.html" %}' in (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+
+
+def _meta(page: Path) -> dict[str, str]:
+    html = page.read_text(encoding="utf-8")
+    found = re.findall(r'<meta (?:property|name)="((?:og|twitter):[a-z]+)" content="([^"]*)"', html)
+    return {name: unescape(value) for name, value in found}  # engines escape differently (Zensical: / as &#x2f;)
+
+
+def test_material_pages_carry_open_graph_and_twitter_tags(material: Path) -> None:
+    meta = _meta(material / ENTRY)
+    assert meta["og:title"] == meta["twitter:title"] == "Set framework defaults explicitly when porting"
+    assert meta["og:url"] == "https://reengineering-kb.github.io/kb/" + ENTRY
+    assert meta["og:description"] and meta["twitter:card"] == "summary"
 
 
 def test_render_tree_is_every_page_of_the_mkdocs_build(tree: Path, material: Path) -> None:
@@ -83,6 +101,7 @@ def test_properdocs_builds_the_same_site(material: Path, tmp_path: Path) -> None
     _run([_engine("properdocs", "properdocs"), "build", "--strict", "-q", "-f", ROOT / "mkdocs.yml", "-d", site])
     assert 'content="mkdocs-ProperDocs' in (site / "index.html").read_text(encoding="utf-8")
     assert _pages(site) == _pages(material)
+    assert _meta(site / ENTRY) == _meta(material / ENTRY)
     assert _downloads(site) == _downloads(material)
 
 
@@ -91,11 +110,16 @@ def test_zensical_builds_the_same_site_from_the_render_tree(tree: Path, material
     # Zensical reads mkdocs.yml (INHERIT included) and ignores `hooks:`; the
     # pages come from the render tree. Snippets resolve from the repository root (cwd).
     config = project / "mkdocs.yml"
-    config.write_text(f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\n", encoding="utf-8")
+    # Paths in a config are relative to its own folder, so the theme folder is named again.
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n",
+        encoding="utf-8",
+    )
     _run([_engine("zensical", "zensical"), "build", "--strict", "-f", config])
     site = project / "site"
     assert 'content="zensical-' in (site / "index.html").read_text(encoding="utf-8")
     assert _pages(site) == _pages(material)
+    assert _meta(site / ENTRY) == _meta(material / ENTRY)
     assert _downloads(site) == _downloads(material)
     guide = (site / "contributing.html").read_text(encoding="utf-8")
     assert "What reviewers look for" in guide and "--8&lt;--" not in guide
