@@ -23,6 +23,7 @@ from generator.render import (
     downloads,
     entities,
     indexes,
+    printable,
     redirects,
     tagspage,
     taxonomy,
@@ -43,6 +44,7 @@ RENDERERS: list[Renderer] = [
     bibliography.render_bibliography,
     downloads.render_downloads,
     tagspage.render_tags,
+    printable.render_printable,
     redirects.render_redirects,
 ]
 
