@@ -96,9 +96,34 @@ def test_render_tree_is_every_page_of_the_mkdocs_build(tree: Path, material: Pat
     assert docs <= {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
 
 
-def test_properdocs_builds_the_same_site(material: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
+def build_properdocs(site: Path) -> Path:
+    """Build the site with ProperDocs (through the MkDocs hook) into ``site``."""
     _run([_engine("properdocs", "properdocs"), "build", "--strict", "-q", "-f", ROOT / "mkdocs.yml", "-d", site])
+    return site
+
+
+def build_zensical(project: Path) -> Path:
+    """Render the tree into ``project/docs`` and build it with Zensical into ``project/site``."""
+    _run([sys.executable, "-m", "generator", "render", "-o", project / "docs"])
+    return _zensical(project)
+
+
+def _zensical(project: Path) -> Path:
+    # Zensical reads mkdocs.yml (INHERIT included) and ignores `hooks:`; the
+    # pages come from the render tree. Snippets resolve from the repository root (cwd).
+    config = project / "mkdocs.yml"
+    # Paths in a config are relative to its own folder, so the theme folder is named again.
+    config.write_text(
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\n"
+        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n",
+        encoding="utf-8",
+    )
+    _run([_engine("zensical", "zensical"), "build", "--strict", "-f", config])
+    return project / "site"
+
+
+def test_properdocs_builds_the_same_site(material: Path, tmp_path: Path) -> None:
+    site = build_properdocs(tmp_path / "site")
     assert 'content="mkdocs-ProperDocs' in (site / "index.html").read_text(encoding="utf-8")
     assert _pages(site) == _pages(material)
     assert _meta(site / ENTRY) == _meta(material / ENTRY)
@@ -106,17 +131,7 @@ def test_properdocs_builds_the_same_site(material: Path, tmp_path: Path) -> None
 
 
 def test_zensical_builds_the_same_site_from_the_render_tree(tree: Path, material: Path) -> None:
-    project = tree.parent  # Zensical wants docs_dir and site_dir inside the config's folder
-    # Zensical reads mkdocs.yml (INHERIT included) and ignores `hooks:`; the
-    # pages come from the render tree. Snippets resolve from the repository root (cwd).
-    config = project / "mkdocs.yml"
-    # Paths in a config are relative to its own folder, so the theme folder is named again.
-    config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n",
-        encoding="utf-8",
-    )
-    _run([_engine("zensical", "zensical"), "build", "--strict", "-f", config])
-    site = project / "site"
+    site = _zensical(tree.parent)  # Zensical wants docs_dir and site_dir inside the config's folder
     assert 'content="zensical-' in (site / "index.html").read_text(encoding="utf-8")
     assert _pages(site) == _pages(material)
     assert _meta(site / ENTRY) == _meta(material / ENTRY)
