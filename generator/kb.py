@@ -16,6 +16,8 @@ import networkx as nx
 
 from generator.findings import Finding, Location
 from generator.load.bibtex import Bibliography
+from generator.load.datasets import StudyData
+from generator.load.studies import Study
 from generator.load.yamlstrict import KeyPath, YamlDocument
 from generator.models import Entity, KbMeta, Vocabulary
 
@@ -60,6 +62,12 @@ class KnowledgeBase:
     bibliography: Bibliography
     entries: list[Entry] = field(default_factory=list)
     files_checked: int = 0
+    datasets: dict[str, StudyData] = field(default_factory=dict)
+    """Study data sets from ``kb/data/``, by name."""
+    studies: dict[str, Study] = field(default_factory=dict)
+    """Scope records of cited studies (``kb/studies.yaml``), by BibTeX key."""
+    studies_source: Source | None = None
+    """Where the scope records came from (for located findings)."""
     broken: dict[str, str] = field(default_factory=dict)
     """Ids (file stems) of entity files that failed to parse or validate, by type.
 

@@ -195,3 +195,19 @@ def dot_quote(text: str) -> str:
     text = clean_text(text)
     text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
+
+
+def md_url(url: str) -> str:
+    """A URL safe inside a Markdown link's parentheses (contributor URLs are http(s) without spaces)."""
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def failure_label(url: str) -> str:
+    """A short label for a failure link: ``owner/repo#123`` for GitHub issues and pulls, else host and path."""
+    match = _GITHUB_ISSUE_RE.match(url)
+    if match:
+        return f"{match['repo']}#{match['number']}"
+    return re.sub(r"^https?://(?:www\.)?", "", url).rstrip("/")
+
+
+_GITHUB_ISSUE_RE = re.compile(r"^https?://github\.com/(?P<repo>[^/]+/[^/]+)/(?:issues|pull)/(?P<number>\d+)")

@@ -11,16 +11,31 @@ exporter all read the relation kinds from this one place.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic import Tag as FormTag
 
-from generator.ids import CITE_KEY_PATTERN, ID_MAX_LENGTH, ID_MIN_LENGTH, ID_PATTERN, ITEM_ID_PATTERN
+from generator.ids import (
+    CITE_KEY_PATTERN,
+    ID_MAX_LENGTH,
+    ID_MIN_LENGTH,
+    ID_PATTERN,
+    ITEM_ID_PATTERN,
+    ITEM_UID_PATTERN,
+)
 
 # --------------------------------------------------------------------- vocab
-
-EntityType = Literal["paradigm", "stage", "challenge", "practice", "defect", "scenario"]
 
 #: Folder under ``kb/`` for each entity type, in the order pages list them.
 FOLDERS: dict[str, str] = {
@@ -41,11 +56,60 @@ EvidenceKind = Literal[
     "experience-report",
     "literature-review",
     "position-paper",
+    "documentation",
 ]
+#: How strong an evidence item is, derived from its kind (see :data:`STRENGTH_BY_KIND`).
+Strength = Literal["measured", "counted", "reported", "documented", "judgement"]
+
+#: The one place where an evidence kind becomes the strength a reader sees as a badge.
+STRENGTH_BY_KIND: dict[str, Strength] = {
+    "experiment": "measured",
+    "mining-study": "counted",
+    "survey": "reported",
+    "interview-study": "reported",
+    "experience-report": "reported",
+    "literature-review": "reported",
+    "documentation": "documented",
+    "position-paper": "judgement",
+}
+
+#: What each strength means, for badges' tooltips and docs/about.md.
+STRENGTH_MEANING: dict[Strength, str] = {
+    "measured": "measured in a controlled experiment",
+    "counted": "counted in mined data (issues, repositories)",
+    "reported": "reported by people (interviews, surveys, experience reports, reviews)",
+    "documented": "stated in a tool's official documentation",
+    "judgement": "expert judgement or argument, not measured",
+}
+
+
+def strength_of(kind: str) -> Strength:
+    """The strength of evidence of ``kind`` (the badge shown on pages)."""
+    return STRENGTH_BY_KIND[kind]
+
+
 Activity = Literal["reusing", "replicating", "adapting", "enhancing", "porting", "converting"]
 Importance = Literal["essential", "recommended", "situational"]
 Status = Literal["active", "deprecated"]
-Dataset = Literal["cv-reengineering-defects"]
+Dataset = Literal["cv-reengineering-defects", "onnx-converter-failures"]
+#: The relations by which a practice claims an effect; each carries a basis.
+EffectRelation = Literal["addresses", "prevents", "detects"]
+EFFECT_RELATIONS: tuple[EffectRelation, ...] = ("addresses", "prevents", "detects")
+Precision = Literal["fp32", "fp16", "bf16", "int8"]
+Severity = Literal["blocker", "major", "minor"]
+Effort = Literal["minutes", "hours", "days"]
+
+#: Keys that were renamed: old key -> (new key, how to move the value). Old keys stay rejected.
+RENAMED_KEYS: dict[str, tuple[str, str]] = {
+    "applies_to": (
+        "applies_when",
+        "'applies_to' was renamed: move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is",
+    ),
+    "frameworks": ("target", "'applies_when' names the 'source' and the 'target' frameworks separately"),
+}
+
+#: The most items a scenario's essential list may hold.
+ESSENTIAL_MAX = 25
 
 # --------------------------------------------------------------------- types
 
@@ -70,9 +134,22 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=60)]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Locator = Annotated[str, StringConstraints(max_length=60)]
 Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
+ItemUid = Annotated[str, StringConstraints(pattern=ITEM_UID_PATTERN)]
 # No backslash before the quotes: JSON Schema patterns are ECMA-262 regexes, and
 # in unicode mode (check-jsonschema, ajv) an escaped quote is a syntax error.
 HttpUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=500)]
+
+
+def _real_date(value: str) -> str:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a calendar date (YYYY-MM-DD)") from None
+    return value
+
+
+#: A real calendar date written as ``YYYY-MM-DD`` (YAML keeps it a string here).
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_real_date)]
 
 # References, one alias per (target type, relation): the relation kinds live here.
 _IdText = StringConstraints(pattern=ID_PATTERN)
@@ -86,6 +163,14 @@ Detects = Annotated[str, Ref("defect", "detects"), _IdText]
 ParentDefect = Annotated[str, Ref("defect", "parent"), _IdText]
 Includes = Annotated[str, Ref("practice", "includes"), _IdText]
 Excludes = Annotated[str, Ref("practice", "excludes"), _IdText]
+
+#: Tags of the two forms an effect relation item takes (a bare id, or a mapping with a basis).
+BARE_TAG = "bare-id"
+LINK_TAG = "link"
+
+
+def _effect_form(value: Any) -> str:
+    return BARE_TAG if isinstance(value, str) else LINK_TAG
 
 
 class Strict(BaseModel):
@@ -104,8 +189,117 @@ class Evidence(Strict):
     kind: EvidenceKind = Field(description="How the source obtained the evidence.")
     shows: Sentence = Field(description="What the source shows (a figure, a count, a finding), in your own words.")
     locator: Locator | None = Field(
-        default=None, description="Where in the source: a section, table or figure, e.g. 'Table 3'."
+        default=None,
+        description="Where in the source: a section, table, figure or transcript line, e.g. 'Table 3'; "
+        "for a number recomputed from study data, 'data set, recomputed'. Lint asks for it on every item.",
     )
+
+    @property
+    def strength(self) -> Strength:
+        """How strong this evidence is, derived from its kind."""
+        return strength_of(self.kind)
+
+
+def _check_basis(why: str | None, evidence: list[str], judgement: bool) -> None:
+    if judgement and evidence:
+        raise ValueError("give either 'evidence' or 'judgement: true', not both")
+    if not judgement and not evidence:
+        raise ValueError("give 'evidence' (keys from this entry's evidence list) or 'judgement: true'")
+    if len(set(evidence)) != len(evidence):
+        raise ValueError("'evidence' lists a key twice")
+
+
+class Basis(Strict):
+    """Why a claim about an effect or importance holds: evidence keys or an explicit judgement."""
+
+    why: Sentence = Field(description="One line: why the claim holds.")
+    evidence: list[CiteKey] = Field(
+        default_factory=list,
+        description="BibTeX keys backing the claim; each must also appear in this entry's 'evidence' list.",
+    )
+    judgement: bool = Field(
+        default=False, description="true when no evidence shows the effect: an explicit judgement mark."
+    )
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Basis:
+        _check_basis(self.why, self.evidence, self.judgement)
+        return self
+
+
+class EffectLink(Strict):
+    """A claimed effect of a practice on a challenge or defect type, with its basis."""
+
+    id: EntityId = Field(description="Id of the challenge or defect type.")
+    why: Sentence = Field(description="One line: why the practice has this effect.")
+    evidence: list[CiteKey] = Field(
+        default_factory=list,
+        description="BibTeX keys showing the effect; each must also appear in this entry's 'evidence' list.",
+    )
+    judgement: bool = Field(
+        default=False, description="true when no evidence shows the effect: an explicit judgement mark."
+    )
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> EffectLink:
+        _check_basis(self.why, self.evidence, self.judgement)
+        return self
+
+
+class AddressesLink(EffectLink):
+    """A challenge the practice helps with, and why."""
+
+    id: Addresses = Field(description="Id of the challenge.")
+
+
+class PreventsLink(EffectLink):
+    """A defect type the practice prevents, and why."""
+
+    id: Prevents = Field(description="Id of the defect type.")
+
+
+class DetectsLink(EffectLink):
+    """A defect type the practice detects, and why."""
+
+    id: Detects = Field(description="Id of the defect type.")
+
+
+# An item is a bare id (accepted while entries migrate; lint flags it) or a link with a basis.
+AddressesItem = Annotated[
+    Annotated[Addresses, FormTag(BARE_TAG)] | Annotated[AddressesLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+PreventsItem = Annotated[
+    Annotated[Prevents, FormTag(BARE_TAG)] | Annotated[PreventsLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+DetectsItem = Annotated[
+    Annotated[Detects, FormTag(BARE_TAG)] | Annotated[DetectsLink, FormTag(LINK_TAG)], Discriminator(_effect_form)
+]
+
+
+@dataclass(frozen=True)
+class Effect:
+    """An effect relation item read the same way whatever its YAML form.
+
+    ``why`` is None for a bare id (no basis given).
+    """
+
+    relation: str
+    target: str
+    why: str | None
+    evidence: tuple[str, ...]
+    judgement: bool
+
+    @property
+    def has_basis(self) -> bool:
+        """Whether the item says why, with evidence or a judgement mark."""
+        return self.why is not None
+
+
+def effect_of(relation: str, item: str | EffectLink) -> Effect:
+    """Normalise one effect relation item."""
+    if isinstance(item, str):
+        return Effect(relation, item, None, (), False)
+    return Effect(relation, item.id, item.why, tuple(item.evidence), item.judgement)
 
 
 class Entity(Strict):
@@ -128,6 +322,11 @@ class Entity(Strict):
     )
     review_by: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
         default=None, description="Date (YYYY-MM-DD) by which the entry should be reviewed again."
+    )
+    reviewed: IsoDate | None = Field(
+        default=None,
+        description="Date (YYYY-MM-DD) the entry was last checked against its sources; "
+        "lint --strict flags it when missing or older than 18 months.",
     )
 
     @model_validator(mode="after")
@@ -174,18 +373,78 @@ class Challenge(Entity):
     symptoms: list[Sentence] = Field(default_factory=list, description="How engineers notice it.")
 
 
+class Applicability(Strict):
+    """When a practice or checklist item applies; the checklist selector reads it.
+
+    Every key is optional and an absent key means "any". A scenario (or query)
+    that leaves a key open never excludes on it.
+    """
+
+    trains: bool | None = Field(
+        default=None, description="true: only when the port trains or fine-tunes; false: only inference-only ports."
+    )
+    reference_code: bool | None = Field(
+        default=None, description="true: only when reference code can be run; false: only when it cannot."
+    )
+    reference_weights: bool | None = Field(
+        default=None, description="true: only when reference weights exist; false: only when they do not."
+    )
+    source: list[Tag] = Field(default_factory=list, description="Source framework ids (vocabulary); empty: any.")
+    target: list[Tag] = Field(default_factory=list, description="Target framework ids (vocabulary); empty: any.")
+    hardware: list[Tag] = Field(default_factory=list, description="Target hardware ids (vocabulary); empty: any.")
+    precision: list[Precision] = Field(default_factory=list, description="Target precisions; empty: any.")
+
+    def is_empty(self) -> bool:
+        """Tell whether no key narrows anything."""
+        return self == Applicability()
+
+    def conditions(self) -> list[str]:
+        """The yes/no keys as short phrases, e.g. ``["training", "no reference code"]``."""
+        phrases = {
+            "trains": ("training", "inference only"),
+            "reference_code": ("reference code available", "no reference code"),
+            "reference_weights": ("reference weights available", "no reference weights"),
+        }
+        out = []
+        for key, (yes, no) in phrases.items():
+            value = getattr(self, key)
+            if value is not None:
+                out.append(yes if value else no)
+        return out
+
+
+class DocLink(Strict):
+    """A section of official documentation."""
+
+    title: Annotated[str, StringConstraints(min_length=3, max_length=120)] = Field(
+        description="What the section is, e.g. 'ONNX Runtime: Python API, InferenceSession'."
+    )
+    url: HttpUrl = Field(description="http(s) URL of the section.")
+
+
 class ChecklistItem(Strict):
     """One thing to check before or during a port."""
 
     id: ItemId = Field(description="Stable id, unique within the practice; the item's global id is 'practice/id'.")
     text: Sentence = Field(description="An action a person can tick off, in the imperative.")
-
-
-class Applicability(Strict):
-    """Where a practice applies. Empty lists mean 'any'."""
-
-    frameworks: list[Tag] = Field(default_factory=list, description="Frameworks from the vocabulary.")
-    hardware: list[Tag] = Field(default_factory=list, description="Hardware targets from the vocabulary.")
+    how: Annotated[str, StringConstraints(min_length=10, max_length=1200)] | None = Field(
+        default=None, description="How to do it: the tool, API or command (code in backticks)."
+    )
+    done_when: Sentence | None = Field(
+        default=None, description="When it is done: an artefact, or a threshold with its source or rule of thumb."
+    )
+    checked_with: Annotated[str, StringConstraints(min_length=2, max_length=200)] | None = Field(
+        default=None, description="Versions 'how' was checked against, e.g. 'torch 2.5, onnxruntime 1.20'."
+    )
+    docs: list[DocLink] = Field(default_factory=list, description="Sections of the official documentation.")
+    failures: list[HttpUrl] = Field(
+        default_factory=list, description="Real failures this item would have caught (issue URLs)."
+    )
+    severity: Severity | None = Field(default=None, description="What skipping it risks: blocker, major or minor.")
+    effort: Effort | None = Field(default=None, description="Rough time it takes: minutes, hours or days.")
+    applies_when: Applicability = Field(
+        default_factory=Applicability, description="Narrows the practice's 'applies_when' for this item."
+    )
 
 
 class Practice(Entity):
@@ -195,23 +454,50 @@ class Practice(Entity):
 
     stage: InStage = Field(description="The workflow stage where the practice is done.")
     paradigms: list[InParadigm] = Field(min_length=1, description="Reuse paradigms the practice applies to.")
-    addresses: list[Addresses] = Field(default_factory=list, description="Challenges this practice helps with.")
-    prevents: list[Prevents] = Field(default_factory=list, description="Defect types it prevents.")
-    detects: list[Detects] = Field(default_factory=list, description="Defect types it detects.")
+    addresses: list[AddressesItem] = Field(
+        default_factory=list,
+        description="Challenges this practice helps with: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
+    prevents: list[PreventsItem] = Field(
+        default_factory=list,
+        description="Defect types it prevents: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
+    detects: list[DetectsItem] = Field(
+        default_factory=list,
+        description="Defect types it detects: {id, why, evidence: [keys]} or {id, why, judgement: true}.",
+    )
     importance: Importance = Field(default="recommended", description="How strongly to recommend it.")
+    importance_basis: Basis | None = Field(
+        default=None, description="Why the importance holds: {why, evidence: [keys]} or {why, judgement: true}."
+    )
     rationale: Rationale = Field(description="Why it works, with the evidence in mind.")
     steps: list[Sentence] = Field(min_length=1, description="Concrete steps: commands, tolerances, what to compare.")
     not_applicable_when: list[Sentence] = Field(
         default_factory=list, description="Situations where the practice does not apply or does not pay off."
     )
-    applies_to: Applicability = Field(default_factory=Applicability, description="Frameworks and hardware.")
+    applies_when: Applicability = Field(
+        default_factory=Applicability, description="When the practice applies; its items inherit it."
+    )
     checklist: list[ChecklistItem] = Field(default_factory=list, description="Items for exported checklists.")
+
+    def effects(self, relation: EffectRelation) -> list[Effect]:
+        """The items of one effect relation, normalised (bare ids have no basis)."""
+        items: list[str | EffectLink] = list(getattr(self, relation))
+        return [effect_of(relation, item) for item in items]
+
+    def targets(self, relation: EffectRelation) -> list[str]:
+        """The ids one effect relation points to, in file order."""
+        return [effect.target for effect in self.effects(relation)]
+
+    def all_effects(self) -> list[Effect]:
+        """Every effect relation item, addresses then prevents then detects."""
+        return [effect for relation in EFFECT_RELATIONS for effect in self.effects(relation)]
 
 
 class DataQuery(Strict):
-    """How to recompute a figure from a shared dataset (checked by the tests)."""
+    """How to recompute a figure from a data set in kb/data/ (checked on every build)."""
 
-    dataset: Dataset = Field(description="Which dataset the figure comes from.")
+    dataset: Dataset = Field(description="Which data set in kb/data/ the figure comes from.")
     where: dict[str, str] = Field(description="Column = value conditions selecting the counted rows.")
     within: dict[str, str] = Field(
         default_factory=dict, description="Column = value conditions selecting the population (the total)."
@@ -240,6 +526,15 @@ class Figure(Strict):
         return self.count / self.total
 
 
+class CaseQuery(Strict):
+    """Which rows of a data set are the real cases of a defect type."""
+
+    dataset: Dataset = Field(description="Which data set in kb/data/ holds the cases.")
+    where: dict[str, str] = Field(
+        description="Column = value conditions selecting this defect type's rows ({} selects every row)."
+    )
+
+
 class Example(Strict):
     """A real issue that shows the defect type."""
 
@@ -259,6 +554,11 @@ class Defect(Entity):
     symptoms: list[Sentence] = Field(default_factory=list, description="How the defect shows itself.")
     figures: list[Figure] = Field(default_factory=list, description="Counts and shares from studies.")
     examples: list[Example] = Field(default_factory=list, description="Real issues, one line each.")
+    cases: CaseQuery | None = Field(
+        default=None,
+        description="The rows of a study's data that are this type's real cases (all listed on its page); "
+        "a parent type without it lists its sub-types' cases.",
+    )
 
 
 class Endpoint(Strict):
@@ -266,6 +566,15 @@ class Endpoint(Strict):
 
     framework: Tag | None = Field(default=None, description="Framework from the vocabulary.")
     hardware: list[Tag] = Field(default_factory=list, description="Hardware from the vocabulary.")
+
+
+class ScenarioContext(Strict):
+    """What a scenario knows about the port; the selector reads it against 'applies_when'."""
+
+    trains: bool | None = Field(default=None, description="Whether the port trains or fine-tunes (null: unknown).")
+    reference_code: bool | None = Field(default=None, description="Whether reference code can be run.")
+    reference_weights: bool | None = Field(default=None, description="Whether reference weights exist.")
+    precision: list[Precision] = Field(default_factory=list, description="Target precisions (empty: unknown).")
 
 
 class Scenario(Entity):
@@ -282,6 +591,17 @@ class Scenario(Entity):
     )
     include: list[Includes] = Field(default_factory=list, description="Practices added whatever the filters say.")
     exclude: list[Excludes] = Field(default_factory=list, description="Practices removed whatever the filters say.")
+    context: ScenarioContext = Field(
+        default_factory=ScenarioContext, description="Training, reference code and weights, precision."
+    )
+    essential: list[ItemUid] = Field(
+        default_factory=list,
+        max_length=ESSENTIAL_MAX,
+        description=f"Item uids ('practice/item') of this scenario's short list (at most {ESSENTIAL_MAX}).",
+    )
+    order: list[EntityId] = Field(
+        default_factory=list, description="Every stage id, in the order of this scenario's path (empty: workflow)."
+    )
 
 
 MODELS: dict[str, type[Entity]] = {
@@ -370,13 +690,26 @@ def ref_fields(model: type[Entity]) -> list[RefField]:
     return fields
 
 
+def _target(value: Any) -> str:
+    """The id a reference value names: a bare id, or the ``id`` of a link mapping."""
+    return value.id if isinstance(value, EffectLink) else str(value)
+
+
 def references(entity: Entity) -> list[tuple[RefField, int | None, str]]:
     """Every reference an entity makes: (field, index in list or None, target id)."""
     out: list[tuple[RefField, int | None, str]] = []
     for field_ in ref_fields(type(entity)):
         value = getattr(entity, field_.name)
         if field_.many:
-            out.extend((field_, i, target) for i, target in enumerate(value))
+            out.extend((field_, i, _target(item)) for i, item in enumerate(value))
         elif value is not None:
-            out.append((field_, None, value))
+            out.append((field_, None, _target(value)))
     return out
+
+
+def reference_key_path(entity: Entity, field_: RefField, index: int | None) -> tuple[str | int, ...]:
+    """Key path of one reference in its file (the ``id`` key of a link mapping)."""
+    if index is None:
+        return (field_.name,)
+    item = getattr(entity, field_.name)[index]
+    return (field_.name, index, "id") if isinstance(item, EffectLink) else (field_.name, index)

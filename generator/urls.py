@@ -22,6 +22,7 @@ COVERAGE_PAGE = "coverage.md"
 TAXONOMY_PAGE = "taxonomy.md"
 DOWNLOADS_PAGE = "downloads.md"
 TAGS_PAGE = "tags.md"
+FINDINGS_PAGE = "findings.md"
 DOWNLOADS_DIR = "downloads"
 #: Where the site is published (kb/kb.yaml ``site_url``; a test keeps the two equal).
 #: The JSON Schemas' ``$id``s are absolute URLs under it, so other tools can resolve them.

@@ -202,12 +202,23 @@ paradigms: [deployment-reuse]
 addresses: [converter-failures]
 detects: [converter-wrong-model]
 importance: essential
-applies_to:
-  frameworks: [onnx, onnx-runtime, tflite]
+applies_when:
+  target: [onnx, onnx-runtime, tflite]
 tags: [conversion, testing]
 checklist:
   - id: compare-outputs
     text: Compare original and converted outputs on real inputs.
+    how: >-
+      Run both on the same batch with `onnxruntime.InferenceSession(path)` and call
+      `numpy.testing.assert_allclose`.
+    done_when: The comparison passes at the recorded tolerance (doe2024study).
+    checked_with: torch 2.5, onnxruntime 1.20
+    docs:
+      - title: "ONNX Runtime: Python API"
+        url: https://onnxruntime.ai/docs/api/python/api_summary.html
+    failures: [https://github.com/pytorch/pytorch/issues/1]
+    severity: blocker
+    effort: hours
   - id: record-tolerance
     text: Write down the tolerance used and why it is acceptable.
 """,
@@ -219,8 +230,8 @@ title: Profile on the device
 stage: testing
 paradigms: [deployment-reuse]
 addresses: [converter-failures]
-applies_to:
-  frameworks: [tflite]
+applies_when:
+  target: [tflite]
   hardware: [mobile]
 tags: [testing]
 checklist:
@@ -235,7 +246,7 @@ title: Check TPU operator support
 stage: implementation
 paradigms: [deployment-reuse]
 addresses: [converter-failures]
-applies_to:
+applies_when:
   hardware: [tpu]
 checklist:
   - id: list-unsupported-ops
@@ -265,6 +276,7 @@ summary: Export a PyTorch model to ONNX and serve it with ONNX Runtime on a CPU.
 source: {framework: pytorch}
 target: {framework: onnx-runtime, hardware: [cpu]}
 paradigms: [deployment-reuse]
+context: {trains: false, reference_code: true, reference_weights: true, precision: [fp32]}
 """,
     ),
     "scenarios/reproduce-paper.yaml": _entity(

@@ -5,35 +5,34 @@ These tests read ``kb/`` as it is committed. They check
 * the minimums the KB promises (entries per type, checklist items, references
   with identifiers, complete practices, required entities and back-edges);
 * that strict validation and the coverage analysis find nothing;
-* that every figure with a ``recompute`` block matches the coded defect data in
-  ``../shared/data/cv_reengineering_defects.csv`` exactly; and
-* that every leaf of the defect taxonomy shows 2 to 5 real example issues taken
-  from that data (or, for converter leaves, from public issue trackers).
+* that every figure with a ``recompute`` block matches the study data in
+  ``kb/data/`` exactly (``validate`` checks the same on every build; these
+  tests name each figure);
+* that every leaf of the defect taxonomy shows 1 to 5 real example issues taken
+  from that data (or, for converter leaves, from public issue trackers), and
+  lists all of its cases from the data.
 
-The defect data is deliberately not part of the repository. When its folder is
-absent, the tests that need it are skipped with a reason; nothing else skips.
+The study data is part of the repository, so nothing here depends on files
+beside the checkout and nothing skips.
 """
 
 from __future__ import annotations
 
-import csv
-import re
-from collections.abc import Mapping
-from functools import cache
-from pathlib import Path
-
 import pytest
+from markupsafe import Markup
 
 from generator.checklist.compose import Query, resolve, select_practices
 from generator.graph import coverage
 from generator.kb import Checked
+from generator.load.datasets import StudyData, select
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import check_folder
+from generator.render.context import Site
+from generator.render.entities import entity_page
+from generator.validate.cases import defect_cases, subtypes_of
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "cv_reengineering_defects.csv"
-NO_DATA = "the coded defect data (../shared/data/cv_reengineering_defects.csv) is not beside this checkout"
 
 #: Minimum number of entries per type.
 MINIMUMS = {"paradigm": 3, "stage": 8, "challenge": 20, "practice": 35, "scenario": 8}
@@ -75,8 +74,11 @@ def test_checklist_item_minimum(checked: Checked) -> None:
 def test_references_have_identifiers(checked: Checked) -> None:
     entries = checked.kb.bibliography.entries
     assert len(entries) >= MIN_REFERENCES
-    missing = sorted(k for k, e in entries.items() if not (e.fields.get("doi") or e.fields.get("eprint")))
-    assert missing == [], f"references without DOI or arXiv id: {missing}"
+    # A DOI-less proceedings paper (e.g. NeurIPS 2015) is found by its publisher URL.
+    missing = sorted(
+        k for k, e in entries.items() if not (e.fields.get("doi") or e.fields.get("eprint") or e.fields.get("url"))
+    )
+    assert missing == [], f"references without DOI, arXiv id or URL: {missing}"
 
 
 def test_unverified_references_are_not_used(checked: Checked) -> None:
@@ -192,29 +194,23 @@ def test_no_coverage_gaps(checked: Checked) -> None:
 
 # ------------------------------------------------------- figures vs. the data
 
-
-def _norm(value: str) -> str:
-    """Compare coded values case-insensitively with whitespace collapsed."""
-    return re.sub(r"\s+", " ", value).strip().casefold()
+CHECKED = check_folder(KB)
 
 
-@cache
-def _rows() -> tuple[Mapping[str, str], ...]:
-    with DATA.open(newline="", encoding="utf-8") as handle:
-        return tuple(csv.DictReader(handle))
+def _data(name: str) -> StudyData:
+    return CHECKED.kb.datasets[name]
 
 
-def _matching(conditions: Mapping[str, str]) -> list[Mapping[str, str]]:
-    rows = _rows()
-    unknown = set(conditions) - set(rows[0])
-    assert not unknown, f"unknown column(s) {sorted(unknown)}"
-    wanted = {col: _norm(val) for col, val in conditions.items()}
-    return [r for r in rows if all(_norm(r[col]) == val for col, val in wanted.items())]
+def test_study_data_is_in_the_repository() -> None:
+    assert {name: len(d.rows) for name, d in CHECKED.kb.datasets.items()} == {
+        "cv-reengineering-defects": 348,
+        "onnx-converter-failures": 200,
+    }
 
 
 def _recomputable() -> list[tuple[str, int, Figure]]:
     out = []
-    for entity in check_folder(KB).kb.entities.values():
+    for entity in CHECKED.kb.entities.values():
         if isinstance(entity, Defect):
             out += [(entity.id, i, f) for i, f in enumerate(entity.figures) if f.recompute is not None]
     return sorted(out, key=lambda t: (t[0], t[1]))
@@ -225,23 +221,24 @@ RECOMPUTABLE = _recomputable()
 
 def test_some_figures_are_recomputable() -> None:
     # Guards the parametrised test below against silently testing nothing.
-    assert len(RECOMPUTABLE) >= 20
+    assert len(RECOMPUTABLE) >= 70
+    assert {f.recompute.dataset for _, _, f in RECOMPUTABLE if f.recompute} == set(CHECKED.kb.datasets)
 
 
-@pytest.mark.skipif(not DATA.is_file(), reason=NO_DATA)
 @pytest.mark.parametrize(("eid", "index", "figure"), RECOMPUTABLE, ids=[f"{e}-{i}" for e, i, _ in RECOMPUTABLE])
 def test_figure_matches_data(eid: str, index: int, figure: Figure) -> None:
     assert figure.recompute is not None
-    count = len(_matching(figure.recompute.where))
-    total = len(_matching(figure.recompute.within)) if figure.recompute.within else len(_rows())
+    data = _data(figure.recompute.dataset)
+    count = len(select(data, figure.recompute.where))
+    total = len(select(data, figure.recompute.within))
     assert (figure.count, figure.total) == (count, total), f"{eid} figure {index}: data gives {count}/{total}"
 
 
-# ------------------------------------------------------- example issues
+# ------------------------------------------------------- example issues and cases
 
 
 def _leaf_ids(*, from_data: bool | None = None) -> list[str]:
-    leaves = _leaves(check_folder(KB))
+    leaves = _leaves(CHECKED)
     return [d.id for d in leaves if from_data is None or (d.component in CSV_COMPONENTS) == from_data]
 
 
@@ -261,7 +258,6 @@ def test_leaf_example_count(checked: Checked, eid: str) -> None:
         assert all(u.startswith("https://github.com/") for u in urls)
 
 
-@pytest.mark.skipif(not DATA.is_file(), reason=NO_DATA)
 @pytest.mark.parametrize("eid", DATA_LEAVES)
 def test_leaf_examples_come_from_data(checked: Checked, eid: str) -> None:
     leaf = checked.kb.entities[eid]
@@ -269,8 +265,38 @@ def test_leaf_examples_come_from_data(checked: Checked, eid: str) -> None:
     queries = [f.recompute.where for f in leaf.figures if f.recompute is not None]
     assert queries, "a leaf from the defect data needs a recomputable figure"
     # The first figure selects the leaf's own rows (stage and root cause).
-    own = {r["URL"] for r in _matching(queries[0])}
+    data = _data("cv-reengineering-defects")
+    own = {data.rows[i]["URL"] for i in select(data, queries[0])}
     urls = [ex.url for ex in leaf.examples]
     assert set(urls) <= own, f"not rows of this leaf: {sorted(set(urls) - own)}"
     # 2 to 5 examples; a leaf with fewer rows in the data lists all of them.
     assert len(urls) >= min(2, len(own))
+
+
+DEFECTS = sorted(d.id for d in _of_type(CHECKED, Defect))
+#: Defect types whose figures come from an experiment (ONNX study, Table 11), with no coded issues.
+WITHOUT_DATA = {"hugging-face-export-wrapper-failure"}
+
+
+@pytest.mark.parametrize("eid", DEFECTS)
+def test_defect_page_lists_every_case_and_the_count_is_a_figure(eid: str) -> None:
+    defect = CHECKED.kb.entities[eid]
+    assert isinstance(defect, Defect)
+    cases = defect_cases(CHECKED.kb, eid)
+    if eid in WITHOUT_DATA:
+        # Measured in an experiment, not mined from issues: the page says the data holds none.
+        assert not cases and not any(f.recompute for f in defect.figures)
+        assert "## Cases in the study data" in entity_page(Site(CHECKED), defect, Markup(""))
+        return
+    assert cases, "every defect type lists its real cases from the study data"
+    shown = {f.count for f in defect.figures if f.recompute} | {
+        f.total for f in defect.figures if f.recompute and not f.recompute.within
+    }
+    assert len(cases) in shown, f"{len(cases)} cases, figures say {sorted(shown)}"
+    for child in subtypes_of(CHECKED.kb, eid):
+        assert set(defect_cases(CHECKED.kb, child.id)) <= set(cases), f"misses cases of {child.id}"
+    site = Site(CHECKED)
+    page = entity_page(site, defect, Markup(""))
+    assert f"## All cases in the study data ({len(cases)})" in page
+    table = page.split(f'id="kb-cases-{eid}"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr data-filter") == len(cases)

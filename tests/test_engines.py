@@ -114,8 +114,7 @@ def _zensical(project: Path) -> Path:
     config = project / "mkdocs.yml"
     # Paths in a config are relative to its own folder, so the theme folder is named again.
     config.write_text(
-        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\n"
-        f"theme:\n  custom_dir: {ROOT / 'overrides'}\n",
+        f"INHERIT: {ROOT / 'mkdocs.yml'}\ndocs_dir: docs\nsite_dir: site\ntheme:\n  custom_dir: {ROOT / 'overrides'}\n",
         encoding="utf-8",
     )
     _run([_engine("zensical", "zensical"), "build", "--strict", "-f", config])

@@ -22,12 +22,14 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from generator.checklist.compose import Checklist, Item
+from generator.checklist.compose import Checklist, Item, PracticeInfo, item_facts
 from generator.checklist.html import to_html
 from generator.checklist.schema import (
     FORMAT,
     FORMAT_VERSION,
+    ApplicabilityModel,
     ChecklistExport,
+    DocModel,
     EntityModel,
     ItemModel,
     KbStamp,
@@ -36,7 +38,7 @@ from generator.checklist.schema import (
     StageModel,
 )
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, csv_cell, gfm_text
+from generator.markup import counted, csv_cell, failure_label, gfm_text, md_url
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -45,6 +47,14 @@ CSV_COLUMNS = (
     "practice",
     "item",
     "status",
+    "essential",
+    "severity",
+    "effort",
+    "how",
+    "done_when",
+    "checked_with",
+    "docs",
+    "failures",
     "importance",
     "guards_against",
     "evidence",
@@ -52,6 +62,8 @@ CSV_COLUMNS = (
     "url",
     "query",
 )
+#: The columns of ``--compact`` CSV: only the boxes (and the query, so ``checklist status`` can compare).
+CSV_COMPACT_COLUMNS = ("id", "stage", "item", "status", "query")
 #: The comment that opens a Markdown export and carries its query back to ``checklist status``.
 MD_HEADER = "reengineering-kb checklist"
 CSV_BOM = "\ufeff"  # spreadsheets read UTF-8 correctly only with it
@@ -102,8 +114,38 @@ def _guards_md(cl: Checklist, item: Item) -> str:
     return ", ".join(_link(cl.names.get(e, e), cl.urls.get(e, "")) for e in seen)
 
 
-def markdown_template(cl: Checklist) -> Template:
-    """A GitHub task list grouped by stage, then practice; each item keeps its id in a comment."""
+def md_details(item: Item, *, facts: bool = True) -> list[str]:
+    """The indented lines under an item's box: how, done when, versions, links (and ``facts``)."""
+    lines = []
+    if item.how:
+        lines.append(f"How: {gfm_text(item.how)}")
+    if item.done_when:
+        lines.append(f"Done when: {gfm_text(item.done_when)}")
+    if item.checked_with:
+        lines.append(f"Checked with: {gfm_text(item.checked_with)}")
+    if item.docs:
+        lines.append("Docs: " + "; ".join(f"[{gfm_text(d.title)}]({md_url(d.url)})" for d in item.docs))
+    if item.failures:
+        lines.append(
+            "Real failures: " + ", ".join(f"[{gfm_text(failure_label(u))}]({md_url(u)})" for u in item.failures)
+        )
+    if facts and item_facts(item):
+        lines.append(md_facts(item_facts(item)))
+    return [f"    - {line}\n" for line in lines]
+
+
+def md_facts(facts: list[str]) -> str:
+    """``Essential; severity: blocker; effort: hours.`` (the builder page writes the same in JavaScript)."""
+    return gfm_text("; ".join(facts).capitalize()) + "."
+
+
+def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
+    """A GitHub task list grouped by stage, then practice; each item keeps its id in a comment.
+
+    Under each box: how, done when, the versions checked, documentation and
+    failure links, and severity, effort and the essential mark. ``compact``
+    keeps only the boxes, under their stage headings.
+    """
     query = cl.query.to_string()
     parts: list[Part] = [
         f"<!-- {MD_HEADER} | query: {query} | kb: {cl.kb_version} | commit: {cl.commit} -->\n",
@@ -117,22 +159,32 @@ def markdown_template(cl: Checklist) -> Template:
     for stage, groups in cl.grouped():
         parts.append(f"\n### Stage {stage.order}: {gfm_text(stage.title)}\n\n")
         for practice, items in groups:
-            line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
-            guards = _guards_md(cl, items[0])
-            if guards:
-                line += f" Guards against: {guards}."
-            if items[0].evidence:
-                refs = ", ".join(_link(k, cl.urls.get(f"cite:{k}", "")) for k in items[0].evidence)
-                line += f" Evidence: {refs}."
-            parts.append(line + "\n")
+            indent = ""
+            if not compact:
+                indent = "  "
+                parts.append(md_practice_line(cl, practice, items[0]))
             for item in items:
-                parts += ["  - [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
+                parts += [f"{indent}- [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
+                if not compact:
+                    parts += md_details(item)
     return _compact(parts)
 
 
-def to_markdown(cl: Checklist, done: Collection[str] = ()) -> str:
+def md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:
+    """The line that heads a practice's boxes: title link, importance, what it guards against, evidence."""
+    line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
+    guards = _guards_md(cl, first)
+    if guards:
+        line += f" Guards against: {guards}."
+    if first.evidence:
+        refs = ", ".join(_link(k, cl.urls.get(f"cite:{k}", "")) for k in first.evidence)
+        line += f" Evidence: {refs}."
+    return line + "\n"
+
+
+def to_markdown(cl: Checklist, done: Collection[str] = (), *, compact: bool = False) -> str:
     """The checklist as a Markdown task list (paste into an issue)."""
-    return fill(markdown_template(cl), "md", done)
+    return fill(markdown_template(cl, compact=compact), "md", done)
 
 
 # ----------------------------------------------------------------------- CSV
@@ -145,36 +197,49 @@ def _csv_line(cells: Sequence[str]) -> str:
     return buffer.getvalue().removesuffix("\r\n")
 
 
-def csv_template(cl: Checklist) -> Template:
-    """One row per item; the status column holds ``open`` or ``done``."""
-    status_at = CSV_COLUMNS.index("status")
+def _csv_row(cl: Checklist, item: Item, stage: str, query: str) -> dict[str, str]:
+    practice = cl.practices[item.practice]
+    return {
+        "id": item.uid,
+        "stage": stage,
+        "practice": practice.title,
+        "item": item.text,
+        "status": "",
+        "essential": "yes" if item.essential else "no",
+        "severity": item.severity or "",
+        "effort": item.effort or "",
+        "how": item.how or "",
+        "done_when": item.done_when or "",
+        "checked_with": item.checked_with or "",
+        "docs": "; ".join(f"{d.title} <{d.url}>" for d in item.docs),
+        "failures": "; ".join(item.failures),
+        "importance": item.importance,
+        "guards_against": "; ".join(dict.fromkeys(cl.names.get(e, e) for _, e in cl.guards(item))),
+        "evidence": "; ".join(item.evidence),
+        "rationale": practice.rationale,
+        "url": practice.url,
+        "query": query,
+    }
+
+
+def csv_template(cl: Checklist, *, compact: bool = False) -> Template:
+    """One row per item; the status column holds ``open`` or ``done`` (``compact``: only the boxes)."""
+    columns = CSV_COMPACT_COLUMNS if compact else CSV_COLUMNS
+    status_at = columns.index("status")
     query = cl.query.to_string()
     stages = {s.id: s.title for s in cl.stages}
-    parts: list[Part] = [CSV_BOM, _csv_line(CSV_COLUMNS), "\r\n"]
+    parts: list[Part] = [CSV_BOM, _csv_line(columns), "\r\n"]
     for item in cl.items:
-        practice = cl.practices[item.practice]
-        guards = "; ".join(dict.fromkeys(cl.names.get(e, e) for _, e in cl.guards(item)))
-        row = [
-            item.uid,
-            stages[item.stage],
-            practice.title,
-            item.text,
-            "",
-            item.importance,
-            guards,
-            "; ".join(item.evidence),
-            practice.rationale,
-            practice.url,
-            query,
-        ]
+        cells = _csv_row(cl, item, stages[item.stage], query)
+        row = [cells[c] for c in columns]
         before, after = row[:status_at], row[status_at + 1 :]
         parts += [_csv_line(before) + ",", Slot(item.uid), "," + _csv_line(after) + "\r\n"]
     return _compact(parts)
 
 
-def to_csv(cl: Checklist, done: Collection[str] = ()) -> str:
+def to_csv(cl: Checklist, done: Collection[str] = (), *, compact: bool = False) -> str:
     """The checklist as CSV (UTF-8 with BOM, CRLF rows), safe to open in a spreadsheet."""
-    return fill(csv_template(cl), "csv", done)
+    return fill(csv_template(cl, compact=compact), "csv", done)
 
 
 # ---------------------------------------------------------------------- JSON
@@ -206,8 +271,16 @@ def export_model(cl: Checklist) -> ChecklistExport:
                 prevents=list(i.prevents),
                 detects=list(i.detects),
                 evidence=list(i.evidence),
-                also=list(i.also),
                 url=cl.practices[i.practice].url,
+                how=i.how,
+                done_when=i.done_when,
+                checked_with=i.checked_with,
+                docs=[DocModel(title=d.title, url=d.url) for d in i.docs],
+                failures=list(i.failures),
+                severity=i.severity,
+                effort=i.effort,
+                essential=i.essential,
+                applies_when=ApplicabilityModel(**i.applies_when.model_dump()),
             )
             for i in cl.items
         ],
@@ -247,19 +320,25 @@ def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
     return fill(json_template(cl), "json", done)
 
 
-def templates(cl: Checklist) -> dict[str, Template]:
+def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     """The Markdown, CSV and JSON templates (for pages that rebuild downloads in the browser)."""
-    return {"md": markdown_template(cl), "csv": csv_template(cl), "json": json_template(cl)}
+    return {
+        "md": markdown_template(cl, compact=compact),
+        "csv": csv_template(cl, compact=compact),
+        "json": json_template(cl),
+    }
 
 
-def export(cl: Checklist, fmt: str, done: Collection[str] = ()) -> str:
-    """Export in ``fmt`` (one of :data:`FORMATS`).
+def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool = False) -> str:
+    """Export in ``fmt`` (one of :data:`FORMATS`); ``compact`` keeps only the boxes (md, csv, html).
 
     Raises:
         ValueError: for an unknown format.
     """
     if fmt == "html":
-        return to_html(cl, done)
+        return to_html(cl, done, compact=compact)
     if fmt not in TOKENS:
         raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    return fill(templates(cl)[fmt], fmt, done)
+    if fmt == "json":
+        return fill(json_template(cl), fmt, done)
+    return fill(templates(cl, compact=compact)[fmt], fmt, done)

@@ -14,9 +14,9 @@ from collections.abc import Collection
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from generator.checklist.compose import Checklist, Item
+from generator.checklist.compose import Checklist, Item, item_facts
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, markdown_inline, plain
+from generator.markup import counted, failure_label, markdown_inline, plain
 
 _CSS = """
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #3f51b5; }
@@ -42,6 +42,11 @@ ul.items li { display: grid; grid-template-columns: 1.05rem 1fr; column-gap: .6r
               padding: .25rem 0; border-top: 1px dotted var(--line); }
 ul.items input { width: 1.05rem; height: 1.05rem; margin: 0; position: relative; top: .15rem; }
 .uid { grid-column: 2; font-size: .65rem; }
+.facts, .how, .done-when, .checked-with, .docs, .failures { grid-column: 2; margin: .15rem 0 0; font-size: .85rem; }
+.checked-with, .docs, .failures { color: var(--muted); }
+.fact { border: 1px solid var(--line); border-radius: 4px; padding: 0 .3rem; margin-right: .3rem; font-size: .7rem; }
+.fact-strong { border-color: #bc4c00; color: #bc4c00; }
+code { font-family: "Liberation Mono", monospace; font-size: .9em; }
 footer { margin-top: 2rem; border-top: 1px solid var(--line); padding-top: .5rem; }
 @page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
@@ -79,6 +84,9 @@ _TEMPLATE = """<!DOCTYPE html>
 <section class="stage">
 <h2>Stage {{ stage.order }}: {{ stage.title }}</h2>
 {% for practice, items in groups %}
+{% if compact %}
+<ul class="items">
+{% else %}
 <div class="practice">
 <h3><a href="{{ practice.url }}">{{ practice.title }}</a>
  <span class="importance importance-{{ practice.importance }}">{{ practice.importance }}</span></h3>
@@ -86,13 +94,34 @@ _TEMPLATE = """<!DOCTYPE html>
 {% if guards %}<p class="guards">Guards against: {{ guards | join("; ") }}</p>{% endif %}
 {% if items[0].evidence %}<p class="evidence">Evidence: {{ items[0].evidence | join(", ") }}</p>{% endif %}
 <ul class="items">
+{% endif %}
 {% for item in items %}
 {% set n = counter.next() %}
 <li><input type="checkbox" id="item-{{ n }}"{% if item.uid in done %} checked{% endif %}>
-<label for="item-{{ n }}">{{ text(item.text) }}</label> <span class="uid">{{ item.uid }}</span></li>
+<label for="item-{{ n }}">{{ text(item.text) }}</label> <span class="uid">{{ item.uid }}</span>
+{% if not compact %}
+{% set facts = facts_of(item) %}
+{% if facts %}<span class="facts">
+{% for fact in facts %}
+<span class="fact{% if fact in strong %} fact-strong{% endif %}">{{ fact }}</span>
+{% endfor %}
+</span>{% endif %}
+{% if item.how %}<p class="how"><b>How:</b> {{ text(item.how) }}</p>{% endif %}
+{% if item.done_when %}<p class="done-when"><b>Done when:</b> {{ text(item.done_when) }}</p>{% endif %}
+{% if item.checked_with %}<p class="checked-with">Checked with: {{ item.checked_with }}</p>{% endif %}
+{% if item.docs %}<p class="docs">Docs:
+{% for doc in item.docs %} <a href="{{ doc.url }}">{{ doc.title }}</a>{{ ";" if not loop.last }}{% endfor %}</p>
+{% endif %}
+{% if item.failures %}<p class="failures">Real failures:
+{% for url in item.failures %} <a href="{{ url }}">{{ label(url) }}</a>{{ "," if not loop.last }}{% endfor %}</p>
+{% endif %}
+{% endif %}
+</li>
 {% endfor %}
 </ul>
+{% if not compact %}
 </div>
+{% endif %}
 {% endfor %}
 </section>
 {% endfor %}
@@ -118,8 +147,8 @@ _ENV = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True,
 _COMPILED = _ENV.from_string(_TEMPLATE)
 
 
-def to_html(cl: Checklist, done: Collection[str] = ()) -> str:
-    """The checklist as a standalone, printable HTML page."""
+def to_html(cl: Checklist, done: Collection[str] = (), *, compact: bool = False) -> str:
+    """The checklist as a standalone, printable HTML page (``compact``: only the boxes)."""
 
     def guards_of(item: Item) -> list[str]:
         return list(dict.fromkeys(plain(cl.names.get(e, e)) for _, e in cl.guards(item)))
@@ -139,4 +168,8 @@ def to_html(cl: Checklist, done: Collection[str] = ()) -> str:
         text=text,
         counter=_Counter(),
         counted=counted,
+        compact=compact,
+        strong=("essential", "severity: blocker"),
+        facts_of=item_facts,
+        label=failure_label,
     )

@@ -13,10 +13,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from generator.ids import ITEM_UID_PATTERN
-from generator.models import Importance
+from generator.models import Importance, Precision
 
 FORMAT = "reengineering-kb/checklist"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class _Closed(BaseModel):
@@ -43,6 +43,10 @@ class QueryModel(_Closed):
     hardware: list[str] = Field(description="Target hardware given as filters.")
     tags: list[str] = Field(description="Tags given as filters.")
     importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
+    trains: bool | None = Field(description="Whether the port trains (null: not given).")
+    reference_code: bool | None = Field(description="Whether reference code can be run (null: not given).")
+    reference_weights: bool | None = Field(description="Whether reference weights exist (null: not given).")
+    precision: list[Precision] = Field(description="Target precisions given as filters.")
 
 
 class SelectionModel(_Closed):
@@ -57,6 +61,12 @@ class SelectionModel(_Closed):
     include: list[str] = Field(description="Practices the scenario adds whatever the filters say.")
     exclude: list[str] = Field(description="Practices the scenario removes whatever the filters say.")
     importance: Importance | None = Field(description="Minimum importance of the practices kept, or null for all.")
+    trains: bool | None = Field(description="Whether the port trains (null: unknown, excludes nothing).")
+    reference_code: bool | None = Field(description="Whether reference code can be run (null: unknown).")
+    reference_weights: bool | None = Field(description="Whether reference weights exist (null: unknown).")
+    precision: list[Precision] = Field(description="Target precisions (empty: unknown).")
+    essential: list[str] = Field(description="The scenario's essential item ids (empty: practice importance decides).")
+    order: list[str] = Field(description="The scenario's stage order (empty: the workflow order).")
 
 
 class StageModel(_Closed):
@@ -65,6 +75,25 @@ class StageModel(_Closed):
     id: str
     title: str
     order: int
+
+
+class DocModel(_Closed):
+    """A section of official documentation."""
+
+    title: str
+    url: str = Field(description="http(s) URL.")
+
+
+class ApplicabilityModel(_Closed):
+    """When an item applies: its practice's 'applies_when' narrowed by its own (absent: any)."""
+
+    trains: bool | None
+    reference_code: bool | None
+    reference_weights: bool | None
+    source: list[str]
+    target: list[str]
+    hardware: list[str]
+    precision: list[Precision]
 
 
 class ItemModel(_Closed):
@@ -81,8 +110,16 @@ class ItemModel(_Closed):
     prevents: list[str] = Field(description="Defect types the practice prevents.")
     detects: list[str] = Field(description="Defect types the practice detects.")
     evidence: list[str] = Field(description="BibTeX keys backing the practice.")
-    also: list[str] = Field(description="Ids of items of other practices with the same text, merged into this one.")
     url: str = Field(description="Page of the practice on the site.")
+    how: str | None = Field(description="How to do it: tool, API or command (Markdown code spans).")
+    done_when: str | None = Field(description="The artefact or threshold that shows it is done.")
+    checked_with: str | None = Field(description="Versions 'how' was checked against.")
+    docs: list[DocModel] = Field(description="Sections of the official documentation.")
+    failures: list[str] = Field(description="URLs of real failures this item would have caught.")
+    severity: Literal["blocker", "major", "minor"] | None = Field(description="What skipping it risks.")
+    effort: Literal["minutes", "hours", "days"] | None = Field(description="Rough time it takes.")
+    essential: bool = Field(description="On the scenario's essential list (ad hoc: the practice is essential).")
+    applies_when: ApplicabilityModel = Field(description="When the item applies.")
 
 
 class EntityModel(_Closed):
@@ -97,7 +134,7 @@ class ChecklistExport(_Closed):
     """A checklist exported from the DL model reengineering knowledge base."""
 
     format: Literal["reengineering-kb/checklist"] = Field(description="Marks the file as a checklist export.")
-    format_version: Literal[1] = Field(description="Version of this format.")
+    format_version: Literal[2] = Field(description="Version of this format (2: items say how and when done).")
     title: str
     summary: str
     scope: str = Field(description="The scenario id, or 'custom' for ad-hoc filters.")

@@ -166,19 +166,13 @@ def compare(filled: Filled, current: Checklist | None, every_item: set[str]) -> 
         every_item: Ids of every checklist item in the current KB.
     """
     present = {i.uid for i in current.items} if current else every_item
-    merged = {other: i.uid for i in current.items for other in i.also} if current else {}
     done = [uid for uid, ok in filled.status.items() if ok and uid in present]
     still_open = [uid for uid, ok in filled.status.items() if not ok and uid in present]
     gone = []
     for uid in filled.status:
         if uid in present:
             continue
-        if uid in merged:
-            reason = f"merged into {merged[uid]} (same text)"
-        elif uid in every_item:
-            reason = "no longer selected by this query"
-        else:
-            reason = "removed from the knowledge base"
+        reason = "no longer selected by this query" if uid in every_item else "removed from the knowledge base"
         gone.append((uid, reason))
     new = [i.uid for i in current.items if i.uid not in filled.status] if current else None
     return StatusReport(filled, done, still_open, gone, new)

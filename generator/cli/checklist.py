@@ -16,6 +16,7 @@ import click
 
 from generator.checklist.compose import (
     IMPORTANCE_LEVELS,
+    PRECISIONS,
     Checklist,
     Query,
     UnknownName,
@@ -52,6 +53,8 @@ def checklist() -> None:
     \b
     Examples:
       checklist pytorch-to-onnx-runtime --format md
+      checklist pytorch-to-onnx-runtime --essential --compact
+      checklist --target tflite --hardware mobile --inference-only --precision int8
       checklist pytorch-to-onnx-runtime --stage testing-and-evaluation --format csv -o todo.csv
       checklist --paradigm deployment-reuse --target tflite --hardware mobile --format html -o port.html
       checklist status todo.csv
@@ -81,11 +84,32 @@ def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
 @click.option("--hardware", multiple=True, metavar="TERM", help="Target hardware.")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only practices with this tag.")
 @click.option(
+    "--trains/--inference-only",
+    "trains",
+    default=None,
+    help="Whether the port trains or fine-tunes (default: the scenario's context; unknown keeps both).",
+)
+@click.option(
+    "--reference-code/--no-reference-code",
+    "reference_code",
+    default=None,
+    help="Whether reference code can be run (default: the scenario's context).",
+)
+@click.option(
+    "--reference-weights/--no-reference-weights",
+    "reference_weights",
+    default=None,
+    help="Whether reference weights exist (default: the scenario's context).",
+)
+@click.option("--precision", "precision", multiple=True, type=click.Choice(PRECISIONS), help="Target precision.")
+@click.option(
     "--importance",
     type=click.Choice(IMPORTANCE_LEVELS),
-    help="Keep practices of at least this importance ('essential' for the short list).",
+    help="Keep items of at least this importance; 'essential' gives a scenario's own essential list.",
 )
+@click.option("--essential", is_flag=True, help="The short list: the same as '--importance essential'.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--compact", is_flag=True, help="Only the boxes: no how, done-when, links or practice lines.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @KB_OPTION
 def export_command(
@@ -96,8 +120,14 @@ def export_command(
     target: str | None,
     hardware: tuple[str, ...],
     tags: tuple[str, ...],
+    trains: bool | None,
+    reference_code: bool | None,
+    reference_weights: bool | None,
+    precision: tuple[str, ...],
     importance: str | None,
+    essential: bool,
     fmt: str,
+    compact: bool,
     output: Path | None,
     kb_root: Path,
 ) -> None:
@@ -107,13 +137,30 @@ def export_command(
     ordered by workflow stage; each keeps a stable id ('practice/item') so
     'checklist status' can read a filled copy back.
     """
+    if essential and importance not in (None, "essential"):
+        raise click.UsageError(f"--essential and --importance {importance} contradict each other; give one.")
+    if compact and fmt == "json":
+        raise click.UsageError("--compact applies to md, csv and html; the JSON export always carries every field.")
     checked = load(kb_root)
     require_valid(checked)
-    query = Query(scenario, paradigms, stages, source, target, hardware, tags, importance)
+    query = Query(
+        scenario=scenario,
+        paradigms=paradigms,
+        stages=stages,
+        source=source,
+        target=target,
+        hardware=hardware,
+        tags=tags,
+        importance="essential" if essential else importance,
+        trains=trains,
+        reference_code=reference_code,
+        reference_weights=reference_weights,
+        precision=precision,
+    )
     composed = _compose(checked, query, kb_root)
     if not composed.items:
         click.echo(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'", err=True)
-    emit(export(composed, fmt), output)
+    emit(export(composed, fmt, compact=compact), output)
 
 
 @checklist.command("status", short_help="Report the progress of a filled checklist.")
@@ -151,11 +198,14 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
 @checklist.command("list")
 @KB_OPTION
 def list_command(kb_root: Path) -> None:
-    """List the scenarios and how many checklist items each selects."""
+    """List the scenarios, how many checklist items each selects and how many are essential."""
     checked = load(kb_root)
     require_valid(checked)
     ids = scenario_ids(checked.kb)
     width = max((len(i) for i in ids), default=0)
     for sid in ids:
         composed = compose(checked, Query(scenario=sid))
-        click.echo(f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {composed.title}")
+        essential = len(compose(checked, Query(scenario=sid, importance="essential")).items)
+        click.echo(
+            f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {essential:>3} essential  {composed.title}"
+        )

@@ -113,7 +113,7 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
 @KB_OPTION
 @click.option("--strict", is_flag=True, help="Exit 1 if there is any warning.")
 @REPORT_FORMAT_OPTION
-@click.option("--today", metavar="YYYY-MM-DD", help="Date to compare 'review_by' with (default: today).")
+@click.option("--today", metavar="YYYY-MM-DD", help="Date to compare 'review_by' and 'reviewed' with (default: today).")
 def lint(kb_root: Path, strict: bool, report_format: str, today: str | None) -> None:
     """Review-quality warnings beyond the schema: summaries, checklists, evidence, stale entries."""
     if today is None:
@@ -124,7 +124,7 @@ def lint(kb_root: Path, strict: bool, report_format: str, today: str | None) -> 
         except ValueError:
             raise click.BadParameter(f"'{today}' is not a date like 2026-01-31", param_hint="--today") from None
     checked = load(kb_root)
-    findings = lint_kb(checked.kb, today)
+    findings = lint_kb(checked.kb, today, strict=strict)
     errors = sum(1 for f in checked.findings if f.severity.value == "error")
     if errors:
         click.echo(

@@ -4,7 +4,7 @@ Key order comes from the models (:data:`generator.models.MODELS`): an
 entity starts with what identifies it (``id``, ``title``, ``summary``), then
 the fields of its type in declaration order, then the fields every entity
 shares (``body``, ``tags``, ``evidence``, ``aliases``, ``status``,
-``replaced_by``, ``review_by``) in declaration order. Nested objects
+``replaced_by``, ``review_by``, ``reviewed``) in declaration order. Nested objects
 (evidence, checklist items, figures, ...) follow their model's declaration
 order. Keys the model does not know keep their relative order at the end, so
 ``fmt`` never drops anything, even in an invalid file. The style rules are in

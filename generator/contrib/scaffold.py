@@ -32,6 +32,7 @@ evidence:
     kind: mining-study
     shows: >-
       TODO: what the source shows (a figure, a count), in your own words.
+    locator: "TODO: section, table, figure or transcript line"
 """
 
 _BODIES: dict[str, str] = {
@@ -51,10 +52,16 @@ symptoms:
     "practice": """\
 stage: todo
 paradigms: [todo]
-addresses: [todo]
+addresses:
+  - id: todo
+    why: "TODO: one line on why this practice helps with that challenge."
+    evidence: [TODO-bibtex-key]
 prevents: []
 detects: []
 importance: recommended
+importance_basis:
+  why: "TODO: one line on why it deserves this importance."
+  evidence: [TODO-bibtex-key]
 rationale: >-
   TODO: why this works, with the evidence in mind.
 steps:
@@ -64,8 +71,14 @@ not_applicable_when:
 checklist:
   - id: todo-first-item
     text: "TODO: an action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold (with its source or 'rule of thumb:') that shows it is done."
+    severity: major
+    effort: hours
   - id: todo-second-item
     text: "TODO: another action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold that shows it is done."
 """,
     "defect": """\
 parent: todo
@@ -85,6 +98,11 @@ target:
 paradigms: [todo]
 include: []
 exclude: []
+context:
+  trains: false
+  reference_code: true
+  reference_weights: true
+  precision: [fp32]
 """,
 }
 

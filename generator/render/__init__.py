@@ -22,6 +22,7 @@ from generator.render import (
     coverage,
     downloads,
     entities,
+    findings,
     indexes,
     printable,
     redirects,
@@ -46,6 +47,7 @@ RENDERERS: list[Renderer] = [
     tagspage.render_tags,
     printable.render_printable,
     redirects.render_redirects,
+    findings.render_findings,
 ]
 
 

@@ -19,6 +19,8 @@ from pydantic import BaseModel
 
 from generator.checklist.schema import ChecklistExport
 from generator.kb import Graph, KnowledgeBase
+from generator.load.datasets import DatasetProvenance
+from generator.load.studies import StudiesFile
 from generator.models import MODELS, KbMeta, Vocabulary
 from generator.urls import SCHEMA_BASE_URL
 
@@ -52,7 +54,7 @@ def graph_graphml(graph: Graph) -> str:
 
 
 def kb_json(kb: KnowledgeBase) -> str:
-    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography."""
+    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography, study scopes and data."""
     entities: dict[str, list[dict[str, Any]]] = {}
     for entity in sorted(kb.entities.values(), key=lambda e: (e.kind, e.id)):
         entities.setdefault(entity.kind, []).append({"type": entity.kind, **entity.model_dump(mode="json")})
@@ -61,6 +63,11 @@ def kb_json(kb: KnowledgeBase) -> str:
         "vocabulary": kb.vocabulary.model_dump(mode="json") if kb.vocabulary else None,
         "entities": entities,
         "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
+        "studies": {key: study.model_dump(mode="json") for key, study in sorted(kb.studies.items())},
+        "datasets": {
+            name: {"provenance": data.provenance.model_dump(mode="json"), "rows": [dict(row) for row in data.rows]}
+            for name, data in sorted(kb.datasets.items())
+        },
     }
     return _dumps(data)
 
@@ -122,7 +129,7 @@ def _kb_export_schema() -> dict[str, Any]:
     return {
         "title": "The whole knowledge base (kb.json)",
         "type": "object",
-        "required": ["meta", "vocabulary", "entities", "references"],
+        "required": ["meta", "vocabulary", "entities", "references", "studies", "datasets"],
         "properties": {
             "meta": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "kb/kb.yaml"},
             "vocabulary": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "kb/vocabulary.yaml"},
@@ -140,6 +147,24 @@ def _kb_export_schema() -> dict[str, Any]:
                     "additionalProperties": {"type": "string"},
                 },
             },
+            "studies": {
+                "type": "object",
+                "description": "kb/studies.yaml: the studies behind the evidence, by BibTeX key "
+                + f"(each as in {schema_id('studies.schema.json')}).",
+                "additionalProperties": {"type": "object"},
+            },
+            "datasets": {
+                "type": "object",
+                "description": "kb/data/: each data set's provenance and rows, by name.",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["provenance", "rows"],
+                    "properties": {
+                        "provenance": {"type": "object"},
+                        "rows": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
         },
         "additionalProperties": False,
     }
@@ -149,6 +174,8 @@ def json_schemas() -> dict[str, str]:
     """JSON Schema text for every file type and export, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
+    models["studies"] = StudiesFile
+    models["dataset"] = DatasetProvenance  # kb/data/NAME.yaml
     schemas = {kind: model.model_json_schema() for kind, model in models.items()}
     schemas["graph-export"] = _graph_export_schema()
     schemas["kb-export"] = _kb_export_schema()

@@ -88,8 +88,8 @@ def _practice(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, st
         _links(site, doc, [e.stage]),
         _text(IMPORTANCE[e.importance], str(["essential", "recommended", "situational"].index(e.importance))),
         _links(site, doc, e.paradigms),
-        _count(len(e.addresses)),
-        _count(len(set(e.detects) | set(e.prevents))),
+        _count(len(e.targets("addresses"))),
+        _count(len(set(e.targets("detects")) | set(e.targets("prevents")))),
         _count(len(e.checklist)),
     ]
     order = f"{getattr(stage, 'order', 0):02d}"

@@ -7,7 +7,9 @@ review. Every finding is a warning (``lint --strict`` fails on them).
 
 Each check is a :class:`generator.validate.rules.Rule` (the same small
 classes as validation, run by the same :func:`~generator.validate.rules.apply`);
-:data:`LINT_RULES` lists them in order.
+:data:`LINT_RULES` lists them in order. The checks of graded evidence (bases,
+locators, sourced numbers, efficacy wording, review dates) are in
+:mod:`generator.validate.lint_evidence`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from collections.abc import Iterator
 from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
 from generator.kb import Entry, KnowledgeBase
-from generator.models import Challenge, Defect, Practice
-from generator.validate.rules import Context, Rule, apply, dotted, walk_strings
+from generator.models import Challenge, Defect, Practice, Scenario
+from generator.validate.lint_evidence import EVIDENCE_LINT_RULES
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules import apply, dotted, walk_strings
+from generator.validate.selection import text_key
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300
@@ -63,6 +68,73 @@ class PracticeHasChecklist(Rule):
                 "practice-without-checklist",
                 "practice has no checklist item, so exported checklists leave it out; "
                 "add one under 'checklist' (an action someone can tick off).",
+                entry.source.location(("id",)),
+            )
+
+
+class ItemsSayHowAndWhenDone(Rule):
+    """Every checklist item says how it is done (tool, API, command) and when it is done."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        if not isinstance(entry.entity, Practice):
+            return
+        for i, item in enumerate(entry.entity.checklist):
+            if item.how is None:
+                yield warning(
+                    "item-without-how",
+                    f"checklist item '{item.id}' has no 'how'; name the tool, API or command "
+                    "(code in backticks) someone uses to do it.",
+                    entry.source.location(("checklist", i)),
+                )
+            if item.done_when is None:
+                yield warning(
+                    "item-without-done-when",
+                    f"checklist item '{item.id}' has no 'done_when'; say which artefact or threshold "
+                    "(with its source or 'rule of thumb:') shows it is done.",
+                    entry.source.location(("checklist", i)),
+                )
+
+
+class ItemTextsDiffer(Rule):
+    """Two practices do not hold items with the same text (both would reach a checklist)."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, list[str]] | None = None
+
+    def _item_texts(self, kb: KnowledgeBase) -> dict[str, list[str]]:
+        """Item uids by normalised item text, over every practice (built once per run)."""
+        if self._texts is None:
+            self._texts = {}
+            for p in sorted(kb.of_type("practice"), key=lambda e: e.id):
+                if isinstance(p, Practice):
+                    for ci in p.checklist:
+                        self._texts.setdefault(text_key(ci.text), []).append(f"{p.id}/{ci.id}")
+        return self._texts
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        if not isinstance(entry.entity, Practice):
+            return
+        for i, item in enumerate(entry.entity.checklist):
+            owners = self._item_texts(ctx.kb).get(text_key(item.text), [])
+            others = [uid for uid in owners if not uid.startswith(f"{entry.entity.id}/")]
+            if others:
+                yield warning(
+                    "duplicate-item-text",
+                    f"checklist item '{item.id}' has the same text as {', '.join(others)}; both reach "
+                    "checklists, so reword one to say what differs, or drop one.",
+                    entry.source.location(("checklist", i, "text")),
+                )
+
+
+class ScenarioHasEssentialList(Rule):
+    """A scenario names its own short list (otherwise practice importance stands in for it)."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        if isinstance(entry.entity, Scenario) and not entry.entity.essential:
+            yield warning(
+                "scenario-without-essential",
+                "scenario has no 'essential' list, so its short list falls back to practice importance; "
+                "list the item ids ('practice/item') behind this kind of port's most common failures.",
                 entry.source.location(("id",)),
             )
 
@@ -177,21 +249,26 @@ class DeprecatedHasReplacement(Rule):
 LINT_RULES: tuple[type[Rule], ...] = (
     SummaryLength,
     PracticeHasChecklist,
+    ItemsSayHowAndWhenDone,
+    ItemTextsDiffer,
+    ScenarioHasEssentialList,
     ClaimsHaveEvidence,
     EvidenceUsedInText,
     NoSplitWords,
     FiguresHaveLocator,
     ReviewDue,
     DeprecatedHasReplacement,
+    *EVIDENCE_LINT_RULES,
 )
 
 
-def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
+def lint(kb: KnowledgeBase, today: str, *, strict: bool = False) -> list[Finding]:
     """Run every review-quality check over the schema-valid entries.
 
     Args:
         kb: The knowledge base after the schema stage.
-        today: The date to compare ``review_by`` with, as ``YYYY-MM-DD``.
+        today: The date to compare ``review_by`` and ``reviewed`` with, as ``YYYY-MM-DD``.
+        strict: Also run the checks that only report under ``lint --strict``.
 
     Returns:
         The warnings, sorted by location.
@@ -199,5 +276,5 @@ def lint(kb: KnowledgeBase, today: str) -> list[Finding]:
     # A duplicate id is a validation error; lint the first definition only.
     firsts = kb.entities
     entries = [entry for entry in kb.entries if firsts[entry.entity.id] is entry.entity]
-    ctx = Context(kb, today=today)
+    ctx = Context(kb, today=today, strict=strict)
     return sort_findings(apply([rule() for rule in LINT_RULES], entries, ctx))

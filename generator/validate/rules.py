@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -18,59 +17,27 @@ from generator.findings import Finding, Location, Severity, error, warning
 from generator.graph import build_graph, coverage
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry, KnowledgeBase, Source
-from generator.models import Defect, Entity, Practice, Scenario, Stage, references
-
-
-@dataclass
-class Context:
-    """What the rules share: the KB and indexes built once.
-
-    The same context serves the validation rules (:data:`RULES`) and the
-    review lint (:data:`generator.validate.lint.LINT_RULES`); ``today`` is
-    the date the lint compares review dates with (``YYYY-MM-DD``).
-    """
-
-    kb: KnowledgeBase
-    ids: dict[str, Entity] = field(init=False)
-    by_kind: dict[str, dict[str, Entity]] = field(init=False)
-    renamed: dict[str, Entity] = field(init=False)
-    cited: set[str] = field(default_factory=set)
-    today: str = ""
-
-    def __post_init__(self) -> None:
-        self.ids = self.kb.entities
-        self.by_kind = {}
-        self.renamed = {}
-        for entry in self.kb.entries:
-            self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
-            for alias in entry.entity.aliases:
-                self.renamed.setdefault(alias, entry.entity)
-
-    def ids_of(self, kind: str) -> list[str]:
-        """All ids of one entity type."""
-        return sorted(self.by_kind.get(kind, ()))
-
-    def is_broken(self, entity_id: str, kind: str) -> bool:
-        """Tell whether ``entity_id`` names a file of ``kind`` that failed to load."""
-        return self.kb.broken.get(entity_id) == kind
-
-
-class Rule:
-    """A rule: a per-entry :meth:`check` and a whole-KB :meth:`finish` (pySigma's validator shape).
-
-    Validation rules and lint checks are both rules; :func:`apply` runs either list.
-    """
-
-    #: Run only when nothing else found an error (gap reports on a broken KB mislead).
-    needs_clean_kb = False
-
-    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        """Check one entry."""
-        return iter(())
-
-    def finish(self, ctx: Context) -> Iterator[Finding]:
-        """Check the whole KB once every entry has been seen."""
-        return iter(())
+from generator.models import (
+    Applicability,
+    Defect,
+    Practice,
+    Scenario,
+    Stage,
+    Vocabulary,
+    reference_key_path,
+    references,
+)
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
+from generator.validate.selection import (
+    Selection,
+    candidate,
+    contradiction,
+    exclusion,
+    narrow,
+    scenario_selection,
+    select_items,
+)
 
 
 def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -131,7 +98,7 @@ class ReferencesResolve(Rule):
         for ref_field, index, target in references(entry.entity):
             if is_placeholder(target):
                 continue  # reported once, as a TODO marker, by SafeText
-            key = (ref_field.name,) if index is None else (ref_field.name, index)
+            key = reference_key_path(entry.entity, ref_field, index)
             wanted = ref_field.ref.target
             if ctx.is_broken(target, wanted):
                 continue  # its own file's error is reported; don't echo it here
@@ -214,14 +181,9 @@ class VocabularyTerms(Rule):
             (("tags", i), tag, vocab.all_terms(), "vocabulary term") for i, tag in enumerate(entity.tags)
         ]
         if isinstance(entity, Practice):
-            checks += [
-                (("applies_to", "frameworks", i), t, vocab.frameworks, "framework")
-                for i, t in enumerate(entity.applies_to.frameworks)
-            ]
-            checks += [
-                (("applies_to", "hardware", i), t, vocab.hardware, "hardware term")
-                for i, t in enumerate(entity.applies_to.hardware)
-            ]
+            checks += _applicability_terms(("applies_when",), entity.applies_when, vocab)
+            for i, item in enumerate(entity.checklist):
+                checks += _applicability_terms(("checklist", i, "applies_when"), item.applies_when, vocab)
         if isinstance(entity, Scenario):
             checks += [
                 (("select_tags", i), t, vocab.all_terms(), "vocabulary term") for i, t in enumerate(entity.select_tags)
@@ -237,6 +199,20 @@ class VocabularyTerms(Rule):
             if term not in allowed and not is_placeholder(term):
                 hint = suggestion(term, allowed) or " Add it to kb/vocabulary.yaml if it is a new term."
                 yield error("unknown-term", f"unknown {label} '{term}'.{hint}", entry.source.location(key))
+
+
+def _applicability_terms(
+    at: tuple[str | int, ...], aw: Applicability, vocab: Vocabulary
+) -> list[tuple[tuple[str | int, ...], str, dict[str, Any], str]]:
+    """The vocabulary terms an ``applies_when`` names, with their key paths."""
+    out: list[tuple[tuple[str | int, ...], str, dict[str, Any], str]] = []
+    for key, allowed, label in (
+        ("source", vocab.frameworks, "framework"),
+        ("target", vocab.frameworks, "framework"),
+        ("hardware", vocab.hardware, "hardware term"),
+    ):
+        out += [((*at, key, i), t, allowed, label) for i, t in enumerate(getattr(aw, key))]
+    return out
 
 
 _LINK_RE = re.compile(
@@ -282,6 +258,120 @@ class ChecklistItemsUnique(Rule):
                     entry.source.location(("checklist", i, "id")),
                 )
             seen.add(item.id)
+
+
+class ItemApplicability(Rule):
+    """An item's ``applies_when`` narrows its practice's; it must not contradict it."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        p = entry.entity
+        if not isinstance(p, Practice):
+            return
+        for i, item in enumerate(p.checklist):
+            why = contradiction(p.applies_when, item.applies_when)
+            if why:
+                yield error(
+                    "contradictory-applies-when",
+                    f"item '{item.id}' can never apply: {why}; an item's 'applies_when' may only narrow "
+                    "its practice's.",
+                    entry.source.location(("checklist", i, "applies_when")),
+                )
+
+
+class ScenarioChecklist(Rule):
+    """A scenario's stage order lists every stage once; its essential items exist and are selected."""
+
+    def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
+        scenario = entry.entity
+        if not isinstance(scenario, Scenario):
+            return
+        yield from self._order(entry, scenario, ctx)
+        yield from self._essential(entry, scenario, ctx)
+        sel = scenario_selection(scenario)
+        for i, pid in enumerate(scenario.include):
+            practice = ctx.by_kind.get("practice", {}).get(pid)
+            why = exclusion(practice.applies_when, sel) if isinstance(practice, Practice) else None
+            if why:
+                yield warning(
+                    "inapplicable-include",
+                    f"practice '{pid}' applies {why}, so this scenario never receives it although it is "
+                    "included; drop it from 'include' or correct its 'applies_when'.",
+                    entry.source.location(("include", i)),
+                )
+
+    def _order(self, entry: Entry, scenario: Scenario, ctx: Context) -> Iterator[Finding]:
+        if not scenario.order:
+            return
+        stages = ctx.ids_of("stage")
+        seen: set[str] = set()
+        for i, sid in enumerate(scenario.order):
+            if sid not in stages:
+                yield error(
+                    "unknown-reference",
+                    f"'order' names stage '{sid}', which does not exist.{suggestion(sid, stages)}",
+                    entry.source.location(("order", i)),
+                )
+            elif sid in seen:
+                yield error(
+                    "invalid-order",
+                    f"'order' lists stage '{sid}' twice; list every stage exactly once.",
+                    entry.source.location(("order", i)),
+                )
+            seen.add(sid)
+        missing = [s for s in stages if s not in seen]
+        if missing:
+            yield error(
+                "invalid-order",
+                f"'order' must list every stage exactly once; missing: {', '.join(missing)}.",
+                entry.source.location(("order",)),
+            )
+
+    def _essential(self, entry: Entry, scenario: Scenario, ctx: Context) -> Iterator[Finding]:
+        if not scenario.essential:
+            return
+        practices = {pid: p for pid, p in ctx.by_kind.get("practice", {}).items() if isinstance(p, Practice)}
+        every = sorted(f"{pid}/{ci.id}" for pid, p in practices.items() for ci in p.checklist)
+        sel = scenario_selection(scenario)
+        selected = {s.uid for s in select_items(ctx.kb, sel)}
+        seen: set[str] = set()
+        for i, uid in enumerate(scenario.essential):
+            where = entry.source.location(("essential", i))
+            pid = uid.split("/", 1)[0]
+            if ctx.is_broken(pid, "practice"):
+                continue
+            if uid in seen:
+                yield error("duplicate-essential", f"essential item '{uid}' is listed twice.", where)
+            elif uid not in every:
+                yield error(
+                    "unknown-item",
+                    f"essential item '{uid}' does not exist.{suggestion(uid, every)}",
+                    where,
+                )
+            elif uid not in selected:
+                yield error(
+                    "essential-not-selected",
+                    f"essential item '{uid}' is not in this scenario's checklist ({_why_not(uid, practices, sel)}); "
+                    "drop it from 'essential' or change the scenario's filters.",
+                    where,
+                )
+            seen.add(uid)
+
+
+def _why_not(uid: str, practices: dict[str, Practice], sel: Selection) -> str:
+    pid, iid = uid.split("/", 1)
+    practice = practices[pid]
+    if pid in sel.exclude:
+        return f"the scenario excludes practice '{pid}'"
+    why = exclusion(practice.applies_when, sel)
+    if why:
+        return f"practice '{pid}' applies {why}"
+    item = next(ci for ci in practice.checklist if ci.id == iid)
+    why = exclusion(narrow(practice.applies_when, item.applies_when), sel)
+    if why:
+        return f"the item applies {why}"
+    if not candidate(practice, sel) and pid not in sel.include:
+        return f"practice '{pid}' does not match the scenario's paradigms, stages or tags; add it to 'include'"
+    return "not selected"
 
 
 class PracticeHasTarget(Rule):
@@ -397,6 +487,12 @@ RULES: tuple[type[Rule], ...] = (
     VocabularyTerms,
     SafeText,
     ChecklistItemsUnique,
+    BasisCitesEvidence,
+    ItemApplicability,
+    ScenarioChecklist,
+    FiguresMatchData,
+    CasesMatchData,
+    StudiesValid,
     PracticeHasTarget,
     WorkflowIsDag,
     TaxonomyIsTree,

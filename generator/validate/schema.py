@@ -7,19 +7,19 @@ the key it concerns; nothing is raised.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
-from typing import Any, get_args, get_origin
-
-from pydantic import BaseModel, ValidationError
 
 from generator.findings import Finding, Location, error, warning
-from generator.ids import did_you_mean, suggestion
+from generator.ids import suggestion
 from generator.kb import Entry, KnowledgeBase, Source
 from generator.load.bibtex import Bibliography, parse_bibtex
+from generator.load.datasets import DATA_DIR
 from generator.load.files import RawFile, RawKB
-from generator.load.yamlstrict import YamlProblem, decode, parse
+from generator.load.studies import STUDIES_FILE, StudiesFile
+from generator.load.yamlstrict import YamlProblem, decode
 from generator.models import FOLDERS, MODELS, KbMeta, Vocabulary
+from generator.validate.datasets import load_datasets
+from generator.validate.documents import parse_source, validate_model
 
 META_FILE = "kb.yaml"
 VOCABULARY_FILE = "vocabulary.yaml"
@@ -34,111 +34,6 @@ def modeline(kind: str, depth: int) -> str:
 
 
 # ------------------------------------------------------------------ parsing
-
-
-def _parse_yaml(raw: RawFile) -> tuple[Source | None, list[Finding]]:
-    try:
-        doc = parse(raw.data)
-    except YamlProblem as problem:
-        return None, [error(problem.code, problem.message, Location(raw.path, problem.line, problem.col))]
-    text = raw.data.decode("utf-8")
-    source = Source(raw.path, raw.rel, doc, text)
-    if not isinstance(doc.data, dict):
-        found = type(doc.data).__name__
-        return None, [
-            error("not-a-mapping", f"the file must be a mapping of fields, found a {found}.", source.location())
-        ]
-    return source, []
-
-
-def _key_path_text(loc: tuple[Any, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that holds the key at the end of ``loc``."""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return None
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return None
-        current = _unwrap(info.annotation)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(annotation: Any) -> Any:
-    """Strip list/Optional/Annotated to the item type."""
-    while True:
-        origin = get_origin(annotation)
-        args = [a for a in get_args(annotation) if a is not type(None)]
-        if origin is None or not args:
-            return annotation
-        annotation = args[-1] if origin is dict else args[0]
-
-
-def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source, label: str) -> list[Finding]:
-    """Turn pydantic errors into findings with positions and fixes."""
-    out: list[Finding] = []
-    errors = exc.errors(include_url=False)
-    # A misspelt required key shows up twice: as unknown and as missing. Keep
-    # only the "unknown key ... did you mean" finding, which names the fix.
-    misspelt = set()
-    for err in errors:
-        if err["type"] == "extra_forbidden":
-            holder = _model_at(model, tuple(err["loc"]))
-            match = did_you_mean(str(err["loc"][-1]), holder.model_fields) if holder else None
-            if match:
-                misspelt.add((*err["loc"][:-1], match))
-    for err in errors:
-        if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
-            continue
-        loc = tuple(err["loc"])
-        key = _key_path_text(loc)
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            holder = _model_at(model, loc)
-            allowed = sorted(holder.model_fields) if holder else []
-            hint = suggestion(str(loc[-1]), allowed) or (f" Allowed keys: {', '.join(allowed)}." if allowed else "")
-            out.append(error("unknown-key", f"unknown key '{key}' in {label}.{hint}", source.location(loc)))
-        elif kind == "missing":
-            out.append(error("missing-field", f"missing required field '{key}' in {label}.", source.location(loc)))
-        else:
-            code = (
-                "invalid-type"
-                if kind.endswith("_type") or kind in {"model_type", "dict_type", "list_type"}
-                else "invalid-value"
-            )
-            message = err["msg"]
-            if message.startswith("Value error, "):
-                message = message[len("Value error, ") :]
-            where = f"'{key}'" if key else label
-            out.append(
-                error(
-                    code,
-                    f"{where}: {message[0].lower()}{message[1:]}; found {_shown(err['input'])}.",
-                    source.location(loc),
-                )
-            )
-    return out
-
-
-def _validate_model(model: type[BaseModel], source: Source, label: str) -> tuple[Any, list[Finding]]:
-    try:
-        return model.model_validate(source.doc.data), []
-    except ValidationError as exc:
-        return None, schema_findings(exc, model, source, label)
 
 
 def _check_modeline(source: Source, kind: str, depth: int) -> list[Finding]:
@@ -177,11 +72,11 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         if file is None:
             findings.append(error("missing-file", f"'{raw.root}/{name}' is missing.", Location(f"{raw.root}/{name}")))
             continue
-        source, problems = _parse_yaml(file)
+        source, problems = parse_source(file)
         findings += problems
         if source is not None:
             findings += _check_modeline(source, name.removesuffix(".yaml"), 1)
-            value, problems = _validate_model(model, source, label)
+            value, problems = validate_model(model, source, label)
             findings += problems
             if model is KbMeta:
                 meta = value
@@ -203,8 +98,22 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
             findings += problems
 
     kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files))
+    studies_file = by_rel.get(STUDIES_FILE)
+    if studies_file is not None:
+        source, problems = parse_source(studies_file)
+        findings += problems
+        if source is not None:
+            findings += _check_modeline(source, "studies", 1)
+            value, problems = validate_model(StudiesFile, source, "studies")
+            findings += problems
+            if value is not None:
+                kb.studies, kb.studies_source = dict(value.studies), source
+    data_files = [f for f in raw.files if f.rel.startswith(f"{DATA_DIR}/")]
+    kb.datasets, broken_data, problems = load_datasets(data_files)
+    kb.broken.update(dict.fromkeys(broken_data, "dataset"))
+    findings += problems
     for file in raw.files:
-        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE):
+        if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE, STUDIES_FILE) or file in data_files:
             continue
         entry, problems = _load_entity_file(file)
         findings += problems
@@ -234,10 +143,10 @@ def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
     if not name.endswith(".yaml"):
         fix = " Rename it to '.yaml'." if name.endswith(".yml") else ""
         return None, [error("wrong-extension", f"entity files end in '.yaml'.{fix}", where)]
-    source, problems = _parse_yaml(file)
+    source, problems = parse_source(file)
     if source is None:
         return None, problems
     problems += _check_modeline(source, kind, 2)
     model = MODELS[kind]
-    entity, more = _validate_model(model, source, f"{kind} '{PurePosixPath(name).stem}'")
+    entity, more = validate_model(model, source, f"{kind} '{PurePosixPath(name).stem}'")
     return (Entry(entity, source) if entity is not None else None), problems + more

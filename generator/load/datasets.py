@@ -1,0 +1,225 @@
+"""Study data in the repository: ``kb/data/NAME.csv`` with its provenance ``NAME.yaml``.
+
+Figures on defect pages are recomputed from these files on every build, and
+defect-type pages list their real cases from them. The CSV is read strictly:
+UTF-8, a header of unique names that equals the provenance's ``columns``,
+every row with exactly as many fields, bounded sizes. Every problem is a
+finding with the file, line and column; nothing here raises or touches the
+disk (the loader has already read the bytes).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from generator.findings import Finding, Location, error
+from generator.load.files import RawFile
+from generator.load.yamlstrict import YamlProblem, decode
+from generator.models import CiteKey, Description, HttpUrl, Strict, Title
+
+#: Folder of the data sets, relative to the KB root.
+DATA_DIR = "data"
+#: Limits that keep a malformed or hostile file from exhausting memory or time.
+MAX_BYTES = 5_000_000
+MAX_ROWS = 50_000
+MAX_COLUMNS = 60
+MAX_FIELD = 1_000
+
+DATASET_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class DataSource(Strict):
+    """Where the data came from: a public repository, a file in it, and the exact commit."""
+
+    repository: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")] = Field(
+        description="GitHub repository as owner/name."
+    )
+    url: HttpUrl = Field(description="URL of the repository.")
+    path: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="Path of the source file in the repository."
+    )
+    commit: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{40}$")] = Field(
+        description="Full commit hash the file was taken from."
+    )
+    sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] = Field(
+        description="SHA-256 of the source file at that commit."
+    )
+
+
+class DataLicence(Strict):
+    """The licence status of the source, and what we store because of it."""
+
+    spdx: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9.+-]+$")] | None = Field(
+        description="SPDX id of the source's licence, or null when it has none."
+    )
+    note: Annotated[str, StringConstraints(min_length=10, max_length=800)] = Field(
+        description="What the licence status means for what is stored here."
+    )
+
+
+class ColumnRoles(Strict):
+    """Which columns the cases table on defect pages shows (the repository comes from 'URL')."""
+
+    framework: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the framework or converter."
+    )
+    reporter: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the reporter's role."
+    )
+    symptom: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the symptom."
+    )
+
+
+class DatasetProvenance(Strict):
+    """The provenance file beside a data set (``kb/data/NAME.yaml``)."""
+
+    title: Title = Field(description="What the data set holds.")
+    cite: CiteKey = Field(description="BibTeX key of the study whose data this is.")
+    source: DataSource = Field(description="Where the data came from.")
+    licence: DataLicence = Field(description="Licence status of the source.")
+    derivation: Annotated[str, StringConstraints(min_length=10, max_length=2000)] = Field(
+        description="How this file was derived from the source: rows and columns kept, values changed."
+    )
+    rows: Annotated[int, Field(ge=1, le=MAX_ROWS)] = Field(description="Number of data rows (checked).")
+    columns: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)], Description] = Field(
+        description="Every column of the CSV, in order, with what it holds."
+    )
+    roles: ColumnRoles = Field(default_factory=ColumnRoles, description="Columns shown in cases tables.")
+    labels: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)], Description] = Field(
+        default_factory=dict,
+        description="How to write a value on pages, by its lower-case form (e.g. pytorch: PyTorch); "
+        "other values show their most frequent spelling.",
+    )
+
+
+@dataclass(frozen=True)
+class StudyData:
+    """A data set: its rows (with their line numbers) and provenance."""
+
+    name: str
+    path: str
+    provenance: DatasetProvenance
+    columns: tuple[str, ...]
+    rows: tuple[Mapping[str, str], ...]
+    lines: tuple[int, ...]
+    """1-based line in the CSV where each row starts."""
+
+    def column(self, name: str) -> list[str]:
+        """Every value of one column, in row order."""
+        return [row[name] for row in self.rows]
+
+    def label(self, value: str) -> str:
+        """How a value is written on pages: its label, else its most frequent spelling in the data."""
+        key = normalise(value)
+        if key in self.provenance.labels:
+            return self.provenance.labels[key]
+        return self._spellings.get(key, value.strip())
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for row in self.rows:
+            for value in row.values():
+                counts[(normalise(value), value.strip())] += 1
+        best: dict[str, str] = {}
+        for (key, spelling), _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1])):
+            best.setdefault(key, spelling)
+        return best
+
+
+def normalise(value: str) -> str:
+    """How data values compare: case-insensitive, whitespace collapsed."""
+    return " ".join(value.split()).casefold()
+
+
+def select(dataset: StudyData, where: Mapping[str, str]) -> list[int]:
+    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``."""
+    wanted = {column: normalise(value) for column, value in where.items()}
+    return [i for i, row in enumerate(dataset.rows) if all(normalise(row[c]) == v for c, v in wanted.items())]
+
+
+def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list[int], list[Finding]]:
+    """Parse a CSV strictly; return header, rows, their start lines and the problems."""
+    where = Location(raw.path, 1, 1)
+    if len(raw.data) > MAX_BYTES:
+        return (
+            (),
+            [],
+            [],
+            [error("data-too-large", f"data file is {len(raw.data)} bytes; the limit is {MAX_BYTES}.", where)],
+        )
+    try:
+        text = decode(raw.data)
+    except YamlProblem as problem:
+        return (), [], [], [error(problem.code, problem.message, Location(raw.path, problem.line, problem.col))]
+    if "\x00" in text:
+        return (), [], [], [error("malformed-data", "data file contains a NUL byte.", where)]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    findings: list[Finding] = []
+    header: tuple[str, ...] = ()
+    rows: list[dict[str, str]] = []
+    lines: list[int] = []
+    line = 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not header:
+                header = tuple(record)
+                findings += check_header(header, raw.path)
+                if findings:
+                    return (), [], [], findings
+                continue
+            if len(rows) >= MAX_ROWS:
+                findings.append(error("data-too-large", f"more than {MAX_ROWS} rows.", Location(raw.path, start, 1)))
+                break
+            if len(record) != len(header):
+                findings.append(
+                    error(
+                        "malformed-row",
+                        f"row has {len(record)} fields; the header has {len(header)}.",
+                        Location(raw.path, start, 1),
+                    )
+                )
+                continue
+            long = next((i for i, value in enumerate(record) if len(value) > MAX_FIELD), None)
+            if long is not None:
+                findings.append(
+                    error(
+                        "malformed-row",
+                        f"field '{header[long]}' is {len(record[long])} characters; the limit is {MAX_FIELD}.",
+                        Location(raw.path, start, 1),
+                    )
+                )
+                continue
+            rows.append(dict(zip(header, record, strict=True)))
+            lines.append(start)
+    except csv.Error as exc:
+        findings.append(error("malformed-data", f"not valid CSV: {exc}.", Location(raw.path, reader.line_num, 1)))
+    if not header and not findings:
+        findings.append(error("malformed-data", "data file is empty; it needs a header row.", where))
+    return header, rows, lines, findings
+
+
+def check_header(header: tuple[str, ...], path: str) -> list[Finding]:
+    """Check a data file's header: bounded width, names that are present and unique."""
+    where = Location(path, 1, 1)
+    if len(header) > MAX_COLUMNS:
+        return [error("malformed-data", f"header has {len(header)} columns; the limit is {MAX_COLUMNS}.", where)]
+    if any(not name.strip() for name in header):
+        return [error("malformed-data", "header has an empty column name.", where)]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            return [error("malformed-data", f"header names column '{name}' twice.", where)]
+        seen.add(name)
+    return []

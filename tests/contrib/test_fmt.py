@@ -1,0 +1,276 @@
+"""fmt: canonical, idempotent, meaning- and comment-preserving."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from yamllint import linter
+from yamllint.config import YamlLintConfig
+
+from generator.contrib.fmt import field_order, format_entity, kind_of
+from generator.contrib.yamlfmt import FormatError, find_comments
+from generator.load.yamlstrict import parse
+from generator.models import Practice
+from tests.conftest import BASE_KB, ROOT, run_cli
+
+REAL_ENTRIES = sorted(p for p in (ROOT / "kb").glob("*/*.yaml") if kind_of(f"{p.parent.name}/{p.name}"))
+YAMLLINT = YamlLintConfig(file=str(ROOT / ".yamllint"))
+
+
+def _comments(text: str) -> list[str]:
+    return sorted(c.text for c in find_comments(text) if not c.text.startswith("# yaml-language-server:"))
+
+
+@pytest.mark.parametrize("path", REAL_ENTRIES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_real_entry_keeps_its_meaning_and_is_a_fixed_point(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    kind = kind_of(f"{path.parent.name}/{path.name}")
+    assert kind is not None
+    once = format_entity(text, kind)
+    assert parse(once.encode()).data == parse(text.encode()).data
+    assert _comments(once) == _comments(text)
+    assert format_entity(once, kind) == once
+    assert not list(linter.run(once, YAMLLINT))
+
+
+MESSY = """\
+# a note about this entry
+title: "T: with colon"   # eol title
+id: x-y
+# before tags
+tags: [a, b]  # eol tags
+summary: >-  # header comment
+  Long text that goes on and on and on and on and on and on and on and on and on and on and end.
+checklist:
+  # before item 0
+  - text: "no"
+    id: c1  # eol id
+  - id: c2
+    # before text of c2
+    text: |
+      line one
+        indented
+
+      after blank
+evidence: []
+unknown_b: 2
+weird: "tab\\there \\u2028 sep # not a comment"
+nums: ['1.10', 0755, yes, ~]
+unknown_a: 1
+# trailing comment
+"""
+
+CANONICAL = """\
+# yaml-language-server: $schema=../../schemas/practice.schema.json
+# a note about this entry
+id: x-y
+title: "T: with colon"  # eol title
+summary: >-  # header comment
+  Long text that goes on and on and on and on and on and on and on and on and on and on
+  and end.
+checklist:
+  # before item 0
+  - id: c1  # eol id
+    text: "no"
+  - id: c2
+    # before text of c2
+    text: |
+      line one
+        indented
+
+      after blank
+# before tags
+tags: [a, b]  # eol tags
+evidence: []
+unknown_b: 2
+weird: "tab\\there \\u2028 sep # not a comment"
+nums:
+  - "1.10"
+  - "0755"
+  - "yes"
+  - null
+unknown_a: 1
+# trailing comment
+"""
+
+
+def test_messy_file_gets_the_canonical_form_with_every_comment() -> None:
+    assert format_entity(MESSY, "practice") == CANONICAL
+    assert format_entity(CANONICAL, "practice") == CANONICAL
+    assert parse(CANONICAL.encode()).data == parse(MESSY.encode()).data
+
+
+def test_key_order_follows_the_model() -> None:
+    order = field_order(Practice)
+    assert order[:5] == ["id", "title", "summary", "stage", "paradigms"]
+    assert order[-8:] == ["body", "tags", "evidence", "aliases", "status", "replaced_by", "review_by", "reviewed"]
+
+
+def test_folded_line_breaks_are_kept_and_long_lines_wrapped() -> None:
+    text = (
+        "id: x-y\nsummary: >-\n  Short first line\n"
+        "  then a second line that the author chose to break here and which is far too long to stay on one line.\n"
+    )
+    out = format_entity(text, "challenge")
+    assert out.splitlines()[2:] == [
+        "summary: >-",
+        "  Short first line",
+        "  then a second line that the author chose to break here and which is far too long to",
+        "  stay on one line.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no",
+        "1.10",
+        "0755",
+        "~",
+        "",
+        " leading",
+        "trailing ",
+        "a: b",
+        "#x",
+        "x #y",
+        "- x",
+        "tab\there",
+        "é and ü",
+        'quote " and \\ backslash',
+        "@at",
+        "`tick",
+        "%percent",
+        "!bang",
+        "&amp",
+        "*star",
+        "|pipe",
+        ">gt",
+        "'single",
+        "{brace}",
+        "[bracket]",
+        "x, y",
+        "?q",
+        ": colon",
+        "null",
+        "True",
+        "2024-01-01",
+        "word " * 40,
+        "two  spaces  between " * 8,
+        "x" * 200,
+        "line\nbreak\n",
+        "trailing\nspaces  \n",
+        "  indented first\nline\n",
+        "keep\n\n\n",
+        "\n\nleading blank lines",
+        "nel\x85 and ls\u2028",
+        "re- implementation re-\nimplementation",
+    ],
+)
+def test_tricky_strings_read_back_unchanged(value: str) -> None:
+    text = "id: x-y\ntitle: short\nsummary: " + _json(value) + "\nsteps:\n  - " + _json(value) + "\n"
+    once = format_entity(text, "practice")
+    assert parse(once.encode()).data == parse(text.encode()).data
+    assert format_entity(once, "practice") == once
+
+
+def _json(value: str) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def test_not_a_mapping_is_refused() -> None:
+    with pytest.raises(FormatError, match="must be a mapping"):
+        format_entity("- a\n- b\n", "practice")
+
+
+# ------------------------------------------------------------------ CLI
+
+UNFORMATTED = """\
+# yaml-language-server: $schema=../../schemas/challenge.schema.json
+id: under-documented-reference-model
+summary: The paper leaves out details that only the reference code contains.
+title: "Under-documented reference model"
+paradigms: [conceptual-reuse]
+stages: [analysis]
+"""
+
+
+def _canonical_base(**edits: str) -> dict[str, str | bytes | None]:
+    """Edits that put every entry of the base fixture KB in canonical form, plus ``edits``."""
+    out: dict[str, str | bytes | None] = {}
+    for path in sorted(BASE_KB.glob("*/*.yaml")):
+        rel = f"{path.parent.name}/{path.name}"
+        kind = kind_of(rel)
+        assert kind is not None
+        out[rel] = format_entity(path.read_text(encoding="utf-8"), kind)
+    out.update(edits)
+    return out
+
+
+def test_fmt_check_lists_files_that_would_change(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    cwd = kb_copy(_canonical_base(**{"challenges/under-documented-reference-model.yaml": UNFORMATTED}))
+    result = run_cli(["fmt", "--check"], cwd=cwd)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "kb/challenges/under-documented-reference-model.yaml:3:1: error[not-canonical] file is not in canonical "
+        "form (first difference here); run 'python -m generator fmt "
+        "kb/challenges/under-documented-reference-model.yaml'.\n"
+    )
+    assert result.stderr == "1 file would be reformatted, 7 unchanged\n"
+    github = run_cli(["fmt", "--check", "--format", "github"], cwd=cwd)
+    assert github.stdout.startswith(
+        "::error file=kb/challenges/under-documented-reference-model.yaml,line=3,col=1,title=not-canonical::"
+    )
+
+
+def test_fmt_rewrites_then_is_clean(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    cwd = kb_copy(_canonical_base(**{"challenges/under-documented-reference-model.yaml": UNFORMATTED}))
+    result = run_cli(["fmt"], cwd=cwd)
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == (
+        "reformatted kb/challenges/under-documented-reference-model.yaml\n1 file reformatted, 7 unchanged\n"
+    )
+    assert (cwd / "kb/challenges/under-documented-reference-model.yaml").read_text().splitlines()[1:4] == [
+        "id: under-documented-reference-model",
+        "title: Under-documented reference model",
+        "summary: The paper leaves out details that only the reference code contains.",
+    ]
+    again = run_cli(["fmt", "--check"], cwd=cwd)
+    assert again.exit_code == 0 and again.stderr == "0 files would be reformatted, 8 unchanged\n"
+    assert run_cli(["validate"], cwd=cwd).exit_code == 0
+
+
+def test_fmt_takes_files_and_skips_what_is_not_an_entry(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    cwd = kb_copy(_canonical_base(**{"challenges/under-documented-reference-model.yaml": UNFORMATTED}))
+    result = run_cli(["fmt", "--check", "kb/kb.yaml", "kb/challenges/under-documented-reference-model.yaml"], cwd=cwd)
+    assert result.exit_code == 1
+    assert result.stderr == "1 file would be reformatted, 0 unchanged\n"
+
+
+def test_fmt_reports_a_file_it_cannot_read_and_leaves_it(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    broken = "id: x\ntitle: [unclosed\n"
+    cwd = kb_copy(_canonical_base(**{"practices/broken.yaml": broken}))
+    result = run_cli(["fmt"], cwd=cwd)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("kb/practices/broken.yaml:3:1: error[yaml-syntax] ")
+    assert result.stdout.rstrip().endswith("(file not formatted)")
+    assert (cwd / "kb/practices/broken.yaml").read_text() == broken
+
+
+def test_fmt_diff_shows_the_change(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    cwd = kb_copy(_canonical_base(**{"challenges/under-documented-reference-model.yaml": UNFORMATTED}))
+    result = run_cli(["fmt", "--check", "--diff"], cwd=cwd)
+    assert "+title: Under-documented reference model\n" in result.stdout
+    assert '-title: "Under-documented reference model"\n' in result.stdout
+
+
+def test_fmt_never_rewrites_a_file_that_is_not_utf8(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    raw = b"id: x\ntitle: caf\xe9\n"
+    cwd = kb_copy(_canonical_base(**{"practices/latin1.yaml": raw}))  # type: ignore[arg-type]
+    result = run_cli(["fmt"], cwd=cwd)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("kb/practices/latin1.yaml:2:11: error[encoding] byte 0xe9 is not valid UTF-8")
+    assert (cwd / "kb/practices/latin1.yaml").read_bytes() == raw

@@ -1,0 +1,123 @@
+"""The real KB's checklists: per scenario, nothing inapplicable reaches an export.
+
+Parametrised by scenario id (one test per real scenario). Selection rules
+are checked twice: by applicability read from the KB, and by the words of
+the exported items (a reference comparison needs reference code, a training
+run needs training, ONNX vocabulary does not belong in a TFLite port).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import export_model
+from generator.models import ESSENTIAL_MAX, Practice, Scenario
+from generator.pipeline import Checked, check_folder
+from generator.validate.selection import exclusion, narrow, resolve
+from tests.conftest import ROOT
+
+CHECKED: Checked = check_folder(ROOT / "kb")
+SCENARIOS = sorted(e.id for e in CHECKED.kb.of_type("scenario"))
+
+#: Items that compare with a reference implementation or its run (need runnable reference code).
+REFERENCE_RE = re.compile(
+    r"\b(?:against|with|to) the (?:original |reference )?(?:reference )?(?:implementation|code|repository|run)\b"
+    r"|\breference (?:implementation|code|run)'?s?\b.*\b(?:compar|match|diff)"
+    r"|\b(?:compar|diff|match)\w*\b.*\breference (?:implementation|code|run)\b",
+    re.I,
+)
+#: Items that only make sense when the port trains.
+TRAINING_RE = re.compile(
+    r"\b(?:training (?:run|loop|curve|loss|step)s?|loss curves?|learning[- ]rate|epochs?|optimi[sz]er state"
+    r"|fine-tun\w*|overfit\w*|gradient\w*|warm-?up)\b",
+    re.I,
+)
+#: Words of the ONNX toolchain.
+ONNX_RE = re.compile(r"\bopset\b|execution provider|onnxruntime|onnx runtime|\bonnx\b", re.I)
+
+
+def _items(scenario: str, **query: object) -> list[tuple[str, str]]:
+    model = export_model(compose(CHECKED, Query(scenario=scenario, **query)))  # type: ignore[arg-type]
+    return [(i.id, " ".join(t for t in (i.text, i.how, i.done_when) if t)) for i in model.items]
+
+
+def test_the_real_kb_validates() -> None:
+    assert [str(f) for f in CHECKED.findings if f.severity == "error"] == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_no_inapplicable_item(scenario: str) -> None:
+    sel = resolve(CHECKED.kb, Query(scenario=scenario))
+    bad = []
+    for uid, _ in _items(scenario):
+        pid, iid = uid.split("/")
+        practice = CHECKED.kb.entities[pid]
+        assert isinstance(practice, Practice)
+        item = next(ci for ci in practice.checklist if ci.id == iid)
+        why = exclusion(narrow(practice.applies_when, item.applies_when), sel)
+        if why:
+            bad.append(f"{uid}: {why}")
+    assert bad == []
+
+
+def _scenarios_where(**context: bool) -> list[str]:
+    """Scenario ids whose context has every given value (no skips: the list is chosen up front)."""
+    out = []
+    for sid in SCENARIOS:
+        entity = CHECKED.kb.entities[sid]
+        assert isinstance(entity, Scenario)
+        if all(getattr(entity.context, key) is value for key, value in context.items()):
+            out.append(sid)
+    return out
+
+
+NO_CODE = _scenarios_where(reference_code=False)
+INFERENCE_ONLY = _scenarios_where(trains=False)
+
+
+def test_the_real_kb_has_scenarios_of_both_kinds() -> None:
+    assert "reproduce-paper-without-code" in NO_CODE
+    assert {"pytorch-to-onnx-runtime", "tensorflow-to-tflite-mobile"} <= set(INFERENCE_ONLY)
+
+
+@pytest.mark.parametrize("scenario", NO_CODE)
+def test_no_reference_comparison_without_reference_code(scenario: str) -> None:
+    assert [uid for uid, text in _items(scenario) if REFERENCE_RE.search(text)] == []
+
+
+@pytest.mark.parametrize("scenario", INFERENCE_ONLY)
+def test_no_training_item_in_an_inference_only_port(scenario: str) -> None:
+    assert [uid for uid, text in _items(scenario) if TRAINING_RE.search(text)] == []
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_essential_list_is_short_and_inside_the_full_list(scenario: str) -> None:
+    full = [uid for uid, _ in _items(scenario)]
+    short = [uid for uid, _ in _items(scenario, importance="essential")]
+    assert set(short) <= set(full)
+    entity = CHECKED.kb.entities[scenario]
+    assert isinstance(entity, Scenario)
+    if entity.essential:
+        assert short == [uid for uid in full if uid in entity.essential]
+        assert len(short) <= ESSENTIAL_MAX
+
+
+#: The scenarios issue 11 measures; their context and essential list are content (kb/), written separately.
+MAIN = ["fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"]
+
+
+@pytest.mark.parametrize("scenario", MAIN)
+def test_main_scenarios_declare_their_context_and_essential_list(scenario: str) -> None:
+    entity = CHECKED.kb.entities[scenario]
+    assert isinstance(entity, Scenario)
+    context = entity.context
+    assert None not in (context.trains, context.reference_code, context.reference_weights)
+    assert context.precision
+    assert 0 < len(entity.essential) <= ESSENTIAL_MAX
+
+
+def test_no_onnx_vocabulary_in_tensorflow_to_tflite_mobile() -> None:
+    assert [uid for uid, text in _items("tensorflow-to-tflite-mobile") if ONNX_RE.search(text)] == []

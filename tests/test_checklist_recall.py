@@ -1,0 +1,130 @@
+"""Smoke test of benchmarks/checklist_recall.py on a tiny fixture, so the scorer cannot rot."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.checklist_kb import write_kb
+from tests.conftest import ROOT
+
+SCRIPT = ROOT / "benchmarks" / "checklist_recall.py"
+FIXTURE = ROOT / "tests" / "fixtures" / "checklist_reference"
+
+
+def _module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("checklist_recall", SCRIPT)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["checklist_recall"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+recall = _module()
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False, cwd=ROOT)
+
+
+@pytest.fixture
+def kb(tmp_path: Path) -> Path:
+    return write_kb(tmp_path)
+
+
+def test_prints_recall_counts_named_share_and_inapplicable_items(kb: Path) -> None:
+    result = run("--kb", str(kb), "--reference", str(FIXTURE), "--misses")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (
+        "scenario                 checks  items  essential  recall  ess. recall  named  inapplicable\n"
+        "pytorch-to-onnx-runtime       4      4          2   75.0%        71.4%  25.0%             0\n"
+        "pytorch-to-onnx-runtime: missed eval-mode\n"
+        "pytorch-to-onnx-runtime: missed in the essential list eval-mode\n"
+    )
+
+
+def test_json_output_and_targets(kb: Path) -> None:
+    result = run("--kb", str(kb), "--reference", str(FIXTURE), "--format", "json", "--targets")
+    assert result.returncode == 1  # 75% is below the 90% target
+    data = json.loads(result.stdout)
+    (row,) = data["scenarios"]
+    assert row["recall"] == 0.75 and row["meets_targets"] is False
+    assert data["targets"]["essential_items"] == 25
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("scenario: pytorch-to-onnx-runtime\nchecks: []\n", "x/pytorch-to-onnx-runtime.yaml:2:1: checks: List should"),
+        (
+            "scenario: pytorch-to-onnx-runtime\nchecks:\n  - id: a-b\n    check: Check it.\n"
+            "    source: {title: Docs, url: 'https://x.org/'}\n    weight: 5\n    match: [a]\n",
+            "x/pytorch-to-onnx-runtime.yaml:6:5: checks.0.weight: Input should be less than or equal to 3",
+        ),
+        (
+            "scenario: pytorch-to-onnx-runtime\nchecks:\n  - id: a-b\n    check: Check it.\n"
+            "    source: {title: Docs, url: 'https://x.org/'}\n    weight: 1\n    match: ['(unclosed']\n",
+            "x/pytorch-to-onnx-runtime.yaml:7:13: check 'a-b': invalid regex: missing ), unterminated subpattern",
+        ),
+        (
+            "scenario: other-scenario\nchecks:\n  - id: a-b\n    check: Check it.\n"
+            "    source: {title: Docs, url: 'https://x.org/'}\n    weight: 1\n    match: [a]\n",
+            "x/pytorch-to-onnx-runtime.yaml:1:1: scenario 'other-scenario' differs from the file name",
+        ),
+        ("scenario: [\n", "x/pytorch-to-onnx-runtime.yaml:2:1: "),
+    ],
+    ids=["empty", "weight", "regex", "scenario", "yaml"],
+)
+def test_bad_reference_files_are_located_errors(kb: Path, tmp_path: Path, text: str, message: str) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "pytorch-to-onnx-runtime.yaml").write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--kb", str(kb), "--reference", "x"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_scenario_and_missing_folder(kb: Path, tmp_path: Path) -> None:
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "nowhere-scenario.yaml").write_text(
+        (FIXTURE / "pytorch-to-onnx-runtime.yaml")
+        .read_text()
+        .replace("scenario: pytorch-to-onnx-runtime", "scenario: nowhere-scenario"),
+        encoding="utf-8",
+    )
+    result = run("--kb", str(kb), "--reference", str(tmp_path / "r"))
+    assert result.returncode == 1 and "scenario 'nowhere-scenario' is not in" in result.stderr
+    empty = run("--kb", str(kb), "--reference", str(tmp_path / "none"))
+    assert (empty.returncode, empty.stderr) == (1, f"error: no reference sets (*.yaml) in {tmp_path / 'none'}\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Call `onnx.checker.check_model(model)`.", True),
+        ("Export with opset 17.", True),
+        ("Test batch size 1 and 8.", True),
+        ("Run the model with onnxruntime on CPU.", True),
+        ("Check the execution provider that ran each node.", True),
+        ("Quantise to int8 and compare fp16 outputs.", False),
+        ("Convert with onnx2tf.", False),
+        ("Pin the PyTorch version.", False),
+        ("Use a digit-free sentence like this one.", False),
+    ],
+)
+def test_names_something(text: str, named: bool) -> None:
+    assert recall.names_something(text) is named

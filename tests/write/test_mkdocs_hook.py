@@ -1,0 +1,104 @@
+"""The MkDocs hook: every failure of the generation step is a clean, located error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from generator import render
+from generator.kb import Checked
+from generator.render import svg
+from generator.render.diagrams import DotNotFound
+from generator.write.mkdocs_hooks import generated_files
+from tests.conftest import BASE_KB
+from tests.site_fixtures import build
+
+FAILING_DOT = "#!/bin/sh\necho 'Error: out of memory' >&2\nexit 1\n"
+
+
+@pytest.fixture
+def fresh_diagrams() -> Iterator[None]:
+    """Forget cached SVGs and the cached dot, so the test really runs Graphviz."""
+    svg.svg_of.cache_clear()
+    svg.dot_program.cache_clear()
+    yield
+    svg.svg_of.cache_clear()
+    svg.dot_program.cache_clear()
+
+
+def failing_dot(tmp_path: Path) -> Path:
+    program = tmp_path / "dot"
+    program.write_text(FAILING_DOT)
+    program.chmod(0o755)
+    return program
+
+
+def test_generated_files_of_a_clean_kb() -> None:
+    files = generated_files(BASE_KB)
+    assert {"coverage.md", "workflow.md", "practices/read-the-reference-code.md", "changelog.md"} <= set(files)
+
+
+def test_a_missing_kb_folder_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(PluginError) as caught:
+        generated_files(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in str(caught.value)
+
+
+def test_kb_errors_are_listed_with_their_location(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    cwd = kb_copy({"stages/testing.yaml": "id: [unclosed\n"})
+    with pytest.raises(PluginError) as caught:
+        generated_files(cwd / "kb")
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "the knowledge base has errors:"
+    assert lines[1].startswith(f"{cwd / 'kb'}/stages/testing.yaml:2:1: error[yaml-syntax] expected ',' or ']'")
+    assert lines[2] == "1 error, 0 warnings in 11 files"
+
+
+def test_a_missing_graphviz_is_a_clean_error(monkeypatch: pytest.MonkeyPatch, fresh_diagrams: None) -> None:
+    def no_dot() -> str:
+        raise DotNotFound("Graphviz 'dot' not found; run 'make venv' (installs graphviz-pure) or install graphviz")
+
+    monkeypatch.setattr(svg, "find_dot", no_dot)
+    with pytest.raises(PluginError) as caught:
+        generated_files(BASE_KB)
+    assert str(caught.value) == (
+        "Graphviz 'dot' not found; run 'make venv' (installs graphviz-pure) or install graphviz\n"
+        "(diagrams are drawn with Graphviz; 'make venv' installs graphviz-pure)"
+    )
+
+
+def test_a_failing_graphviz_names_the_diagram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_diagrams: None
+) -> None:
+    monkeypatch.setenv("GRAPHVIZ_DOT", str(failing_dot(tmp_path)))
+    with pytest.raises(PluginError) as caught:
+        generated_files(BASE_KB)
+    first = str(caught.value).splitlines()[0]
+    assert first.startswith('Graphviz failed on diagram "') and first.endswith('": Error: out of memory')
+
+
+def test_two_pages_on_one_path_is_a_clean_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def second_coverage(checked: Checked) -> render.Files:
+        return {"coverage.md": "again"}
+
+    monkeypatch.setattr(render, "RENDERERS", [*render.RENDERERS, second_coverage])
+    with pytest.raises(PluginError) as caught:
+        generated_files(BASE_KB)
+    assert str(caught.value) == (
+        "two generated pages have one path: coverage.md is produced twice (last by tests.write.test_mkdocs_hook)"
+    )
+
+
+@pytest.mark.site
+def test_mkdocs_build_with_a_failing_graphviz_exits_1_without_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRAPHVIZ_DOT", str(failing_dot(tmp_path)))  # the build inherits the environment
+    result = build(BASE_KB, tmp_path / "site")
+    assert result.returncode == 1
+    assert 'Graphviz failed on diagram "' in result.output
+    assert "Error: out of memory" in result.output
+    assert "Traceback" not in result.output
