@@ -16,11 +16,13 @@ import yaml
 from frictionless import Package
 
 from generator.kb import Checked
+from generator.markup import csv_uncell
 from generator.models import FOLDERS, MODELS
 from generator.pipeline import check_folder
 from generator.render.downloads import download_files
 from generator.urls import SCHEMA_BASE_URL, SITE_URL
 from tests.conftest import ROOT, run_cli
+from tests.site_fixtures import HOSTILE_TITLE, hostile_kb
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
@@ -112,3 +114,21 @@ def test_references_bib_parses_with_every_key(checked: Checked, files: dict[str,
     library = bibtexparser.parse_string(files["references.bib"])
     assert not library.failed_blocks
     assert sorted(e.key for e in library.entries) == sorted(checked.kb.bibliography.entries)
+
+
+def test_hostile_text_stays_data_in_every_export(tmp_path: Path) -> None:
+    checked = check_folder(hostile_kb(tmp_path / "kb"))
+    files = {path.removeprefix("downloads/"): text for path, text in download_files(checked).items()}
+    rows = list(csv.DictReader(io.StringIO(files["tables/practices.csv"], newline="")))
+    titles = {r["id"]: csv_uncell(r["title"]) for r in rows}
+    assert titles["read-the-reference-code"] == HOSTILE_TITLE
+    for name, text in files.items():
+        if name.endswith(".csv"):
+            for row in csv.reader(io.StringIO(text, newline="")):
+                assert not any(cell[:1] in {"=", "+", "-", "@"} for cell in row), (name, row)
+    graph = nx.read_graphml(io.BytesIO(files["graph.graphml"].encode()))
+    assert graph.nodes["read-the-reference-code"]["label"] == HOSTILE_TITLE
+    data = nx.node_link_graph(json.loads(files["graph.json"]), edges="edges")
+    assert data.nodes["read-the-reference-code"]["label"] == HOSTILE_TITLE
+    library = bibtexparser.parse_string(files["references.bib"])
+    assert not library.failed_blocks
