@@ -824,7 +824,8 @@ CODES: tuple[Code, ...] = (
         "study-without-scope",
         W,
         "lint",
-        "A cited study has no scope record (domain, years, frameworks, sample, method), so readers cannot weigh its figures.",
+        "A study cited by a figure or by evidence that is not documentation has no scope record (domain, years, "
+        "frameworks, sample, method), so readers cannot weigh its figures. Keys cited only as documentation need none.",
         "kb/references.bib:12:1: warning[study-without-scope] 'doe2024study' is cited but has no scope record; add it to kb/studies.yaml with its domain, method, years, frameworks and sample (or the data set to compute them from).",
         "Add a record to kb/studies.yaml.",
     ),

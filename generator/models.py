@@ -188,10 +188,9 @@ class Evidence(Strict):
     cite: CiteKey = Field(description="BibTeX key of the source in kb/references.bib.")
     kind: EvidenceKind = Field(description="How the source obtained the evidence.")
     shows: Sentence = Field(description="What the source shows (a figure, a count, a finding), in your own words.")
-    locator: Locator | None = Field(
-        default=None,
+    locator: Locator = Field(
         description="Where in the source: a section, table, figure or transcript line, e.g. 'Table 3'; "
-        "for a number recomputed from study data, 'data set, recomputed'. Lint asks for it on every item.",
+        "for a number recomputed from study data, 'data set, recomputed'.",
     )
 
     @property

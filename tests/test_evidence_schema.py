@@ -163,7 +163,9 @@ def test_reviewed_date_is_accepted() -> None:
 
 
 def test_documentation_is_an_evidence_kind_and_strength_is_derived_in_one_place() -> None:
-    ev = Evidence(cite="doe2024study", kind="documentation", shows="The docs say the default is builtins only.")
+    ev = Evidence(
+        cite="doe2024study", kind="documentation", shows="The docs say the default is builtins only.", locator="Usage"
+    )
     assert ev.strength == "documented"
     assert strength_of("experiment") == "measured"
     assert strength_of("mining-study") == "counted"

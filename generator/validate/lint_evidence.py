@@ -9,7 +9,8 @@
   practice's relations of that kind have evidence (``efficacy-claim``);
 * under ``--strict``, every entry was reviewed in the last 18 months
   (``not-reviewed``);
-* every cited study has a scope record (``study-without-scope``).
+* every cited study (cited by a figure or by evidence that is not documentation)
+  has a scope record (``study-without-scope``).
 
 The text scanners are single-pass regular expressions without nested
 quantifiers, so their time is linear in the text.
@@ -24,9 +25,8 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 
 from generator.findings import Finding, Location, warning
-from generator.graph import cited_keys
 from generator.kb import Entry
-from generator.models import EFFECT_RELATIONS, Entity, Practice
+from generator.models import EFFECT_RELATIONS, Defect, Entity, Practice
 from generator.validate.rule_base import Context, Rule
 from generator.validate.rules import dotted
 
@@ -250,12 +250,28 @@ class ReviewedRecently(Rule):
             )
 
 
+def study_keys(entity: Entity) -> set[str]:
+    """The BibTeX keys an entity cites as a study: by a figure, or by evidence of a kind other than documentation.
+
+    A documentation page has no sample, method or years of data, so a key cited
+    only as ``documentation`` needs no scope record.
+    """
+    keys = {ev.cite for ev in entity.evidence if ev.kind != "documentation"}
+    if isinstance(entity, Defect):
+        keys.update(fig.cite for fig in entity.figures)
+    return keys
+
+
 class CitedStudyHasScope(Rule):
-    """Every study an entry cites has a scope record in ``kb/studies.yaml``."""
+    """Every study an entry cites has a scope record in ``kb/studies.yaml``.
+
+    A key counts as a study when a figure cites it or an evidence item of a kind
+    other than ``documentation`` does; official documentation pages need no record.
+    """
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         bib = ctx.kb.bibliography
-        for key in sorted(cited_keys(entry.entity)):
+        for key in sorted(study_keys(entry.entity)):
             if key in bib.entries and key not in ctx.kb.studies:
                 yield warning(
                     "study-without-scope",
