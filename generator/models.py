@@ -135,7 +135,9 @@ Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Locator = Annotated[str, StringConstraints(max_length=60)]
 Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
 ItemUid = Annotated[str, StringConstraints(pattern=ITEM_UID_PATTERN)]
-HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"']+$", max_length=500)]
+# No backslash before the quotes: JSON Schema patterns are ECMA-262 regexes, and
+# in unicode mode (check-jsonschema, ajv) an escaped quote is a syntax error.
+HttpUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=500)]
 
 
 def _real_date(value: str) -> str:

@@ -24,6 +24,10 @@ DOWNLOADS_PAGE = "downloads.md"
 TAGS_PAGE = "tags.md"
 FINDINGS_PAGE = "findings.md"
 DOWNLOADS_DIR = "downloads"
+#: Where the site is published (kb/kb.yaml ``site_url``; a test keeps the two equal).
+#: The JSON Schemas' ``$id``s are absolute URLs under it, so other tools can resolve them.
+SITE_URL = "https://reengineering-kb.github.io/kb/"
+SCHEMA_BASE_URL = f"{SITE_URL}{DOWNLOADS_DIR}/schemas/"
 
 
 def page_path(kind: str, entity_id: str) -> str:

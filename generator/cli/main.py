@@ -19,6 +19,7 @@ from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, re
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
 from generator.cli.site import site
+from generator.findings import format_text
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
@@ -27,6 +28,7 @@ from generator.render.exports import graph_graphml, graph_json, json_schemas
 from generator.validate.lint_evidence import grading_summary
 from generator.validate.schema import SCHEMA_DIR
 from generator.write.files import write_atomic
+from generator.write.tree import TreeError, write_tree
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -104,6 +106,44 @@ def schema(out: Path, check: bool) -> None:
             click.echo(f"{path}: out of date; run 'python -m generator schema'", err=True)
         raise SystemExit(1)
     click.echo(f"{len(json_schemas())} schemas {'checked' if check else 'written'} in {out}/", err=True)
+
+
+@main.command()
+@KB_OPTION
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the tree into (replaced only if rendering succeeds).",
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    default="docs",
+    show_default=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Hand-written pages copied into the tree.",
+)
+@click.option("--generated-only", is_flag=True, help="Write only the generated files, not the --docs pages.")
+def render(kb_root: Path, out: Path, docs_dir: Path, generated_only: bool) -> None:
+    """Write the complete Markdown tree of the site into a folder, for any site engine.
+
+    The tree is the hand-written pages of --docs plus every page, diagram and
+    download the generator makes: the same files the MkDocs hook adds during
+    `mkdocs build`. Point any MkDocs-compatible engine's docs_dir at it.
+    """
+    if not kb_root.is_dir():  # a usage error (exit 2), as in every command
+        raise click.UsageError(f"knowledge-base folder not found: {kb_root}")
+    try:
+        generated = write_tree(out, kb_root, None if generated_only else docs_dir)
+    except TreeError as exc:
+        click.echo(f"render: {exc}", err=True)
+        raise SystemExit(1) from None
+    for finding in generated.warnings:
+        click.echo(format_text(finding), err=True)
+    click.echo(f"{len(generated.files)} generated files written in {out}/", err=True)
 
 
 @main.command()

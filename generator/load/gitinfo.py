@@ -1,4 +1,4 @@
-"""The git commit a build or an export comes from, for stamps.
+"""What git knows about the sources: the commit a build comes from, and when files last changed.
 
 Read-only and tolerant: outside a git work tree, without ``git`` on the
 PATH, or when git fails, the stamp is ``"unknown"``. ``SOURCE_COMMIT`` in the
@@ -14,6 +14,7 @@ from pathlib import Path
 
 UNKNOWN_COMMIT = "unknown"
 _SHA_RE = re.compile(r"^[0-9a-f]{7,64}$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def git_commit(where: Path | str = ".") -> str:
@@ -47,3 +48,36 @@ def git_commit(where: Path | str = ".") -> str:
 def short_commit(commit: str) -> str:
     """The first 12 characters of a commit hash (``unknown`` stays as is)."""
     return commit[:12]
+
+
+def last_changed(folder: Path | str) -> dict[str, str]:
+    """When each file under ``folder`` was last changed in git, as ``YYYY-MM-DD``.
+
+    The committer date of the newest commit touching the file (so two builds
+    of one commit agree), keyed by the path relative to ``folder``. Empty
+    outside a git work tree or when git fails; uncommitted files are absent.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        return {}
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--relative", "--no-renames", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    if result.returncode != 0:
+        return {}
+    dates: dict[str, str] = {}
+    for commit in result.stdout.split("\0")[1:]:
+        date, *names = commit.strip("\n").split("\n")
+        if not _DATE_RE.match(date):
+            continue
+        for name in names:
+            if name:
+                dates.setdefault(name, date)  # newest commit first
+    return dates

@@ -9,8 +9,8 @@ or the MkDocs adapter does. :data:`RENDERERS` lists them explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from generator.history.releases import Release
 from generator.kb import Checked
@@ -24,6 +24,7 @@ from generator.render import (
     entities,
     findings,
     indexes,
+    printable,
     redirects,
     tagspage,
     taxonomy,
@@ -44,6 +45,7 @@ RENDERERS: list[Renderer] = [
     bibliography.render_bibliography,
     downloads.render_downloads,
     tagspage.render_tags,
+    printable.render_printable,
     redirects.render_redirects,
     findings.render_findings,
 ]
@@ -75,10 +77,13 @@ class BuildInfo:
     Attributes:
         commit: Git commit stamped on checklist downloads ("unknown" outside git).
         releases: The KB's release history for the changelog page, newest first.
+        last_changed: When each YAML file last changed in git (``YYYY-MM-DD``),
+            by its path inside the KB folder; empty outside git.
     """
 
     commit: str = UNKNOWN_COMMIT
     releases: tuple[Release, ...] = ()
+    last_changed: Mapping[str, str] = field(default_factory=dict)
 
 
 def render_build(checked: Checked, build: BuildInfo) -> Files:
@@ -94,4 +99,8 @@ def render_build(checked: Checked, build: BuildInfo) -> Files:
     def changelog_page(c: Checked) -> Files:
         return changelog.render_changelog(c, build.releases)
 
-    return render_site(checked, [*RENDERERS, checklist_pages, changelog_page])
+    def entity_pages(c: Checked) -> Files:
+        return entities.render_entities(c, build.last_changed)
+
+    renderers = [entity_pages if r is entities.render_entities else r for r in RENDERERS]
+    return render_site(checked, [*renderers, checklist_pages, changelog_page])

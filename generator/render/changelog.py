@@ -18,6 +18,7 @@ from generator.history.releases import Release
 from generator.kb import Checked
 from generator.markup import markdown_text
 from generator.models import FOLDERS
+from generator.render.feed import FEED_PATH, atom_feed
 
 CHANGELOG_PAGE = "changelog.md"
 
@@ -79,7 +80,8 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
         "",
         f"What changed in the knowledge base's entries from one released version to the next "
         f"(current version: {markdown_text(version)}). Versions are the git tags `kb-vX.Y.Z`; "
-        "`python -m generator diff REF_A REF_B` shows the same changes field by field.",
+        "`python -m generator diff REF_A REF_B` shows the same changes field by field. "
+        f"New releases are also announced in an [Atom feed]({FEED_PATH}).",
         "",
     ]
     if not releases:
@@ -91,5 +93,5 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
 
 
 def render_changelog(checked: Checked, releases: Sequence[Release]) -> dict[str, str | bytes]:
-    """Renderer (given the history): ``{"changelog.md": page}``."""
-    return {CHANGELOG_PAGE: changelog_page(releases, checked)}
+    """Renderer (given the history): the changelog page and the Atom feed of releases."""
+    return {CHANGELOG_PAGE: changelog_page(releases, checked), FEED_PATH: atom_feed(releases, checked)}

@@ -1,7 +1,8 @@
 """The downloads page and the files it offers, all produced by the build.
 
-The whole KB as JSON, the graph as node-link JSON and GraphML, and the JSON
-Schemas of every file type. Sizes and SHA-256 digests are shown so a
+The whole KB as JSON, the graph as networkx node-link JSON and GraphML,
+flat CSV tables with their Frictionless ``datapackage.json``, the
+bibliography as BibTeX, and the JSON Schemas of every file type and export. Sizes and SHA-256 digests are shown so a
 download can be checked; everything is deterministic.
 """
 
@@ -13,9 +14,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.contrib.references import Reference, format_entry
 from generator.kb import Checked
 from generator.markup import front_matter
 from generator.render.exports import graph_graphml, graph_json, json_schemas, kb_json
+from generator.render.tables import table_files
 from generator.render.templating import render
 
 
@@ -45,17 +48,34 @@ def download_files(checked: Checked) -> dict[str, str]:
         paths.download_path("kb.json"): kb_json(checked.kb),
         paths.download_path("graph.json"): graph_json(checked.graph),
         paths.download_path("graph.graphml"): graph_graphml(checked.graph),
+        paths.download_path("references.bib"): references_bib(checked),
     }
+    for name, text in table_files(checked).items():
+        files[paths.download_path(name)] = text
     for name, text in json_schemas().items():
         files[paths.download_path(f"schemas/{name}")] = text
     return files
 
 
+def references_bib(checked: Checked) -> str:
+    """The bibliography as BibTeX, in the canonical form, sorted by key."""
+    entries = sorted(checked.kb.bibliography.entries.items())
+    return "\n\n".join(format_entry(Reference(key, e.entry_type, dict(e.fields))) for key, e in entries) + "\n"
+
+
 DESCRIPTIONS = {
-    "kb.json": "The whole knowledge base: metadata, vocabulary, every entity by type, and the bibliography.",
-    "graph.json": "The knowledge graph as node-link JSON: typed nodes (entities, references) and typed edges.",
-    "graph.graphml": "The same graph as GraphML, for Gephi, yEd, Cytoscape or networkx.",
+    "kb.json": "The whole knowledge base: metadata, vocabulary, every entity by type, and the bibliography "
+    "(schema: kb-export.schema.json).",
+    "graph.json": "The knowledge graph as networkx node-link JSON, a directed multigraph: typed nodes (entities, "
+    'references) and typed edges. Load it with networkx.node_link_graph(data, edges="edges") '
+    "(schema: graph-export.schema.json).",
+    "graph.graphml": "The same graph as GraphML with node labels, for Gephi, yEd, Cytoscape or networkx.",
+    "references.bib": "The bibliography as BibTeX.",
+    "datapackage.json": "Frictionless Data Package describing the CSV tables: fields, types and keys.",
+    "relations.csv": "Every typed relation: source, relation, target.",
+    "references.csv": "The bibliography as a table.",
 }
+TABLE_DESCRIPTION = "One row per entry of this type, one column per field (lists and mappings as JSON)."
 
 
 def _entry(path: str, text: str, description: str) -> Download:
@@ -79,7 +99,7 @@ def render_downloads(checked: Checked) -> dict[str, str | bytes]:
             kind = name.removesuffix(".schema.json")
             schemas.append(_entry(path, text, f"JSON Schema of {kind} files."))
         else:
-            data.append(_entry(path, text, DESCRIPTIONS.get(name, "")))
+            data.append(_entry(path, text, DESCRIPTIONS.get(name, TABLE_DESCRIPTION if "/tables/" in path else "")))
     version = checked.kb.meta.version if checked.kb.meta else "unknown"
     page = render(
         "downloads.md.j2",

@@ -7,6 +7,8 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from markupsafe import Markup
 
 from generator import urls as paths
@@ -178,8 +180,8 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     return out
 
 
-def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
-    """The Markdown page of one entity."""
+def entity_page(site: Site, entity: Entity, svg: Markup, changed: str | None = None) -> str:
+    """The Markdown page of one entity (``changed``: when its YAML file last changed in git)."""
     doc = paths.page_path(entity.kind, entity.id)
     replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
     meta = front_matter(
@@ -204,13 +206,19 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
         edit_url=site.edit_url(entity.id),
         checklist_url=checklist,
         yaml_path=paths.source_path(rel) if rel else "",
+        changed=changed,
         sections=page_sections(site, entity, doc, svg),
         title=plain(entity.title),
     )
 
 
-def render_entities(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: one page per entity (diagrams rendered in parallel)."""
+def render_entities(checked: Checked, last_changed: Mapping[str, str] | None = None) -> dict[str, str | bytes]:
+    """Renderer: one page per entity (diagrams rendered in parallel).
+
+    Args:
+        checked: The checked KB.
+        last_changed: When each YAML file last changed, by path inside the KB folder.
+    """
     site = Site(checked)
     entities = sorted(site.entities.values(), key=lambda e: (e.kind, e.id))
     docs = [paths.page_path(e.kind, e.id) for e in entities]
@@ -218,5 +226,7 @@ def render_entities(checked: Checked) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     for entity, doc, svg in zip(entities, docs, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
-        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label))
+        rel = site.source_rel(entity.id)
+        changed = (last_changed or {}).get(rel) if rel else None
+        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), changed)
     return out

@@ -1,4 +1,10 @@
-"""Machine-readable exports of the graph and the KB (JSON, GraphML).
+"""Machine-readable exports of the graph and the KB in standard forms.
+
+* ``graph.json``: networkx node-link JSON, directed multigraph, so
+  ``networkx.node_link_graph(data, edges="edges")`` gives the same graph back.
+* ``graph.graphml``: GraphML with a ``label`` on every node (Gephi, yEd).
+* ``kb.json``: the whole KB. JSON Schemas for every file type and for these
+  exports carry absolute ``$id``s under the site URL.
 
 All output is deterministic: sorted keys, sorted nodes and edges, no dates.
 """
@@ -16,25 +22,34 @@ from generator.kb import Graph, KnowledgeBase
 from generator.load.datasets import DatasetProvenance
 from generator.load.studies import StudiesFile
 from generator.models import MODELS, KbMeta, Vocabulary
+from generator.urls import SCHEMA_BASE_URL
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def _sorted_edges(graph: Graph) -> list[tuple[str, str, str]]:
+    return sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True))
 
 
 def graph_json(graph: Graph) -> str:
-    """The graph as node-link JSON."""
-    nodes = [{"id": n, **graph.nodes[n]} for n in sorted(graph.nodes)]
-    edges = sorted(
-        ({"source": s, "target": t, "relation": d["relation"]} for s, t, d in graph.edges(data=True)),
-        key=lambda e: (e["source"], e["target"], e["relation"]),
-    )
-    return json.dumps({"nodes": nodes, "edges": edges}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The graph as networkx node-link JSON (directed multigraph, edge key = relation)."""
+    nodes = [{"id": n, "label": graph.nodes[n].get("title", n), **graph.nodes[n]} for n in sorted(graph.nodes)]
+    edges = [{"source": s, "target": t, "key": r, "relation": r} for s, t, r in _sorted_edges(graph)]
+    return _dumps({"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "edges": edges})
 
 
 def graph_graphml(graph: Graph) -> str:
-    """The graph as GraphML (opens in Gephi, yEd, Cytoscape)."""
+    """The graph as GraphML, with a ``label`` on every node (opens in Gephi, yEd, Cytoscape)."""
     ordered: nx.MultiDiGraph = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
-        ordered.add_node(node, **{k: str(v) for k, v in graph.nodes[node].items()})
-    for s, t, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        ordered.add_edge(s, t, key=d["relation"], relation=d["relation"])
+        attrs = {k: str(v) for k, v in graph.nodes[node].items()}
+        ordered.add_node(node, label=attrs.get("title", node), **attrs)
+    for s, t, relation in _sorted_edges(graph):
+        ordered.add_edge(s, t, key=relation, relation=relation)
     return "\n".join(nx.generate_graphml(ordered, prettyprint=True)) + "\n"
 
 
@@ -54,22 +69,118 @@ def kb_json(kb: KnowledgeBase) -> str:
             for name, data in sorted(kb.datasets.items())
         },
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return _dumps(data)
+
+
+def schema_id(name: str) -> str:
+    """The absolute ``$id`` of a published schema, e.g. ``.../downloads/schemas/graph.schema.json``."""
+    return f"{SCHEMA_BASE_URL}{name}"
+
+
+def _graph_export_schema() -> dict[str, Any]:
+    label = {"type": "string", "description": "Display name (the entity's or reference's title)."}
+    node = {
+        "type": "object",
+        "required": ["id", "kind", "label", "title"],
+        "properties": {
+            "id": {"type": "string", "description": "Entity id, or cite:KEY for a reference."},
+            "kind": {"enum": sorted([*MODELS, "reference"]), "description": "Entity type, or reference."},
+            "label": label,
+            "title": label,
+        },
+        "additionalProperties": False,
+    }
+    edge = {
+        "type": "object",
+        "required": ["source", "target", "key", "relation"],
+        "properties": {
+            "source": {"type": "string"},
+            "target": {"type": "string"},
+            "key": {"type": "string", "description": "networkx edge key: equal to relation."},
+            "relation": {"type": "string", "description": "Edge type, e.g. addresses, cites, in-stage."},
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "title": "Knowledge graph (networkx node-link JSON)",
+        "description": "Load with networkx.node_link_graph(data, edges='edges').",
+        "type": "object",
+        "required": ["directed", "multigraph", "graph", "nodes", "edges"],
+        "properties": {
+            "directed": {"const": True},
+            "multigraph": {"const": True},
+            "graph": {"type": "object"},
+            "nodes": {"type": "array", "items": node},
+            "edges": {"type": "array", "items": edge},
+        },
+        "additionalProperties": False,
+    }
+
+
+def _kb_export_schema() -> dict[str, Any]:
+    entity = {
+        "type": "object",
+        "required": ["type", "id", "title"],
+        "properties": {"type": {"enum": sorted(MODELS)}, "id": {"type": "string"}, "title": {"type": "string"}},
+        "description": "An entry as in its YAML file, plus its type. Each type's own schema is "
+        + ", ".join(schema_id(f"{kind}.schema.json") for kind in sorted(MODELS))
+        + " (without the added 'type').",
+    }
+    return {
+        "title": "The whole knowledge base (kb.json)",
+        "type": "object",
+        "required": ["meta", "vocabulary", "entities", "references", "studies", "datasets"],
+        "properties": {
+            "meta": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "kb/kb.yaml"},
+            "vocabulary": {"anyOf": [{"type": "object"}, {"type": "null"}], "description": "kb/vocabulary.yaml"},
+            "entities": {
+                "type": "object",
+                "propertyNames": {"enum": sorted(MODELS)},
+                "additionalProperties": {"type": "array", "items": entity},
+            },
+            "references": {
+                "type": "object",
+                "description": "BibTeX entries by key: the entry type and the fields.",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["type"],
+                    "additionalProperties": {"type": "string"},
+                },
+            },
+            "studies": {
+                "type": "object",
+                "description": "kb/studies.yaml: the studies behind the evidence, by BibTeX key "
+                + f"(each as in {schema_id('studies.schema.json')}).",
+                "additionalProperties": {"type": "object"},
+            },
+            "datasets": {
+                "type": "object",
+                "description": "kb/data/: each data set's provenance and rows, by name.",
+                "additionalProperties": {
+                    "type": "object",
+                    "required": ["provenance", "rows"],
+                    "properties": {
+                        "provenance": {"type": "object"},
+                        "rows": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+            },
+        },
+        "additionalProperties": False,
+    }
 
 
 def json_schemas() -> dict[str, str]:
-    """JSON Schema text for every file type, by file name (deterministic)."""
+    """JSON Schema text for every file type and export, by file name (deterministic)."""
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
     models["studies"] = StudiesFile
     models["dataset"] = DatasetProvenance  # kb/data/NAME.yaml
+    schemas = {kind: model.model_json_schema() for kind, model in models.items()}
+    schemas["graph-export"] = _graph_export_schema()
+    schemas["kb-export"] = _kb_export_schema()
     out = {}
-    for kind, model in sorted(models.items()):
-        schema = model.model_json_schema()
-        schema = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"{kind}.schema.json",
-            **schema,
-        }
-        out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    for kind, schema in sorted(schemas.items()):
+        name = f"{kind}.schema.json"
+        out[name] = _dumps({"$schema": JSON_SCHEMA_DIALECT, "$id": schema_id(name), **schema})
     return out

@@ -1,17 +1,16 @@
 """The MkDocs adapter: hands the generated pages to MkDocs. No data logic.
 
 ``mkdocs.yml`` lists this file under ``hooks:``. On every build it runs the
-pipeline and the renderers (:func:`generated_files`) and adds their files
-as generated files. Warnings are logged, so ``mkdocs build --strict`` fails
-on them too. Every failure the build can meet in this step (a missing KB
-folder, KB errors, a missing or failing Graphviz, two pages on one path)
-becomes a :class:`~mkdocs.exceptions.PluginError` that says where and what:
-MkDocs prints it and exits 1, without a traceback. ``mkdocs serve`` also
-watches the KB folder. ``KB_DIR`` overrides the KB folder (tests).
-
-The release history for the changelog page comes from git; it is computed
-once per process and cached by tag commit (:func:`generator.history.releases.history`),
-so ``mkdocs serve`` does not re-read every release on each rebuild.
+pipeline and the renderers through
+:func:`generator.write.tree.generated_pages`, the same function as the
+``render -o DIR`` command, and adds their files as generated files.
+Warnings are logged, so ``mkdocs build --strict`` fails on them too. Every
+failure the build can meet in this step (a missing KB folder, KB errors, a
+missing or failing Graphviz, two pages on one path, a generated page that
+would shadow a hand-written one) becomes a
+:class:`~mkdocs.exceptions.PluginError` that says where and what: MkDocs
+prints it and exits 1, without a traceback. ``mkdocs serve`` also watches
+the KB folder. ``KB_DIR`` overrides the KB folder (tests).
 """
 
 from __future__ import annotations
@@ -25,14 +24,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.findings import Severity, format_text, summary_line
-from generator.history.releases import history
-from generator.load.files import KbNotFound
-from generator.load.gitinfo import git_commit
-from generator.pipeline import check_folder
-from generator.render import BuildInfo, PathCollision, render_build
+from generator.findings import format_text
 from generator.render import Files as RenderedFiles
-from generator.render.diagrams import DiagramError
+from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 
@@ -46,40 +40,28 @@ def kb_dir(config: MkDocsConfig) -> Path:
 
 
 def generated_files(root: Path) -> RenderedFiles:
-    """Validate the KB at ``root`` and render every generated page.
+    """The generated pages of the KB at ``root`` (:func:`generated_pages`); warnings are logged.
 
     Raises:
-        PluginError: with a message naming the file, page or diagram, for
-            every failure (MkDocs prints it and exits 1).
+        PluginError: naming the file, page or diagram, for every failure.
     """
     try:
-        checked = check_folder(root)
-    except KbNotFound as exc:
+        generated = generated_pages(root)
+    except TreeError as exc:
         raise PluginError(str(exc)) from None
-    errors = [f for f in checked.findings if f.severity is Severity.ERROR]
-    for finding in checked.findings:
-        if finding.severity is not Severity.ERROR:
-            log.warning(format_text(finding))
-    if errors:
-        lines = [format_text(f) for f in errors]
-        summary = summary_line(checked.findings, checked.kb.files_checked)
-        raise PluginError("the knowledge base has errors:\n" + "\n".join(lines) + "\n" + summary)
-    # The changelog needs the git history: gathered here (I/O), rendered by a pure function.
-    build = BuildInfo(commit=git_commit(root), releases=tuple(history(root, checked)))
-    try:
-        return render_build(checked, build)
-    except DiagramError as exc:
-        raise PluginError(f"{exc}\n(diagrams are drawn with Graphviz; 'make venv' installs graphviz-pure)") from None
-    except PathCollision as exc:
-        raise PluginError(f"two generated pages have one path: {exc}") from None
+    for finding in generated.warnings:
+        log.warning(format_text(finding))
+    return generated.files
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files."""
-    for path, content in generated_files(kb_dir(config)).items():
-        existing = files.get_file_from_path(path)
-        if existing is not None:
-            raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")
+    generated = generated_files(kb_dir(config))
+    try:
+        check_no_shadowing(generated, [f.src_uri for f in files])
+    except TreeError as exc:
+        raise PluginError(str(exc)) from None
+    for path, content in generated.items():
         files.append(File.generated(config, path, content=content))
     return files
 
