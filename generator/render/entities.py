@@ -7,6 +7,8 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
+from generator.findings import processing
+
 from markupsafe import Markup
 
 from generator import urls as paths
@@ -183,7 +185,9 @@ def render_entities(checked: Checked) -> dict[str, str | bytes]:
     docs = [paths.page_path(e.kind, e.id) for e in entities]
     svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
     out: dict[str, str | bytes] = {}
+    sources = checked.kb.sources
     for entity, doc, svg in zip(entities, docs, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
-        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label))
+        with processing(sources[entity.id].path if entity.id in sources else doc):
+            out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label))
     return out

@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from generator.findings import Finding, Location, Severity, error, warning
+from generator.findings import Finding, Location, Severity, error, processing, warning
 from generator.graph import build_graph, coverage
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry, KnowledgeBase, Source
@@ -519,8 +519,9 @@ def apply(rules: Sequence[Rule], entries: Iterable[Entry], ctx: Context) -> list
     """Run ``rules``: each one's :meth:`Rule.check` on every entry, then each one's :meth:`Rule.finish`."""
     findings: list[Finding] = []
     for entry in entries:
-        for rule in rules:
-            findings.extend(rule.check(entry, ctx))
+        with processing(entry.source.path):
+            for rule in rules:
+                findings.extend(rule.check(entry, ctx))
     for rule in rules:
         findings.extend(rule.finish(ctx))
     return findings

@@ -25,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.findings import Severity, format_text, summary_line
+from generator.findings import Severity, current_file, format_text, summary_line, visible
 from generator.history.releases import history
 from generator.load.files import KbNotFound
 from generator.load.gitinfo import git_commit
@@ -74,9 +74,36 @@ def generated_files(root: Path) -> RenderedFiles:
         raise PluginError(f"two generated pages have one path: {exc}") from None
 
 
+def _check_docs_links(files: Files, config: MkDocsConfig) -> None:
+    """Refuse hand-written pages reached through a symbolic link (they may lead outside the repository)."""
+    docs = Path(os.path.abspath(config.docs_dir))
+    for file in files:
+        source = getattr(file, "abs_src_path", None)
+        if not source:
+            continue
+        path = Path(source)
+        probe = path
+        while probe != docs and docs in probe.parents:
+            if probe.is_symlink():
+                raise PluginError(
+                    f"{visible(str(probe))}: error[link-in-docs] is a symbolic link; pages are read only from "
+                    "regular files inside the repository. Replace the link with the file itself."
+                )
+            probe = probe.parent
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files."""
-    for path, content in generated_files(kb_dir(config)).items():
+    _check_docs_links(files, config)
+    try:
+        generated = generated_files(kb_dir(config))
+    except PluginError:
+        raise
+    except Exception as exc:  # the last resort: a bug, reported without a traceback
+        where = visible(current_file() or str(kb_dir(config)))
+        detail = " ".join(visible(f"{type(exc).__name__}: {exc}").split())[:300]
+        raise PluginError(f"{where}: error[internal-error] {detail}. This is a bug in the generator.") from None
+    for path, content in generated.items():
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")
