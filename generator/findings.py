@@ -31,7 +31,7 @@ def _escape_char(ch: str) -> str:
 
 
 def visible(text: str) -> str:
-    """Text safe to print on one line: controls, separators, bidi and zero-width marks, surrogates escaped.
+    r"""Text safe to print on one line: controls, separators, bidi and zero-width marks, surrogates escaped.
 
     ``"a\\nb"`` becomes ``a\\x0ab``; a lone surrogate ``\\ud800`` is shown as
     that escape instead of failing to encode. Printable text is unchanged.

@@ -84,7 +84,8 @@ def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Pa
             real = os.path.realpath(path)
             inner = [r for r in refused if is_inside(os.path.join(base, r.rel), real) or r.path == shown]
             problems += [error(r.code, r.message, Location(r.path)) for r in inner]
-            candidates += [p for r, p in sorted(by_real.items()) if r == real or r.startswith(real.rstrip(os.sep) + os.sep)]
+            prefix = real.rstrip(os.sep) + os.sep
+            candidates += [p for r, p in sorted(by_real.items()) if r == real or r.startswith(prefix)]
     out = []
     for path in dict.fromkeys(candidates):
         kind = kind_of(path.relative_to(base).as_posix())

@@ -68,9 +68,7 @@ def internal_error(what: str) -> NoReturn:
     raise SystemExit(1)
 
 
-@click.group(
-    cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
-)
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reengineering-kb")
 def main() -> None:
     """Build, check and query the DL model reengineering knowledge base."""

@@ -144,9 +144,8 @@ def walk_kb(root: Path | str) -> tuple[list[Path], list[Refused]]:
             if stat.S_ISLNK(mode):
                 refused.append(Refused(rel, f"{shown}/{rel}", "link-in-kb", f"file {LINK_MESSAGE}"))
             elif not stat.S_ISREG(mode):
-                refused.append(
-                    Refused(rel, f"{shown}/{rel}", "not-a-file", "this is not a regular file (a pipe, socket or device); it is not read.")
-                )
+                message = "this is not a regular file (a pipe, socket or device); it is not read."
+                refused.append(Refused(rel, f"{shown}/{rel}", "not-a-file", message))
             else:
                 files.append(path)
     return sorted(files), refused

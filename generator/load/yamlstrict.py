@@ -115,13 +115,13 @@ def decode(raw: bytes) -> str:
 
 
 def position(text: str, index: int) -> tuple[int, int]:
-    """1-based line and column of ``text[index]``, counting lines by ``\\n`` only (as editors do)."""
+    r"""1-based line and column of ``text[index]``, counting lines by ``\\n`` only (as editors do)."""
     line = text.count("\n", 0, index) + 1
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def check_line_breaks(text: str) -> None:
-    """Reject raw line and paragraph separators, NEL and lone CR, naming the character.
+    r"""Reject raw line and paragraph separators, NEL and lone CR, naming the character.
 
     Raises:
         YamlProblem: at the first one, with its line and column counted by ``\\n``.
@@ -288,7 +288,7 @@ class _Builder:
 
 
 def _check_scalar(event: yaml.ScalarEvent) -> None:
-    """Bound the length of a string and reject lone surrogates (``"\\ud800"``: not a character)."""
+    r"""Bound the length of a string and reject lone surrogates (``"\\ud800"``: not a character)."""
     value = event.value
     mark = _mark(event.start_mark)
     if len(value) > MAX_STRING:

@@ -7,11 +7,10 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
-from generator.findings import processing
-
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.findings import processing
 from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
