@@ -46,6 +46,11 @@ def visible(text: str) -> str:
     )
 
 
+def visible_lines(text: str) -> str:
+    """:func:`visible` on each line of ``text`` (the line breaks ``\\n`` are kept)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
 _CURRENT: list[str] = [""]
 
 

@@ -173,12 +173,47 @@ def gfm_text(text: str) -> str:
     return "".join(out)
 
 
-_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
+#: Leading characters that make a spreadsheet cell a formula (or a DDE call), with the
+#: fullwidth and small forms some spreadsheets normalise to them, and the minus sign.
+FORMULA_STARTS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212"
+_FORMULA_RE = re.compile(rf"^'*[{re.escape(FORMULA_STARTS)}]")
+
+
+def export_text(text: str) -> str:
+    """Entry text for a machine-readable export (CSV, JSON, GraphML): legal and visible everywhere.
+
+    Drops control characters but tab, newline and carriage return (NUL, ESC...),
+    format characters (bidirectional overrides and isolates, zero-width
+    spaces and joiners, byte-order marks), lone surrogates and the
+    non-characters U+FFFE and U+FFFF. What is left is valid XML 1.0 text, and
+    a CSV cell without NUL.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in "\t\n\r" or _export_keeps(ch))
+
+
+def _export_keeps(ch: str) -> bool:
+    return unicodedata.category(ch) not in {"Cc", "Cf", "Cs"} and ch not in "\ufffe\uffff"
 
 
 def csv_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`)."""
+    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`).
+
+    Pass text through :func:`export_text` first, so no invisible character hides the formula sign.
+    """
     return "'" + value if _FORMULA_RE.match(value) else value
+
+
+def scrub(value: Any) -> Any:
+    """:func:`export_text` on every string (keys too) of JSON-ready data."""
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {export_text(str(k)): scrub(v) for k, v in value.items()}
+    return value
 
 
 def csv_uncell(value: str) -> str:

@@ -151,12 +151,14 @@ def walk_kb(root: Path | str) -> tuple[list[Path], list[Refused]]:
     return sorted(files), refused
 
 
-def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes | None:
-    """The bytes of a regular file, or None when it is larger than ``limit``.
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES, *, follow: bool = False) -> bytes | None:
+    """The bytes of a file, or None when it is larger than ``limit``.
 
-    The file is opened without following a final link and read up to the limit.
+    The file is opened without following a final link (unless ``follow``:
+    for a file named on the command line) and read up to the limit; a pipe
+    without a writer reads as empty instead of blocking.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
     fd = os.open(path, flags)
     with os.fdopen(fd, "rb") as handle:
         data = handle.read(limit + 1)

@@ -26,7 +26,7 @@ from generator.checklist.compose import Checklist, Item, Query, compose, item_fa
 from generator.checklist.export import Part, templates
 from generator.graph import stages_in_order
 from generator.kb import Checked
-from generator.markup import counted, failure_label, front_matter, markdown_inline, markdown_text, plain
+from generator.markup import counted, failure_label, front_matter, markdown_inline, markdown_text, plain, scrub
 from generator.models import Practice, Scenario
 from generator.render.templating import render
 
@@ -39,7 +39,7 @@ def data_json(data: Any) -> str:
     Pages carry their data in an attribute, not in a ``<script type="application/json">``:
     Material's instant navigation re-creates every script of a new page as JavaScript.
     """
-    return json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return json.dumps(scrub(data), sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
 def _parts_json(parts: tuple[Part, ...]) -> list[Any]:
@@ -210,7 +210,7 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     }
     index = builder_index(checked, checklists)
     files[paths.CHECKLISTS_JSON] = (
-        json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

@@ -14,26 +14,27 @@ from pydantic import BaseModel
 from generator.checklist.schema import ChecklistExport
 from generator.kb import Graph, KnowledgeBase
 from generator.load.studies import StudiesFile
+from generator.markup import export_text, scrub
 from generator.models import MODELS, KbMeta, Vocabulary
 
 
 def graph_json(graph: Graph) -> str:
     """The graph as node-link JSON."""
-    nodes = [{"id": n, **graph.nodes[n]} for n in sorted(graph.nodes)]
+    nodes = [scrub({"id": n, **graph.nodes[n]}) for n in sorted(graph.nodes)]
     edges = sorted(
         ({"source": s, "target": t, "relation": d["relation"]} for s, t, d in graph.edges(data=True)),
         key=lambda e: (e["source"], e["target"], e["relation"]),
     )
-    return json.dumps({"nodes": nodes, "edges": edges}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps({"nodes": nodes, "edges": scrub(edges)}, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def graph_graphml(graph: Graph) -> str:
     """The graph as GraphML (opens in Gephi, yEd, Cytoscape)."""
     ordered: nx.MultiDiGraph = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
-        ordered.add_node(node, **{k: str(v) for k, v in graph.nodes[node].items()})
+        ordered.add_node(export_text(node), **{k: export_text(str(v)) for k, v in graph.nodes[node].items()})
     for s, t, d in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        ordered.add_edge(s, t, key=d["relation"], relation=d["relation"])
+        ordered.add_edge(export_text(s), export_text(t), key=d["relation"], relation=d["relation"])
     return "\n".join(nx.generate_graphml(ordered, prettyprint=True)) + "\n"
 
 
@@ -48,7 +49,7 @@ def kb_json(kb: KnowledgeBase) -> str:
         "entities": entities,
         "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
     }
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(scrub(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def json_schemas() -> dict[str, str]:
