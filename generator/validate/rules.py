@@ -152,7 +152,7 @@ class CitationsExist(Rule):
             if not path or path[-1] != "cite":
                 continue
             ctx.cited.add(value)
-            if value not in keys and keys and not is_placeholder(value):
+            if value not in keys and ctx.kb.bibliography.loaded and not is_placeholder(value):
                 yield error(
                     "unknown-citation",
                     f"BibTeX key '{value}' is not in {ctx.kb.bibliography.path}.{suggestion(value, keys)}",

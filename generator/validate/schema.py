@@ -88,7 +88,7 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
 
     bib_file = by_rel.get(BIB_FILE)
     bib_path = f"{raw.root}/{BIB_FILE}"
-    bibliography = Bibliography(bib_path, {})
+    bibliography = Bibliography(bib_path, {}, loaded=False)  # unreadable: citations are not checked against it
     if bib_file is None and any(r.rel == BIB_FILE for r in raw.refused):
         pass  # reported as refused
     elif bib_file is None:
