@@ -47,7 +47,7 @@ def visible(text: str) -> str:
 
 
 def visible_lines(text: str) -> str:
-    """:func:`visible` on each line of ``text`` (the line breaks ``\\n`` are kept)."""
+    """:func:`visible` on each line of ``text`` (its line breaks are kept)."""
     return "\n".join(visible(line) for line in text.split("\n"))
 
 

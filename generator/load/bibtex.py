@@ -38,7 +38,22 @@ _MACRO_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+'-]*")
 #: The month macros every BibTeX style defines.
 MONTHS = {
     m[:3].lower(): m
-    for m in ("January February March April May June July August September October November December".split())
+    for m in (
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    )
 }
 MAX_FIELD = 5_000
 
@@ -82,9 +97,7 @@ def resolve_value(raw: str, macros: dict[str, str], defining: str | None = None)
     out = []
     for part in _split_concatenation(raw.strip()):
         token = part.strip()
-        if len(token) >= 2 and token[0] == "{" and token[-1] == "}":
-            out.append(token[1:-1])
-        elif len(token) >= 2 and token[0] == '"' and token[-1] == '"':
+        if len(token) >= 2 and (token[0], token[-1]) in {("{", "}"), ('"', '"')}:
             out.append(token[1:-1])
         elif token.isdigit() and token.isascii():
             out.append(token)
@@ -264,12 +277,12 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
                     where,
                 )
             )
-    for name, value in entry.fields.items():
-        if len(value) > MAX_FIELD:
+    for name, text in entry.fields.items():
+        if len(text) > MAX_FIELD:
             out.append(
                 error(
                     "bibtex-invalid-field",
-                    f"field '{name}' of '{entry.key}' has {len(value):,} characters; the limit is {MAX_FIELD:,}.",
+                    f"field '{name}' of '{entry.key}' has {len(text):,} characters; the limit is {MAX_FIELD:,}.",
                     Location(path, entry.field_lines.get(name, entry.line), 1),
                 )
             )
