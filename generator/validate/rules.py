@@ -38,6 +38,7 @@ from generator.selection import (
 )
 from generator.validate.rule_base import Context, Rule
 from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
+from generator.validate.rules_values import NoRepeats, NoSelfReplacement, ReservedIds
 
 
 def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -482,6 +483,9 @@ def dotted(path: tuple[str | int, ...]) -> str:
 RULES: tuple[type[Rule], ...] = (
     IdMatchesFileName,
     UniqueIds,
+    ReservedIds,
+    NoRepeats,
+    NoSelfReplacement,
     ReferencesResolve,
     CitationsExist,
     VocabularyTerms,
