@@ -147,7 +147,13 @@ def markdown_text(text: str) -> str:
     HTML-escaped, then every Markdown special character backslash-escaped, so a
     title becomes literal text in a heading, a list item or a link label.
     """
-    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+    escaped = _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+    # ':smile:' would become an emoji image (pymdownx.emoji) loaded from a CDN.
+    return _SHORTCODE_RE.sub("&#58;", escaped)
+
+
+#: The colon that opens an emoji shortcode; each look-ahead stops at the next colon.
+_SHORTCODE_RE = re.compile(r":(?=[\w+\\-]+:)")
 
 
 _MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")

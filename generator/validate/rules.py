@@ -216,8 +216,8 @@ def _applicability_terms(
     return out
 
 
-_LINK_RE = re.compile(
-    r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I
+_LINK_RE = re.compile(  # each part stops at the next '<' or bracket: linear on long hostile text
+    r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I
 )
 _SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.I)
 
