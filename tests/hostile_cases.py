@@ -11,6 +11,8 @@ writes are the hostile part)::
     links: {kb/practices/x.yaml: outside/secret.yaml}   # symbolic links made at run time
     outside: {secret.yaml: "text"}             # files in a folder beside the repository
     status: {filled.md: "text"}                # files for 'checklist status' (in the work folder)
+    repeat: {kb/notes.md: ["text", 1000]}      # large files: the text repeated n times (UTF-8)
+    fifos: [kb/practices/pipe.yaml]            # named pipes (reading one must not hang)
     site: fails | builds                       # whether a site build is expected to fail or succeed
     run:                                       # commands, each with its exact outcome
       - args: [validate]
@@ -27,6 +29,7 @@ byte-identical after every command.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +111,11 @@ def make_workspace(case: Case, tmp: Path) -> Workspace:
         _write(repo / rel, bytes.fromhex("".join(hexdata.split())))
     for rel, text in (spec.get("status") or {}).items():
         _write(repo / rel, text.encode("utf-8", "surrogatepass"))
+    for rel, (text, times) in (spec.get("repeat") or {}).items():
+        _write(repo / rel, text.encode("utf-8", "surrogatepass") * times)
+    for rel in spec.get("fifos") or []:
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(repo / rel)
     for rel, target in (spec.get("links") or {}).items():
         link = repo / rel
         if link.is_dir() and not link.is_symlink():

@@ -162,7 +162,7 @@ def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
                 parts += [f"{indent}- [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
                 if not compact:
                     parts += _md_details(item)
-    return _compact(parts)
+    return _compact([export_text(part) if isinstance(part, str) else part for part in parts])
 
 
 def _md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:

@@ -196,7 +196,7 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
         try:
             current = compose(checked, filled.query, commit=git_commit(kb_root))
         except UnknownName as exc:
-            click.echo(f"warning: the file's query no longer matches the KB: {exc}", err=True)
+            click.echo(f"warning: the file's query no longer matches the KB: {visible(str(exc))}", err=True)
     report = compare(filled, current, all_item_ids(checked.kb))
     emit(report_json(report) if fmt == "json" else visible_lines(report_text(report, current, str(file))), None)
     if require_done and (report.open or report.new):

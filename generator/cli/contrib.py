@@ -47,6 +47,10 @@ from generator.write.files import OutsideRoot, write_atomic
 FORMAT_CHOICE = click.Choice(["text", "github"])
 
 
+def _below(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
     """Entity files among ``paths`` (files or folders), or all of ``kb_root``, and the paths refused.
 
@@ -82,7 +86,8 @@ def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Pa
                 )
                 continue
             real = os.path.realpath(path)
-            inner = [r for r in refused if is_inside(os.path.join(base, r.rel), real) or r.path == shown]
+            named = os.path.abspath(path)
+            inner = [r for r in refused if _below(os.path.abspath(os.path.join(base, r.rel)), named)]
             problems += [error(r.code, r.message, Location(r.path)) for r in inner]
             prefix = real.rstrip(os.sep) + os.sep
             candidates += [p for r, p in sorted(by_real.items()) if r == real or r.startswith(prefix)]

@@ -28,6 +28,7 @@ from generator.contrib.references import (
     normalise_eprint,
 )
 from generator.contrib.scaffold import link_hint, related_entries, scaffold
+from generator.findings import visible
 from generator.load.files import LINK_MESSAGE, KbNotFound, kb_base, read_limited, walk_kb
 from generator.load.yamlstrict import MAX_BYTES, YamlProblem, decode, parse
 from generator.models import FOLDERS
@@ -77,7 +78,7 @@ def _entity_command(kind: str) -> click.Command:
         if related:
             click.echo("Related entries you may want to link:", err=True)
             for other_kind, other_id, other_title in related:
-                click.echo(f"  {other_kind} {other_id}: {other_title}{link_hint(kind, other_kind)}", err=True)
+                click.echo(f"  {other_kind} {other_id}: {visible(other_title)}{link_hint(kind, other_kind)}", err=True)
         click.echo(NEXT_STEPS.format(path=path), err=True)
 
     return command
