@@ -33,7 +33,7 @@ from markdown_it import MarkdownIt
 from generator.checklist.status import parse_checklist
 from generator.markup import FORMULA_STARTS
 from tests.conftest import ROOT
-from tests.hostile_cases import SECRET, Case, Outcome, load_cases, make_workspace, problems, run
+from tests.hostile_cases import SECRET, Case, Outcome, Workspace, load_cases, make_workspace, problems, run
 
 CASES = load_cases()
 SCENARIO = "pytorch-to-onnx-runtime"
@@ -162,12 +162,25 @@ def test_every_command_survives(case: Case, tmp_path: Path) -> None:
 
 # ------------------------------------------------------------------ site builds
 
-SITE_CASES = [c for c in CASES if c.spec.get("site")]
+FAILING_SITES = [c for c in CASES if c.spec.get("site") == "fails"]
+BUILDING_SITES = [c for c in CASES if c.spec.get("site") == "builds"]
 
 
-@pytest.mark.site
-@pytest.mark.parametrize("case", SITE_CASES, ids=[c.name for c in SITE_CASES])
-def test_site_build(case: Case, tmp_path: Path) -> None:
+def merged(cases: list[Case]) -> Case:
+    """One case holding the files of all ``cases`` (each probe practice under its own id), for one build."""
+    files: dict[str, str] = {}
+    for number, case in enumerate(cases):
+        for rel, text in (case.spec.get("files") or {}).items():
+            if rel == "kb/practices/hostile-probe.yaml":
+                rel = f"kb/practices/hostile-probe-{number}.yaml"
+                text = text.replace("id: hostile-probe", f"id: hostile-probe-{number}", 1)
+            assert rel not in files, (case.name, rel)
+            files[rel] = text
+    return Case("merged", {"about": "every case that must build", "files": files, "site": "builds"})
+
+
+def build_site(case: Case, tmp_path: Path) -> tuple[int, str, Path, Workspace]:
+    """Run the ``site`` command on the case's KB; return exit code, output, site folder and workspace."""
     workspace = make_workspace(case, tmp_path)
     site_dir = tmp_path / "site"
     env = {**os.environ, "KB_DIR": str(workspace.repo / "kb"), "NO_MKDOCS_2_WARNING": "1"}
@@ -178,16 +191,31 @@ def test_site_build(case: Case, tmp_path: Path) -> None:
     assert SECRET not in output
     assert "internal-error" not in output
     assert workspace.outside_state() == workspace.snapshot
+    return result.returncode, output, site_dir, workspace
+
+
+@pytest.mark.site
+@pytest.mark.parametrize("case", FAILING_SITES, ids=[c.name for c in FAILING_SITES])
+def test_site_refuses(case: Case, tmp_path: Path) -> None:
+    code, output, site_dir, _ = build_site(case, tmp_path)
+    assert code == 1, output
     for text in case.spec.get("site_expect") or []:
         assert text in output, output
-    if case.spec["site"] == "fails":
-        assert result.returncode == 1, output
-        assert not site_dir.exists()
-        return
-    assert result.returncode == 0, output
+    assert not site_dir.exists()
+
+
+@pytest.mark.site
+def test_site_builds_every_hostile_text(tmp_path: Path) -> None:
+    """One strict build with the text of every case marked ``site: builds`` (backslashes, shortcodes, controls...)."""
+    assert len(BUILDING_SITES) >= 8
+    code, output, site_dir, _ = build_site(merged(BUILDING_SITES), tmp_path)
+    assert code == 0, output
     graphml = (site_dir / "downloads" / "graph.graphml").read_bytes()
     nx.read_graphml(io.BytesIO(graphml))
+    json.loads((site_dir / "downloads" / "kb.json").read_text(encoding="utf-8"))
     for page in site_dir.rglob("*.html"):
-        assert SECRET not in page.read_text(encoding="utf-8")
+        text = page.read_text(encoding="utf-8")
+        assert SECRET not in text
+        assert "\u202e" not in text and "\x1b" not in text, page
     for svg in site_dir.rglob("*.svg"):
         ET.fromstring(svg.read_bytes())
