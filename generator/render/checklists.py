@@ -39,7 +39,7 @@ def data_json(data: Any) -> str:
     Pages carry their data in an attribute, not in a ``<script type="application/json">``:
     Material's instant navigation re-creates every script of a new page as JavaScript.
     """
-    return json.dumps(scrub(data), sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
 def _parts_json(parts: tuple[Part, ...]) -> list[Any]:
