@@ -12,6 +12,8 @@ import csv
 import html
 import io
 import json
+import os
+import re
 import statistics
 import time
 import unicodedata
@@ -380,3 +382,38 @@ def test_write_atomic_with_a_root_never_writes_through_a_link(tmp_path: Path) ->
     write_atomic(target, "new", root=kb)  # the link itself is replaced
     assert not target.is_symlink() and target.read_text() == "new"
     assert not (outside / "victim.yaml").exists()
+
+
+# ------------------------------------------------------------------ last resort and git
+
+
+def test_an_unexpected_failure_is_one_line_naming_the_file(monkeypatch: pytest.MonkeyPatch, kb_copy) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import run_cli
+
+    def boom(self: object, entry: object, ctx: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(rules.CitationsExist, "check", boom)
+    result = run_cli(["validate"], cwd=kb_copy())
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    line = result.stderr.strip()
+    assert re.fullmatch(r"kb/challenges/\S+\.yaml: error\[internal-error\] KeyError: 'boom'\. This is a bug .*", line)
+
+
+def test_a_link_committed_to_git_is_refused_not_followed(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from generator.load.gitrefs import read_kb_at
+
+    repo = tmp_path / "repo"
+    shutil.copytree(BASE_KB, repo / "kb")
+    (repo / "kb" / "practices" / "evil.yaml").symlink_to("/etc/passwd")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@e"
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "x"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    raw = read_kb_at(repo / "kb", "HEAD")
+    assert [(r.rel, r.code) for r in raw.refused] == [("practices/evil.yaml", "link-in-kb")]
+    assert "practices/evil.yaml" not in {f.rel for f in raw.files}
