@@ -135,7 +135,6 @@ def test_markdown_text_has_no_markup_and_no_shortcode(text: str) -> None:
     line = markdown_text(text)
     line.encode("utf-8")
     assert "\n" not in line and "<" not in line
-    import re
 
     assert not re.search(r":[\w+-]+:", line)
 
