@@ -416,3 +416,25 @@ def test_a_link_committed_to_git_is_refused_not_followed(tmp_path: Path) -> None
     raw = read_kb_at(repo / "kb", "HEAD")
     assert [(r.rel, r.code) for r in raw.refused] == [("practices/evil.yaml", "link-in-kb")]
     assert "practices/evil.yaml" not in {f.rel for f in raw.files}
+
+
+def test_mkdocs_refuses_a_page_reached_through_a_link(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator.write.mkdocs_hooks import _check_docs_links
+
+    docs = tmp_path / "docs"
+    (docs / "real").mkdir(parents=True)
+    (docs / "real" / "page.md").write_text("# ok")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("secret")
+    (docs / "linked").symlink_to(outside)
+    config = SimpleNamespace(docs_dir=str(docs))
+    good = SimpleNamespace(abs_src_path=str(docs / "real" / "page.md"))
+    _check_docs_links([good], config)  # type: ignore[arg-type]
+    bad = SimpleNamespace(abs_src_path=str(docs / "linked" / "secret.md"))
+    with pytest.raises(PluginError, match=r"docs/linked: error\[link-in-docs\]"):
+        _check_docs_links([good, bad], config)  # type: ignore[arg-type]

@@ -56,6 +56,10 @@ def _string_lists(value: object, path: tuple[str | int, ...] = ()) -> Iterator[t
             yield from _string_lists(item, (*path, key))
 
 
+#: Lists whose repeats another rule already reports, with its own message.
+_CHECKED_ELSEWHERE = {"essential", "order", "evidence"}
+
+
 class NoRepeats(Rule):
     """No list names the same thing twice: relation targets, tags, aliases, URLs, steps."""
 
@@ -76,8 +80,8 @@ class NoRepeats(Rule):
                 seen[key] = index
         ref_names = {f.name for f, _, _ in references(entity)}
         for path, items in _string_lists(entity):
-            if len(path) == 1 and path[0] in ref_names:
-                continue  # reported above
+            if (len(path) == 1 and path[0] in ref_names) or path[-1] in _CHECKED_ELSEWHERE:
+                continue  # reported above, or by its own rule
             first: dict[str, int] = {}
             for i, item in enumerate(items):
                 if item in first:
