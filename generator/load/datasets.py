@@ -171,6 +171,7 @@ def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list
 
 
 def check_header(header: tuple[str, ...], path: str) -> list[Finding]:
+    """Findings about a data file's header row: too many, empty or repeated column names."""
     where = Location(path, 1, 1)
     if len(header) > MAX_COLUMNS:
         return [error("malformed-data", f"header has {len(header)} columns; the limit is {MAX_COLUMNS}.", where)]

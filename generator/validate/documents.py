@@ -153,6 +153,7 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
 
 
 def validate_model(model: type[BaseModel], source: Source, label: str) -> tuple[Any, list[Finding]]:
+    """Validate a parsed file against ``model``: the value, or None and the located findings."""
     try:
         return model.model_validate(source.doc.data), []
     except ValidationError as exc:
