@@ -438,3 +438,18 @@ def test_mkdocs_refuses_a_page_reached_through_a_link(tmp_path: Path) -> None:
     bad = SimpleNamespace(abs_src_path=str(docs / "linked" / "secret.md"))
     with pytest.raises(PluginError, match=r"docs/linked: error\[link-in-docs\]"):
         _check_docs_links([good, bad], config)  # type: ignore[arg-type]
+
+
+def test_site_never_builds_into_a_linked_folder(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("keep")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "site").symlink_to(outside)
+    result = run_cli(["site", "-d", "site"], cwd=repo)
+    assert result.exit_code == 1
+    assert "'site' is a symbolic link" in result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]

@@ -213,4 +213,4 @@ def list_command(kb_root: Path) -> None:
     width = max((len(i) for i in ids), default=0)
     for sid in ids:
         composed = compose(checked, Query(scenario=sid))
-        click.echo(f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {composed.title}")
+        click.echo(f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {visible(composed.title)}")

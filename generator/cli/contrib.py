@@ -21,6 +21,7 @@ from generator.findings import (
     error,
     format_github,
     format_text,
+    visible_lines,
 )
 from generator.history.diff import diff_kbs
 from generator.history.diff import format_text as diff_text
@@ -216,7 +217,7 @@ def diff(ref_a: str, ref_b: str | None, kb_root: Path, out_format: str) -> None:
     if out_format == "json":
         click.echo(diff_json(result, label_a, label_b))
     else:
-        click.echo(diff_text(result, label_a, label_b), nl=False)
+        click.echo(visible_lines(diff_text(result, label_a, label_b)), nl=False)
 
 
 @click.command(name="changelog")

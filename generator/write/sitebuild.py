@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from generator.write.files import swap_in
+from generator.write.files import OutsideRoot, swap_in
 
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
 
@@ -51,9 +51,14 @@ def build_site(
     Returns:
         MkDocs' exit code (0 on success; the previous ``site_dir`` is untouched otherwise).
     """
-    site_dir = site_dir.resolve()
+    if Path(os.path.abspath(site_dir)).is_symlink():
+        # Building would replace the folder the link points to, wherever it is.
+        raise OutsideRoot(f"'{site_dir}' is a symbolic link; the site is built only into a real folder")
+    site_dir = Path(os.path.abspath(site_dir))
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.with_name(f".{site_dir.name}-build")
+    if staging.is_symlink():
+        staging.unlink()  # the link only, never what it points to
     shutil.rmtree(staging, ignore_errors=True)
     command = mkdocs_command(config, staging, strict=strict, quiet=quiet)
     result = subprocess.run(command, env=build_env(env), check=False)
@@ -79,7 +84,11 @@ def build_site(
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on warnings (as CI does).")
 def site(site_dir: Path, config: Path, strict: bool) -> None:
     """Build the site with MkDocs; a failed build leaves the previous site intact."""
-    code = build_site(site_dir, config=config, strict=strict)
+    try:
+        code = build_site(site_dir, config=config, strict=strict)
+    except OutsideRoot as exc:
+        click.echo(f"error: {exc}.", err=True)
+        raise SystemExit(1) from None
     if code != 0:
         click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
         raise SystemExit(1)
