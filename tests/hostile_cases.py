@@ -13,6 +13,7 @@ writes are the hostile part)::
     status: {filled.md: "text"}                # files for 'checklist status' (in the work folder)
     repeat: {kb/notes.md: ["text", 1000]}      # large files: the text repeated n times (UTF-8)
     fifos: [kb/practices/pipe.yaml]            # named pipes (reading one must not hang)
+    hardlinks: {kb/practices/x.yaml: outside/secret.yaml}   # hard links made at run time
     site: fails | builds                       # whether a site build is expected to fail or succeed
     run:                                       # commands, each with its exact outcome
       - args: [validate]
@@ -125,6 +126,9 @@ def make_workspace(case: Case, tmp: Path) -> Workspace:
         link.parent.mkdir(parents=True, exist_ok=True)
         goal = outside / target.removeprefix("outside/") if target.startswith("outside/") else repo / target
         link.symlink_to(goal)
+    for rel, target in (spec.get("hardlinks") or {}).items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(outside / target.removeprefix("outside/"), repo / rel)
     workspace = Workspace(tmp, repo, outside)
     workspace.snapshot = workspace.outside_state()
     return workspace

@@ -140,9 +140,16 @@ def walk_kb(root: Path | str) -> tuple[list[Path], list[Refused]]:
                     Refused(rel, f"{shown}/{rel}", "too-many-files", f"more than {MAX_ENTRIES:,} files; not read.")
                 )
                 return files, refused
-            mode = os.lstat(path).st_mode
+            info = os.lstat(path)
+            mode = info.st_mode
             if stat.S_ISLNK(mode):
                 refused.append(Refused(rel, f"{shown}/{rel}", "link-in-kb", f"file {LINK_MESSAGE}"))
+            elif stat.S_ISREG(mode) and info.st_nlink > 1:
+                message = (
+                    "file has other hard links; one may be a file outside the repository. "
+                    "Replace it with a copy of its own (git never creates hard links)."
+                )
+                refused.append(Refused(rel, f"{shown}/{rel}", "link-in-kb", message))
             elif not stat.S_ISREG(mode):
                 message = "this is not a regular file (a pipe, socket or device); it is not read."
                 refused.append(Refused(rel, f"{shown}/{rel}", "not-a-file", message))
