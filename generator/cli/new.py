@@ -134,7 +134,13 @@ def _read_source(source: str) -> str | None:
         return source
     path = Path(source)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_BYTES, follow=True)
+        if data is None:
+            raise BadReference(f"'{source}' is larger than {MAX_BYTES:,} bytes; give one entry at a time")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadReference(f"'{source}' is not UTF-8 text") from None
     return None
 
 
