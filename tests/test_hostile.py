@@ -83,7 +83,6 @@ READ_ONLY = [
     ["lint", "--today", "2026-11-27"],
     ["fmt", "--check", "--diff"],
     *(["checklist", "export", SCENARIO, "--format", fmt] for fmt in ("md", "csv", "json", "html")),
-    ["checklist", "export", "--format", "csv"],
     ["graph", "--format", "graphml"],
     ["graph", "--format", "json"],
     ["stats"],
