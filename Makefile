@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt
+.PHONY: help venv dev site serve validate test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -64,10 +64,15 @@ browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed 
 	  echo "installing chromium, poppler-utils (apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation poppler-utils >/dev/null; }
 
-test: dev browser-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
+js-deps:  ## Install Debian's Node.js (runs the builder page's script against the CLI in the tests), if missing
+	@command -v node >/dev/null 2>&1 || { \
+	  echo "installing nodejs (apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; }
+
+test: dev browser-deps js-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
-test-fast: dev  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
+test-fast: dev js-deps  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
 	$(PY) -m pytest -q -m "not site and not browser"
 
 test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)

@@ -51,7 +51,7 @@ from generator.kb import Checked
 from generator.load.yamlstrict import YamlProblem, parse
 from generator.models import Practice
 from generator.pipeline import check_folder
-from generator.selection import exclusion, narrow, resolve
+from generator.validate.selection import exclusion, narrow, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,14 +1,19 @@
 """Deep-learning model reengineering knowledge base: the generator.
 
-The pipeline is split by stage, one module each::
+The pipeline is split by stage, one sub-package or module each::
 
-    load (strict YAML + BibTeX)  -> loader.py, yamlstrict.py, bibliography.py
-    validate (schema, then rules) -> schema.py, models.py, rules.py
-    link (typed graph)            -> graph.py
-    render (pages, diagrams)      -> render/, diagrams.py
-    write / hand to MkDocs        -> writer.py, mkdocs_hooks.py
+    load (files, strict YAML, BibTeX, git)  -> load/
+    validate (schema, rules, lint)          -> validate/, models.py
+    link (typed graph, coverage)            -> graph.py
+    the three in one call                   -> pipeline.py (returns kb.Checked)
+    render (pages, diagrams, downloads)     -> render/
+    write / hand to MkDocs                  -> write/
 
-Only the first and the last stage touch the disk.
+beside them the products and tools ``checklist/``, ``history/``,
+``contrib/`` and the command line ``cli/``. Only load and write touch the
+disk. ``generator/README.md`` is the maintainer's map: the layers, the
+types passed between stages, and where to add an entity type, a rule, a
+page or an export.
 """
 
 __version__ = "0.1.0"

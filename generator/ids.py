@@ -1,6 +1,9 @@
-"""The id patterns of the knowledge base, declared once.
+"""The id patterns of the knowledge base, declared once, and what works on ids.
 
-Schema fields, link checks, the scaffolder and the tests all import these.
+Schema fields, link checks, the checklist formats, the scaffolder and the
+tests all import the patterns from here. Also here: making an id from a
+title (:func:`slugify`), the did-you-mean hints of messages, and the scaffold
+placeholder that validation flags (:func:`is_placeholder`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ ID_WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 ID_PATTERN = rf"^{ID_WORDS}$"
 ID_MIN_LENGTH = 3
 ID_MAX_LENGTH = 80
-ID_RE = re.compile(ID_PATTERN)
 
 #: A BibTeX citation key, as the bibliography uses them (``jiang2024reengineering``).
 CITE_KEY_PATTERN = r"^[A-Za-z][A-Za-z0-9_:-]{1,79}$"
@@ -43,11 +45,6 @@ DEVICE_NAMES = frozenset(
 def is_device_name(value: str) -> bool:
     """Tell whether ``value`` (a file stem, with or without extension) is a reserved device name."""
     return value.lower().split(".", 1)[0].rstrip(" ") in DEVICE_NAMES
-
-
-def is_valid_id(value: str) -> bool:
-    """Tell whether ``value`` is a well-formed entity id."""
-    return ID_MIN_LENGTH <= len(value) <= ID_MAX_LENGTH and bool(ID_RE.match(value))
 
 
 def slugify(title: str, max_length: int = 60) -> str:

@@ -40,8 +40,6 @@ from generator.ids import (
 
 # --------------------------------------------------------------------- vocab
 
-EntityType = Literal["paradigm", "stage", "challenge", "practice", "defect", "scenario"]
-
 #: Folder under ``kb/`` for each entity type, in the order pages list them.
 FOLDERS: dict[str, str] = {
     "paradigm": "paradigms",
@@ -106,7 +104,11 @@ Effort = Literal["minutes", "hours", "days"]
 
 #: Keys that were renamed: old key -> (new key, how to move the value). Old keys stay rejected.
 RENAMED_KEYS: dict[str, tuple[str, str]] = {
-    "applies_to": ("applies_when", "move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is"),
+    "applies_to": (
+        "applies_when",
+        "'applies_to' was renamed: move 'frameworks' to 'target' (or 'source') and keep 'hardware' as it is",
+    ),
+    "frameworks": ("target", "'applies_when' names the 'source' and the 'target' frameworks separately"),
 }
 
 #: The most items a scenario's essential list may hold.
@@ -212,10 +214,9 @@ class Evidence(Strict):
     cite: CiteKey = Field(description="BibTeX key of the source in kb/references.bib.")
     kind: EvidenceKind = Field(description="How the source obtained the evidence.")
     shows: Sentence = Field(description="What the source shows (a figure, a count, a finding), in your own words.")
-    locator: Locator | None = Field(
-        default=None,
+    locator: Locator = Field(
         description="Where in the source: a section, table, figure or transcript line, e.g. 'Table 3'; "
-        "for a number recomputed from study data, 'data set, recomputed'. Lint asks for it on every item.",
+        "for a number recomputed from study data, 'data set, recomputed'.",
     )
 
     @property
@@ -555,7 +556,7 @@ class CaseQuery(Strict):
 
     dataset: Dataset = Field(description="Which data set in kb/data/ holds the cases.")
     where: dict[str, str] = Field(
-        min_length=1, description="Column = value conditions selecting this defect type's rows."
+        description="Column = value conditions selecting this defect type's rows ({} selects every row)."
     )
 
 

@@ -22,6 +22,7 @@ COVERAGE_PAGE = "coverage.md"
 TAXONOMY_PAGE = "taxonomy.md"
 DOWNLOADS_PAGE = "downloads.md"
 TAGS_PAGE = "tags.md"
+FINDINGS_PAGE = "findings.md"
 DOWNLOADS_DIR = "downloads"
 
 

@@ -25,6 +25,7 @@ evidence:
   - cite: doe2024study
     kind: interview-study
     shows: Engineers reported that this step caught defects before release.
+    locator: Section 4
 """
 
 FILES: dict[str, str] = {

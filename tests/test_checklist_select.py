@@ -11,8 +11,8 @@ import pytest
 from generator.checklist.compose import Query, compose
 from generator.findings import Finding, Location, Severity
 from generator.models import Applicability
-from generator.selection import Selection, contradiction, exclusion, narrow
 from generator.validate.lint import lint
+from generator.validate.selection import Selection, contradiction, exclusion, narrow
 from tests.checklist_kb import FILES, checked_kb, practice
 
 SCENARIO = "scenarios/pytorch-to-onnx-runtime.yaml"
@@ -358,3 +358,30 @@ def test_query_flags_round_trip_through_the_query_string() -> None:
     assert query.to_string() == "scenario=x-y&trains=false&reference_code=true&precision=fp16&precision=int8"
     assert Query.from_string(query.to_string()) == query
     assert query.describe() == "inference only; reference code available; precision fp16, int8"
+
+
+def test_frameworks_inside_applies_when_names_source_and_target() -> None:
+    text = FILES["practices/profile-on-device.yaml"].replace("target: [tflite]", "frameworks: [tflite]")
+    (finding,) = checked_kb({"practices/profile-on-device.yaml": text}).findings
+    assert finding.message == (
+        "unknown key 'applies_when.frameworks' in practice 'profile-on-device'. Did you mean 'target'? "
+        "'applies_when' names the 'source' and the 'target' frameworks separately."
+    )
+
+
+def test_near_duplicate_texts_are_flagged() -> None:
+    text = FILES["practices/pin-environment.yaml"].replace(
+        "Install from a lock file in CI.", "install from a  lock file in CI"
+    )
+    body = """
+title: Lock it
+stage: implementation
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+  - id: lock
+    text: Install from a lock file in CI.
+"""
+    edited = checked_kb({"practices/pin-environment.yaml": text, "practices/lock-it.yaml": practice("lock-it", body)})
+    found = [f.message for f in lint(edited.kb, "2026-01-01") if f.code == "duplicate-item-text"]
+    assert "checklist item 'lock' has the same text as pin-environment/lock-file; both reach checklists, " in found[0]

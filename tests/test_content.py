@@ -19,6 +19,7 @@ beside the checkout and nothing skips.
 from __future__ import annotations
 
 import pytest
+from markupsafe import Markup
 
 from generator.checklist.compose import Query, resolve, select_practices
 from generator.graph import coverage
@@ -26,6 +27,9 @@ from generator.kb import Checked
 from generator.load.datasets import StudyData, select
 from generator.models import Defect, Figure, Paradigm, Practice, Scenario, Stage
 from generator.pipeline import check_folder
+from generator.render.context import Site
+from generator.render.entities import entity_page
+from generator.validate.cases import defect_cases, subtypes_of
 from tests.conftest import ROOT
 
 KB = ROOT / "kb"
@@ -70,8 +74,11 @@ def test_checklist_item_minimum(checked: Checked) -> None:
 def test_references_have_identifiers(checked: Checked) -> None:
     entries = checked.kb.bibliography.entries
     assert len(entries) >= MIN_REFERENCES
-    missing = sorted(k for k, e in entries.items() if not (e.fields.get("doi") or e.fields.get("eprint")))
-    assert missing == [], f"references without DOI or arXiv id: {missing}"
+    # A DOI-less proceedings paper (e.g. NeurIPS 2015) is found by its publisher URL.
+    missing = sorted(
+        k for k, e in entries.items() if not (e.fields.get("doi") or e.fields.get("eprint") or e.fields.get("url"))
+    )
+    assert missing == [], f"references without DOI, arXiv id or URL: {missing}"
 
 
 def test_unverified_references_are_not_used(checked: Checked) -> None:
@@ -264,3 +271,32 @@ def test_leaf_examples_come_from_data(checked: Checked, eid: str) -> None:
     assert set(urls) <= own, f"not rows of this leaf: {sorted(set(urls) - own)}"
     # 2 to 5 examples; a leaf with fewer rows in the data lists all of them.
     assert len(urls) >= min(2, len(own))
+
+
+DEFECTS = sorted(d.id for d in _of_type(CHECKED, Defect))
+#: Defect types whose figures come from an experiment (ONNX study, Table 11), with no coded issues.
+WITHOUT_DATA = {"hugging-face-export-wrapper-failure"}
+
+
+@pytest.mark.parametrize("eid", DEFECTS)
+def test_defect_page_lists_every_case_and_the_count_is_a_figure(eid: str) -> None:
+    defect = CHECKED.kb.entities[eid]
+    assert isinstance(defect, Defect)
+    cases = defect_cases(CHECKED.kb, eid)
+    if eid in WITHOUT_DATA:
+        # Measured in an experiment, not mined from issues: the page says the data holds none.
+        assert not cases and not any(f.recompute for f in defect.figures)
+        assert "## Cases in the study data" in entity_page(Site(CHECKED), defect, Markup(""))
+        return
+    assert cases, "every defect type lists its real cases from the study data"
+    shown = {f.count for f in defect.figures if f.recompute} | {
+        f.total for f in defect.figures if f.recompute and not f.recompute.within
+    }
+    assert len(cases) in shown, f"{len(cases)} cases, figures say {sorted(shown)}"
+    for child in subtypes_of(CHECKED.kb, eid):
+        assert set(defect_cases(CHECKED.kb, child.id)) <= set(cases), f"misses cases of {child.id}"
+    site = Site(CHECKED)
+    page = entity_page(site, defect, Markup(""))
+    assert f"## All cases in the study data ({len(cases)})" in page
+    table = page.split(f'id="kb-cases-{eid}"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr data-filter") == len(cases)

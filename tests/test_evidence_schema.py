@@ -163,7 +163,9 @@ def test_reviewed_date_is_accepted() -> None:
 
 
 def test_documentation_is_an_evidence_kind_and_strength_is_derived_in_one_place() -> None:
-    ev = Evidence(cite="doe2024study", kind="documentation", shows="The docs say the default is builtins only.")
+    ev = Evidence(
+        cite="doe2024study", kind="documentation", shows="The docs say the default is builtins only.", locator="Usage"
+    )
     assert ev.strength == "documented"
     assert strength_of("experiment") == "measured"
     assert strength_of("mining-study") == "counted"
@@ -172,3 +174,20 @@ def test_documentation_is_an_evidence_kind_and_strength_is_derived_in_one_place(
     }
     assert strength_of("position-paper") == "judgement"
     assert set(STRENGTH_BY_KIND) == set(Evidence.model_fields["kind"].annotation.__args__)  # type: ignore[union-attr]
+
+
+def test_fmt_orders_a_link_mapping_like_the_model() -> None:
+    from generator.contrib.fmt import format_entity
+
+    text = _practice(
+        "addresses:\n  - judgement: true\n    why: Reading the code finds the settings.\n"
+        "    id: under-documented-reference-model\n",
+        "importance_basis:\n  judgement: true\n  why: Every port needs it.\n",
+    )
+    formatted = format_entity(text, "practice")
+    assert (
+        "addresses:\n  - id: under-documented-reference-model\n    why: Reading the code finds the settings.\n"
+        "    judgement: true\n"
+    ) in formatted
+    assert "importance_basis:\n  why: Every port needs it.\n  judgement: true\n" in formatted
+    assert _findings(formatted) == []

@@ -4,7 +4,7 @@ A checklist answers "I am about to port model X from A to B: what must I
 check?". It is selected by a :class:`Query` (a scenario from
 ``kb/scenarios/``, ad-hoc filters, or both), resolved into a
 :class:`Selection`, and composed into a :class:`Checklist`: the items that
-apply (selection and order are defined in :mod:`generator.selection`),
+apply (selection and order are defined in :mod:`generator.validate.selection`),
 each carrying how and when it is done, its documentation and failure links,
 severity and effort, its practice, the challenges and defect types it guards
 against and its evidence keys.
@@ -23,7 +23,8 @@ from generator.graph import stages_in_order
 from generator.kb import Checked, KnowledgeBase
 from generator.load.gitinfo import UNKNOWN_COMMIT
 from generator.models import Applicability, DocLink, Effort, Importance, Practice, Severity
-from generator.selection import (
+from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
+from generator.validate.selection import (
     IMPORTANCE_LEVELS,
     PRECISIONS,
     Query,
@@ -38,7 +39,6 @@ from generator.selection import (
     text_key,
     validate_query,
 )
-from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
 
 __all__ = [
     "IMPORTANCE_LEVELS",
@@ -54,6 +54,7 @@ __all__ = [
     "all_item_ids",
     "applies",
     "compose",
+    "compose_selection",
     "resolve",
     "scenario_ids",
     "select_practices",
@@ -180,8 +181,12 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     Raises:
         UnknownName: if the query names something that does not exist.
     """
+    return compose_selection(checked, query, resolve(checked.kb, query), commit=commit)
+
+
+def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit: str = UNKNOWN_COMMIT) -> Checklist:
+    """Compose the checklist of an already resolved selection (``query`` names and titles it)."""
     kb = checked.kb
-    sel = resolve(kb, query)
     site_url = kb.meta.site_url if kb.meta else ""
     items = [_item(s) for s in select_items(kb, sel)]
     practices = {i.practice: kb.entities[i.practice] for i in items}

@@ -114,7 +114,8 @@ def _guards_md(cl: Checklist, item: Item) -> str:
     return ", ".join(_link(cl.names.get(e, e), cl.urls.get(e, "")) for e in seen)
 
 
-def _md_details(item: Item) -> list[str]:
+def md_details(item: Item, *, facts: bool = True) -> list[str]:
+    """The indented lines under an item's box: how, done when, versions, links (and ``facts``)."""
     lines = []
     if item.how:
         lines.append(f"How: {gfm_text(item.how)}")
@@ -128,10 +129,14 @@ def _md_details(item: Item) -> list[str]:
         lines.append(
             "Real failures: " + ", ".join(f"[{gfm_text(failure_label(u))}]({md_url(u)})" for u in item.failures)
         )
-    facts = item_facts(item)
-    if facts:
-        lines.append(gfm_text("; ".join(facts).capitalize()) + ".")
+    if facts and item_facts(item):
+        lines.append(md_facts(item_facts(item)))
     return [f"    - {line}\n" for line in lines]
+
+
+def md_facts(facts: list[str]) -> str:
+    """``Essential; severity: blocker; effort: hours.`` (the builder page writes the same in JavaScript)."""
+    return gfm_text("; ".join(facts).capitalize()) + "."
 
 
 def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
@@ -157,15 +162,16 @@ def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
             indent = ""
             if not compact:
                 indent = "  "
-                parts.append(_md_practice_line(cl, practice, items[0]))
+                parts.append(md_practice_line(cl, practice, items[0]))
             for item in items:
                 parts += [f"{indent}- [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
                 if not compact:
-                    parts += _md_details(item)
+                    parts += md_details(item)
     return _compact([export_text(part) if isinstance(part, str) else part for part in parts])
 
 
-def _md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:
+def md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:
+    """The line that heads a practice's boxes: title link, importance, what it guards against, evidence."""
     line = f"- **{_link(practice.title, practice.url)}** ({practice.importance})."
     guards = _guards_md(cl, first)
     if guards:

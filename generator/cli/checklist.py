@@ -206,11 +206,13 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
 @checklist.command("list")
 @KB_OPTION
 def list_command(kb_root: Path) -> None:
-    """List the scenarios and how many checklist items each selects."""
+    """List the scenarios, how many checklist items each selects and how many are essential."""
     checked = load(kb_root)
     require_valid(checked)
     ids = scenario_ids(checked.kb)
     width = max((len(i) for i in ids), default=0)
     for sid in ids:
         composed = compose(checked, Query(scenario=sid))
-        click.echo(f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {visible(composed.title)}")
+        essential = len(compose(checked, Query(scenario=sid, importance="essential")).items)
+        count = counted(len(composed.items), "item")
+        click.echo(f"{sid:<{width}}  {count:>9}  {essential:>3} essential  {visible(composed.title)}")

@@ -19,15 +19,16 @@ from generator.cli.checklist import checklist
 from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
+from generator.cli.site import site
 from generator.findings import current_file, visible
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
 from generator.render.diagrams import DiagramError, render_svg, to_dot
 from generator.render.exports import graph_graphml, graph_json, json_schemas
+from generator.validate.lint_evidence import grading_summary
 from generator.validate.schema import SCHEMA_DIR
 from generator.write.files import write_atomic
-from generator.write.sitebuild import site
 
 
 class GuardedGroup(click.Group):
@@ -164,6 +165,8 @@ def stats(kb_root: Path, fmt: str) -> None:
         "coverage_gaps": {"challenges": cov.uncovered_challenges, "defects": cov.unguarded_defects},
         "findings": {"errors": errors, "warnings": warnings},
     }
+    grading = grading_summary(list(kb.entities.values()))
+    data.update(grading)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, sort_keys=True))
         return
@@ -175,6 +178,9 @@ def stats(kb_root: Path, fmt: str) -> None:
     gaps = cov.uncovered_challenges + cov.unguarded_defects
     click.echo(f"coverage gaps: {len(gaps)}" + (f" ({', '.join(gaps)})" if gaps else ""))
     click.echo(f"findings: {errors} errors, {warnings} warnings")
+    strengths = ", ".join(f"{n} {k}" for k, n in grading["evidence_by_strength"].items()) or "none"
+    click.echo(f"evidence by strength: {strengths}")
+    click.echo("effect relations: " + ", ".join(f"{n} with {k}" for k, n in grading["effects_by_basis"].items()))
 
 
 #: Commands defined in other modules, registered here in one explicit list.

@@ -33,6 +33,7 @@ evidence:
     kind: mining-study
     shows: >-
       TODO: what the source shows (a figure, a count), in your own words.
+    locator: "TODO: section, table, figure or transcript line"
 """
 
 _BODIES: dict[str, str] = {
@@ -71,8 +72,14 @@ not_applicable_when:
 checklist:
   - id: todo-first-item
     text: "TODO: an action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold (with its source or 'rule of thumb:') that shows it is done."
+    severity: major
+    effort: hours
   - id: todo-second-item
     text: "TODO: another action someone can tick off."
+    how: "TODO: the tool, API or command, code in backticks."
+    done_when: "TODO: the artefact or threshold that shows it is done."
 """,
     "defect": """\
 parent: todo
@@ -92,6 +99,11 @@ target:
 paradigms: [todo]
 include: []
 exclude: []
+context:
+  trains: false
+  reference_code: true
+  reference_weights: true
+  precision: [fp32]
 """,
 }
 

@@ -309,11 +309,13 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
                     Location(path, line, 1),
                 )
             )
-    if not entry.fields.get("doi") and not entry.fields.get("eprint"):
+    # A documentation page has no DOI: its (safe) URL is how readers find it.
+    url = entry.fields.get("url", "").strip()
+    if not entry.fields.get("doi") and not entry.fields.get("eprint") and not _URL_RE.match(url):
         out.append(
             warning(
                 "reference-without-identifier",
-                f"'{entry.key}' has neither 'doi' nor 'eprint' (arXiv id); add one so readers can find it.",
+                f"'{entry.key}' has no 'doi', 'eprint' (arXiv id) or 'url'; add one so readers can find it.",
                 where,
             )
         )

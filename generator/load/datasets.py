@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -64,6 +66,20 @@ class DataLicence(Strict):
     )
 
 
+class ColumnRoles(Strict):
+    """Which columns the cases table on defect pages shows (the repository comes from 'URL')."""
+
+    framework: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the framework or converter."
+    )
+    reporter: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the reporter's role."
+    )
+    symptom: Annotated[str, StringConstraints(min_length=1, max_length=60)] | None = Field(
+        default=None, description="Column naming the symptom."
+    )
+
+
 class DatasetProvenance(Strict):
     """The provenance file beside a data set (``kb/data/NAME.yaml``)."""
 
@@ -77,6 +93,12 @@ class DatasetProvenance(Strict):
     rows: Annotated[int, Field(ge=1, le=MAX_ROWS)] = Field(description="Number of data rows (checked).")
     columns: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)], Description] = Field(
         description="Every column of the CSV, in order, with what it holds."
+    )
+    roles: ColumnRoles = Field(default_factory=ColumnRoles, description="Columns shown in cases tables.")
+    labels: dict[Annotated[str, StringConstraints(min_length=1, max_length=60)], Description] = Field(
+        default_factory=dict,
+        description="How to write a value on pages, by its lower-case form (e.g. pytorch: PyTorch); "
+        "other values show their most frequent spelling.",
     )
 
 
@@ -95,6 +117,24 @@ class StudyData:
     def column(self, name: str) -> list[str]:
         """Every value of one column, in row order."""
         return [row[name] for row in self.rows]
+
+    def label(self, value: str) -> str:
+        """How a value is written on pages: its label, else its most frequent spelling in the data."""
+        key = normalise(value)
+        if key in self.provenance.labels:
+            return self.provenance.labels[key]
+        return self._spellings.get(key, value.strip())
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        counts: Counter[tuple[str, str]] = Counter()
+        for row in self.rows:
+            for value in row.values():
+                counts[(normalise(value), value.strip())] += 1
+        best: dict[str, str] = {}
+        for (key, spelling), _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1])):
+            best.setdefault(key, spelling)
+        return best
 
 
 def normalise(value: str) -> str:
@@ -171,7 +211,7 @@ def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list
 
 
 def check_header(header: tuple[str, ...], path: str) -> list[Finding]:
-    """Findings about a data file's header row: too many, empty or repeated column names."""
+    """Check a data file's header: bounded width, names that are present and unique."""
     where = Location(path, 1, 1)
     if len(header) > MAX_COLUMNS:
         return [error("malformed-data", f"header has {len(header)} columns; the limit is {MAX_COLUMNS}.", where)]

@@ -22,6 +22,7 @@ from generator.render import (
     coverage,
     downloads,
     entities,
+    findings,
     indexes,
     redirects,
     tagspage,
@@ -44,6 +45,7 @@ RENDERERS: list[Renderer] = [
     downloads.render_downloads,
     tagspage.render_tags,
     redirects.render_redirects,
+    findings.render_findings,
 ]
 
 

@@ -6,7 +6,7 @@ Entries are sorted by first author, year and title; each has the anchor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -26,6 +26,8 @@ class BibItem:
     anchor: str
     ref: Reference
     cited_by: list[Chip]
+    scope: list[tuple[str, str]] = field(default_factory=list)
+    """The study's scope (label, text), when kb/studies.yaml has a record for it."""
 
 
 def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
@@ -33,7 +35,15 @@ def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
     site = Site(checked)
     doc = paths.BIBLIOGRAPHY_PAGE
     refs = sorted(site.references.values(), key=sort_key)
-    items = [BibItem(paths.reference_anchor(r.key), r, chips(site, doc, site.citing(r.key))) for r in refs]
+    items = [
+        BibItem(
+            paths.reference_anchor(r.key),
+            r,
+            chips(site, doc, site.citing(r.key)),
+            site.scopes[r.key].parts if r.key in site.scopes else [],
+        )
+        for r in refs
+    ]
     page = render(
         "references.md.j2",
         front=Markup(front_matter({"title": "References", "hide": ["navigation"]})),  # escaped by front_matter

@@ -22,13 +22,23 @@ from typing import Any
 from markupsafe import Markup
 
 from generator import urls as paths
-from generator.checklist.compose import Checklist, Item, Query, compose, item_facts, text_key
-from generator.checklist.export import Part, templates
+from generator.checklist.compose import Checklist, Item, Query, compose, compose_selection, item_facts, site_link
+from generator.checklist.export import Part, export_model, md_details, md_practice_line, templates
 from generator.graph import stages_in_order
 from generator.kb import Checked
-from generator.markup import counted, failure_label, front_matter, markdown_inline, markdown_text, plain, scrub
-from generator.models import Practice, Scenario
+from generator.markup import (
+    counted,
+    failure_label,
+    front_matter,
+    gfm_text,
+    markdown_inline,
+    markdown_text,
+    plain,
+    scrub,
+)
+from generator.models import ChecklistItem, Practice, Scenario
 from generator.render.templating import render
+from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
 MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
 
@@ -65,19 +75,37 @@ def page_data(cl: Checklist) -> dict[str, Any]:
     return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
 
 
-def item_view(item: Item, box_id: str) -> dict[str, Any]:
-    """What a page shows of one item: the box, how and when it is done, links, severity and effort."""
+def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
+    """How and when an item is done, its links and facts, as pages show them under the item."""
     return {
-        "box_id": box_id,
-        "uid": item.uid,
-        "text": markdown_inline(item.text),
         "how": markdown_inline(item.how),
         "done_when": markdown_inline(item.done_when),
         "checked_with": plain(item.checked_with or ""),
         "docs": [(plain(d.title), d.url) for d in item.docs],
         "failures": [(failure_label(url), url) for url in item.failures],
-        "facts": item_facts(item),
+        "facts": facts,
+    }
+
+
+def practice_item_view(practice_id: str, item: ChecklistItem) -> dict[str, Any]:
+    """What a practice page shows of one of its items (severity and effort; essential depends on the scenario)."""
+    facts = [f"{name}: {value}" for name, value in (("severity", item.severity), ("effort", item.effort)) if value]
+    return {
+        "anchor": item.id,
+        "uid": f"{practice_id}/{item.id}",
+        "text": markdown_inline(item.text),
+        **details_view(item, facts),
+    }
+
+
+def item_view(item: Item, box_id: str) -> dict[str, Any]:
+    """What a checklist page shows of one item: the box, how and when it is done, links, severity and effort."""
+    return {
+        "box_id": box_id,
+        "uid": item.uid,
+        "text": markdown_inline(item.text),
         "essential": item.essential,
+        **details_view(item, item_facts(item)),
     }
 
 
@@ -125,8 +153,15 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
     )
 
 
-def builder_index(checked: Checked, checklists: dict[str, Checklist]) -> dict[str, Any]:
-    """The data the builder composes checklists from (``checklists/index.json``)."""
+def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: str = "") -> dict[str, Any]:
+    """The data the builder composes checklists and their downloads from (``checklists/index.json``).
+
+    Each practice carries its own ``applies_when`` and each item its
+    effective one, so the page's selector applies the same rules as
+    :mod:`generator.validate.selection`; each item also carries what the
+    exports need (its JSON export entry and Markdown pieces), so the page's
+    downloads are byte-identical to ``checklist ... --format md|csv|json``.
+    """
     kb = checked.kb
     doc = paths.CHECKLISTS_INDEX
     vocab = kb.vocabulary
@@ -135,43 +170,85 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist]) -> dict[st
         return [{"id": tid, "label": plain(term.label)} for tid, term in sorted(group.items())]
 
     practices = sorted((p for p in kb.of_type("practice") if isinstance(p, Practice)), key=lambda p: p.id)
+    # Every item of every practice, deprecated ones included (a scenario may 'include' them).
+    every = compose_selection(checked, Query(), Selection(include=tuple(p.id for p in practices)), commit=commit)
+    items = {i.uid: i for i in every.items}
+    exported = {i.id: i.model_dump(mode="json", exclude={"status", "essential"}) for i in export_model(every).items}
+    first = {p.id: next((i for i in every.items if i.practice == p.id), None) for p in practices}
+
+    def item_data(uid: str) -> dict[str, Any]:
+        item = items[uid]
+        return {
+            "uid": uid,
+            "html": str(markdown_inline(item.text)),
+            "how_html": f"<strong>How:</strong> {markdown_inline(item.how)}" if item.how else "",
+            "done_html": f"<strong>Done when:</strong> {markdown_inline(item.done_when)}" if item.done_when else "",
+            "export": exported[uid],
+            "md": gfm_text(item.text),
+            "md_details": "".join(md_details(item, facts=False)),
+        }
+
+    scenarios = [s for s in kb.of_type("scenario") if isinstance(s, Scenario)]
     return {
-        "stages": [{"id": s.id, "title": plain(s.title), "order": s.order} for s in stages_in_order(kb)],
+        "kb": {"name": every.kb_name, "version": every.kb_version, "commit": every.commit, "site_url": every.site_url},
+        "stages": [
+            {"id": s.id, "title": plain(s.title), "raw_title": s.title, "md_title": gfm_text(s.title), "order": s.order}
+            for s in stages_in_order(kb)
+        ],
         "paradigms": [
             {"id": p.id, "label": plain(p.title)} for p in sorted(kb.of_type("paradigm"), key=lambda e: e.id)
         ],
         "frameworks": terms(vocab.frameworks) if vocab else [],
         "hardware": terms(vocab.hardware) if vocab else [],
         "tags": terms(vocab.all_terms()) if vocab else [],
+        "precisions": list(PRECISIONS),
+        "entities": {
+            eid: {"type": e.kind, "title": e.title, "url": every.urls.get(eid) or site_link_of(every, e.kind, eid)}
+            for eid, e in sorted(kb.entities.items())
+            if e.kind in ("stage", "practice", "challenge", "defect")
+        },
+        "references": {k.removeprefix("cite:"): url for k, url in sorted(every.urls.items()) if k.startswith("cite:")},
+        "md": {
+            "kb_link": f"[{gfm_text(every.kb_name)}]({every.site_url})" if every.site_url else gfm_text(every.kb_name)
+        },
         "practices": [
             {
                 "id": p.id,
                 "title": plain(p.title),
+                "raw_title": p.title,
+                "rationale": p.rationale,
+                "url": site_link_of(every, "practice", p.id),
                 "href": paths.href(doc, paths.page_path("practice", p.id)),
                 "stage": p.stage,
                 "paradigms": sorted(p.paradigms),
-                "frameworks": sorted(p.applies_when.target),
-                "hardware": sorted(p.applies_when.hardware),
                 "tags": sorted(p.tags),
                 "importance": p.importance,
                 "deprecated": p.status == "deprecated",
-                "items": [
-                    {"uid": f"{p.id}/{ci.id}", "key": text_key(ci.text), "html": str(markdown_inline(ci.text))}
-                    for ci in p.checklist
-                ],
+                "applies_when": p.applies_when.model_dump(mode="json"),
+                "md_line": md_practice_line(every, every.practices[p.id], item) if (item := first[p.id]) else "",
+                "items": [item_data(f"{p.id}/{ci.id}") for ci in p.checklist],
             }
             for p in practices
         ],
         "scenarios": [
             {
-                "id": sid,
-                "title": plain(cl.title),
-                "href": paths.href(doc, paths.checklist_path(sid)),
-                "items": [i.uid for i in cl.items],
+                "id": s.id,
+                "title": s.title,
+                "md_title": gfm_text(s.title),
+                "summary": s.summary,
+                "md_summary": gfm_text(s.summary),
+                "href": paths.href(doc, paths.checklist_path(s.id)),
+                "items": [i.uid for i in checklists[s.id].items],
+                "selection": scenario_selection(s).as_dict(),
             }
-            for sid, cl in sorted(checklists.items())
+            for s in sorted(scenarios, key=lambda s: s.id)
         ],
     }
+
+
+def site_link_of(cl: Checklist, kind: str, eid: str) -> str:
+    """The absolute site URL of an entity, as exports write it."""
+    return site_link(cl.site_url, paths.page_url(kind, eid))
 
 
 def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[str, Any]) -> str:
@@ -208,7 +285,7 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     files: dict[str, str | bytes] = {
         paths.checklist_path(s.id): checklist_page(checked, s, checklists[s.id]) for s in scenarios
     }
-    index = builder_index(checked, checklists)
+    index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )

@@ -13,6 +13,7 @@ from functools import cached_property
 from generator import urls as paths
 from generator.graph import cite_node
 from generator.kb import Checked
+from generator.load.studies import Scope, scopes
 from generator.markup import plain
 from generator.models import Entity
 from generator.render.bibformat import Reference, format_reference
@@ -64,6 +65,11 @@ class Site:
     def references(self) -> dict[str, Reference]:
         """Formatted bibliography entries by key."""
         return {key: format_reference(entry) for key, entry in self.kb.bibliography.entries.items()}
+
+    @cached_property
+    def scopes(self) -> dict[str, Scope]:
+        """Scope of each study with a record in kb/studies.yaml, by BibTeX key."""
+        return scopes(self.kb.studies, self.kb.datasets)
 
     @cached_property
     def terms(self) -> dict[str, str]:

@@ -13,8 +13,10 @@ from generator import urls as paths
 from generator.findings import processing
 from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
-from generator.models import Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
 from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import relation_groups
@@ -84,6 +86,8 @@ def card_rows(site: Site, entity: Entity, doc: str) -> list[CardRow]:
         rows += _scenario_rows(site, entity, doc)
     if entity.tags:
         rows.append(CardRow("Tags", tag_chips(site, doc, entity)))
+    if entity.reviewed:
+        rows.append(CardRow("Reviewed", _text(entity.reviewed)))
     if entity.review_by:
         rows.append(CardRow("Review by", _text(entity.review_by)))
     return rows
@@ -100,6 +104,16 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
         rows.append(CardRow("Stages", chips(site, doc, scenario.stages)))
     if scenario.select_tags:
         rows.append(CardRow("Selects tags", _terms(site, scenario.select_tags)))
+    context = scenario.context
+    conditions = Applicability(
+        trains=context.trains, reference_code=context.reference_code, reference_weights=context.reference_weights
+    ).conditions()
+    if conditions:
+        rows.append(CardRow("Context", _text(*conditions)))
+    if context.precision:
+        rows.append(CardRow("Precision", _text(*context.precision)))
+    if scenario.order:
+        rows.append(CardRow("Stage order", chips(site, doc, scenario.order)))
     return rows
 
 
@@ -114,15 +128,33 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
     out = [Section("Details", "html", link_citations(markdown_block(entity.body), cites))] if entity.body else []
     if isinstance(entity, Practice):
         out.append(Section("Why it works", "html", link_citations(markdown_block(entity.rationale), cites)))
+        note = importance_note(entity.importance_basis, cites)
+        if note is not None:
+            out.append(Section(f"Why it is {IMPORTANCE[entity.importance].lower()}", "importance", note))
         out += _listing("Steps", entity.steps, ordered=True)
         out += _listing("When it does not apply", entity.not_applicable_when)
     elif isinstance(entity, Challenge | Defect):
         out += _listing("Symptoms", entity.symptoms)
     if isinstance(entity, Defect) and entity.figures:
-        out.append(Section("Figures from studies", "figures", figure_rows(entity.figures, cites)))
+        rows = figure_rows(entity.figures, cites)
+        notes = tuple(scope_notes(site, cites, [f.cite for f in entity.figures]))
+        out.append(Section("Figures from studies", "figures", rows, notes=notes))
     if isinstance(entity, Defect) and entity.examples:
         examples = [(Link(ex.url, ex.url.split("://", 1)[-1]), markdown_inline(ex.note)) for ex in entity.examples]
         out.append(Section("Real examples", "examples", examples))
+    if isinstance(entity, Defect):
+        table = case_table(site, entity.id, cites)
+        if table is not None:
+            out.append(Section(f"All cases in the study data ({table.count})", "cases", table))
+        else:
+            # Say so rather than show nothing: a reader should not wonder whether cases were left out.
+            names = ", ".join(sorted(site.kb.datasets)) or "none"
+            no_cases = (
+                "The study data in the repository (data sets: "
+                f"{names}) holds no coded issue of this type; its figures come from the cited "
+                "studies' experiments or tables, not from mined issues."
+            )
+            out.append(Section("Cases in the study data", "html", markdown_block(no_cases)))
     return out
 
 
@@ -130,17 +162,18 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     """Every section of an entity's page, in order."""
     cites = Citations(site, doc)
     out = content_sections(site, entity, doc, cites)
-    groups = relation_groups(site, entity.id, doc)
+    groups = relation_groups(site, entity.id, doc, effect_notes(site, entity.id, cites))
     if groups:
         out.append(Section("Relations", "relations", groups))
     if isinstance(entity, Practice) and entity.checklist:
-        items = [(item.id, f"{entity.id}/{item.id}", markdown_inline(item.text)) for item in entity.checklist]
+        items = [practice_item_view(entity.id, item) for item in entity.checklist]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
         out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
     evidence = cites.evidence(entity.evidence)
     if evidence:
-        out.append(Section("Evidence", "evidence", evidence))
+        notes = tuple(scope_notes(site, cites, [ev.cite for ev in entity.evidence]))
+        out.append(Section("Evidence", "evidence", evidence, notes=notes))
     if cites.listed:
         out.append(Section("References", "references", cites.listed))
     return out

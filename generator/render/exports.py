@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from generator.checklist.schema import ChecklistExport
 from generator.kb import Graph, KnowledgeBase
+from generator.load.datasets import DatasetProvenance
 from generator.load.studies import StudiesFile
 from generator.markup import export_text, scrub
 from generator.models import MODELS, KbMeta, Vocabulary
@@ -39,7 +40,7 @@ def graph_graphml(graph: Graph) -> str:
 
 
 def kb_json(kb: KnowledgeBase) -> str:
-    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography."""
+    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography, study scopes and data."""
     entities: dict[str, list[dict[str, Any]]] = {}
     for entity in sorted(kb.entities.values(), key=lambda e: (e.kind, e.id)):
         entities.setdefault(entity.kind, []).append({"type": entity.kind, **entity.model_dump(mode="json")})
@@ -48,6 +49,11 @@ def kb_json(kb: KnowledgeBase) -> str:
         "vocabulary": kb.vocabulary.model_dump(mode="json") if kb.vocabulary else None,
         "entities": entities,
         "references": {key: {"type": e.entry_type, **e.fields} for key, e in sorted(kb.bibliography.entries.items())},
+        "studies": {key: study.model_dump(mode="json") for key, study in sorted(kb.studies.items())},
+        "datasets": {
+            name: {"provenance": data.provenance.model_dump(mode="json"), "rows": [dict(row) for row in data.rows]}
+            for name, data in sorted(kb.datasets.items())
+        },
     }
     return json.dumps(scrub(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
@@ -57,6 +63,7 @@ def json_schemas() -> dict[str, str]:
     models: dict[str, type[BaseModel]] = {**MODELS, "kb": KbMeta, "vocabulary": Vocabulary}
     models["checklist"] = ChecklistExport  # the checklist export format, not a KB file
     models["studies"] = StudiesFile
+    models["dataset"] = DatasetProvenance  # kb/data/NAME.yaml
     out = {}
     for kind, model in sorted(models.items()):
         schema = model.model_json_schema()

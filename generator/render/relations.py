@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from generator.render.context import KIND_PLURALS, Link, Site
 
@@ -77,10 +78,18 @@ class RelationGroup:
     relation: str
     outgoing: bool
     links: list[Link]
+    notes: tuple[Any, ...] = ()
+    """Per link (same order), the basis of a claimed effect or None."""
 
 
-def relation_groups(site: Site, entity_id: str, from_doc: str) -> list[RelationGroup]:
-    """Every relation of an entity except citations, grouped and ordered."""
+def relation_groups(
+    site: Site, entity_id: str, from_doc: str, bases: dict[tuple[str, bool, str], Any] | None = None
+) -> list[RelationGroup]:
+    """Every relation of an entity except citations, grouped and ordered.
+
+    ``bases`` maps (relation, outgoing, other id) to the basis shown beside
+    that link (see :func:`generator.render.evidence.effect_notes`).
+    """
     graph = site.graph
     found: dict[tuple[str, bool, str], set[str]] = defaultdict(set)
     for _, target, data in graph.out_edges(entity_id, data=True):
@@ -99,5 +108,8 @@ def relation_groups(site: Site, entity_id: str, from_doc: str) -> list[RelationG
         relation, outgoing, kind = key
         names = OUTGOING if outgoing else INCOMING
         heading = names.get(relation, relation).format(kinds=KIND_PLURALS.get(kind, kind))
-        groups.append(RelationGroup(heading, relation, outgoing, site.links(from_doc, sorted(found[key]))))
+        pairs = sorted(((site.link(from_doc, i), i) for i in sorted(found[key])), key=lambda p: p[0].text.casefold())
+        notes = tuple((bases or {}).get((relation, outgoing, other)) for _, other in pairs)
+        links = [link for link, _ in pairs]
+        groups.append(RelationGroup(heading, relation, outgoing, links, notes if any(notes) else ()))
     return groups

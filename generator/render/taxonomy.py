@@ -24,6 +24,7 @@ from generator.render.chart import PALETTE, Bar, BarGroup, bar_chart
 from generator.render.context import Link, Site
 from generator.render.diagrams import COLOURS, FONT, wrap
 from generator.render.entities import COMPONENTS
+from generator.render.evidence import scope_notes
 from generator.render.figures import FigureRow, figure_rows
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
@@ -177,6 +178,7 @@ def render_taxonomy(checked: Checked) -> dict[str, str | bytes]:
         chart=chart,
         groups=groups,
         all_figures=[(node, f) for root in roots for node in root.walk() for f in node.figures],
+        scopes=scope_notes(site, cites, [c.key for c in cites.listed]),
         citations=cites.listed,
         defect_count=len(_defects(site)),
     )

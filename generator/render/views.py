@@ -16,7 +16,7 @@ from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 
 from generator import urls as paths
 from generator.markup import markdown_inline
-from generator.models import Entity, Evidence
+from generator.models import STRENGTH_MEANING, Entity, Evidence
 from generator.render.context import KIND_LABELS, Link, Site
 
 _TAG_SLUG = slugify(case="lower")
@@ -30,6 +30,7 @@ EVIDENCE_KINDS: dict[str, str] = {
     "experience-report": "Experience report",
     "literature-review": "Literature review",
     "position-paper": "Position paper",
+    "documentation": "Documentation",
 }
 
 
@@ -41,6 +42,8 @@ class Section:
     part: str
     data: Any
     intro: str = ""
+    notes: tuple[Any, ...] = ()
+    """Scope lines shown under the section (:class:`generator.render.evidence.ScopeNote`)."""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ class EvidenceItem:
     shows: Markup
     locator: str
     citation: Citation
+    strength: str = ""
+    strength_hint: str = ""
 
 
 @dataclass
@@ -109,7 +114,12 @@ class Citations:
         """Evidence items with their citation numbers."""
         return [
             EvidenceItem(
-                EVIDENCE_KINDS.get(ev.kind, ev.kind), markdown_inline(ev.shows), ev.locator or "", self.cite(ev.cite)
+                EVIDENCE_KINDS.get(ev.kind, ev.kind),
+                markdown_inline(ev.shows),
+                ev.locator or "",
+                self.cite(ev.cite),
+                ev.strength,
+                STRENGTH_MEANING[ev.strength],
             )
             for ev in items
         ]

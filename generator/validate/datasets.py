@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from pydantic import ValidationError
 
 from generator.findings import Finding, Location, error
+from generator.ids import suggestion
 from generator.load.datasets import (
     DATASET_NAME_RE,
     DatasetProvenance,
@@ -65,6 +66,17 @@ def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[St
                     source.location(("columns",)),
                 )
             )
+        for role in ("framework", "reporter", "symptom"):
+            column = getattr(provenance.roles, role)
+            if column is not None and column not in declared:
+                findings.append(
+                    error(
+                        "unknown-data-column",
+                        f"'roles.{role}' names column '{column}', which {yaml_path} does not describe."
+                        f"{suggestion(column, declared)}",
+                        source.location(("roles", role)),
+                    )
+                )
         if len(rows) != provenance.rows and not problems:
             findings.append(
                 error(

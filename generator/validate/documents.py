@@ -128,7 +128,7 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
             hint = suggestion(str(loc[-1]), allowed) or (f" Allowed keys: {', '.join(allowed)}." if allowed else "")
             if str(loc[-1]) in RENAMED_KEYS:
                 new_key, how = RENAMED_KEYS[str(loc[-1])]
-                hint = f" Did you mean '{new_key}'? '{loc[-1]}' was renamed: {how}."
+                hint = f" Did you mean '{new_key}'? {how[0].upper()}{how[1:]}."
             out.append(error("unknown-key", f"unknown key '{key}' in {label}.{hint}", source.location(loc)))
         elif kind == "missing":
             out.append(error("missing-field", f"missing required field '{key}' in {label}.", source.location(loc)))
@@ -153,7 +153,7 @@ def schema_findings(exc: ValidationError, model: type[BaseModel], source: Source
 
 
 def validate_model(model: type[BaseModel], source: Source, label: str) -> tuple[Any, list[Finding]]:
-    """Validate a parsed file against ``model``: the value, or None and the located findings."""
+    """Validate a parsed document against ``model``: the instance, or None and located findings."""
     try:
         return model.model_validate(source.doc.data), []
     except ValidationError as exc:

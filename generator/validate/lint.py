@@ -21,10 +21,10 @@ from generator.findings import Finding, sort_findings, warning
 from generator.graph import cited_keys
 from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice, Scenario
-from generator.selection import text_key
 from generator.validate.lint_evidence import EVIDENCE_LINT_RULES
 from generator.validate.rule_base import Context, Rule
 from generator.validate.rules import apply, dotted, walk_strings
+from generator.validate.selection import text_key
 
 SUMMARY_MIN = 60
 SUMMARY_MAX = 300

@@ -9,7 +9,8 @@
   practice's relations of that kind have evidence (``efficacy-claim``);
 * under ``--strict``, every entry was reviewed in the last 18 months
   (``not-reviewed``);
-* every cited study has a scope record (``study-without-scope``).
+* every cited study (cited by a figure or by evidence that is not documentation)
+  has a scope record (``study-without-scope``).
 
 The text scanners are single-pass regular expressions without nested
 quantifiers, so their time is linear in the text.
@@ -20,12 +21,12 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator
 
 from generator.findings import Finding, Location, warning
-from generator.graph import cited_keys
 from generator.kb import Entry
-from generator.models import EFFECT_RELATIONS, Practice
+from generator.models import EFFECT_RELATIONS, Defect, Entity, Practice
 from generator.validate.rule_base import Context, Rule
 from generator.validate.rules import dotted
 
@@ -39,7 +40,7 @@ RULE_OF_THUMB = "rule of thumb:"
 # letter, digit, underscore, dot or '#' on the left (nor to a word by a hyphen, as in
 # "top-1"), nor to a letter, digit or underscore on the right. int8, fp16, float32,
 # onnx2tf and opset_version are words; the 17 of opset_version=17 is a number.
-_NUMBER_RE = re.compile(r"(?<![\w.#])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?!\w)")
+_NUMBER_RE = re.compile(r"(?<![\w.#])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?!\w|[.,]\d)")
 # Spans whose digits are addresses, not quantities: URLs and Markdown link targets.
 _ADDRESS_RE = re.compile(r"https?://\S+|\]\([^()\[\]\s]*\)")  # no bracket inside: linear on "](](](..."
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_:-]+")
@@ -249,12 +250,28 @@ class ReviewedRecently(Rule):
             )
 
 
+def study_keys(entity: Entity) -> set[str]:
+    """The BibTeX keys an entity cites as a study: by a figure, or by evidence of a kind other than documentation.
+
+    A documentation page has no sample, method or years of data, so a key cited
+    only as ``documentation`` needs no scope record.
+    """
+    keys = {ev.cite for ev in entity.evidence if ev.kind != "documentation"}
+    if isinstance(entity, Defect):
+        keys.update(fig.cite for fig in entity.figures)
+    return keys
+
+
 class CitedStudyHasScope(Rule):
-    """Every study an entry cites has a scope record in ``kb/studies.yaml``."""
+    """Every study an entry cites has a scope record in ``kb/studies.yaml``.
+
+    A key counts as a study when a figure cites it or an evidence item of a kind
+    other than ``documentation`` does; official documentation pages need no record.
+    """
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         bib = ctx.kb.bibliography
-        for key in sorted(cited_keys(entry.entity)):
+        for key in sorted(study_keys(entry.entity)):
             if key in bib.entries and key not in ctx.kb.studies:
                 yield warning(
                     "study-without-scope",
@@ -262,6 +279,21 @@ class CitedStudyHasScope(Rule):
                     "domain, method, years, frameworks and sample (or the data set to compute them from).",
                     Location(bib.path, bib.entries[key].line, 1),
                 )
+
+
+def grading_summary(entities: list[Entity]) -> dict[str, dict[str, int]]:
+    """How graded the KB is: evidence items by strength, effect relations by basis."""
+    strengths: Counter[str] = Counter()
+    bases: Counter[str] = Counter()
+    for entity in entities:
+        strengths.update(ev.strength for ev in entity.evidence)
+        if isinstance(entity, Practice):
+            for effect in entity.all_effects():
+                bases["evidence" if effect.evidence else "judgement" if effect.judgement else "no basis"] += 1
+    return {
+        "evidence_by_strength": dict(sorted(strengths.items())),
+        "effects_by_basis": {k: bases[k] for k in ("evidence", "judgement", "no basis")},
+    }
 
 
 #: The evidence checks, in the order they run (appended to :data:`generator.validate.lint.LINT_RULES`).

@@ -27,7 +27,10 @@ from generator.models import (
     reference_key_path,
     references,
 )
-from generator.selection import (
+from generator.validate.rule_base import Context, Rule
+from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
+from generator.validate.rules_values import NoRepeats, NoSelfReplacement, ReservedIds
+from generator.validate.selection import (
     Selection,
     candidate,
     contradiction,
@@ -36,9 +39,6 @@ from generator.selection import (
     scenario_selection,
     select_items,
 )
-from generator.validate.rule_base import Context, Rule
-from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
-from generator.validate.rules_values import NoRepeats, NoSelfReplacement, ReservedIds
 
 
 def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:

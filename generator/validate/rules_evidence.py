@@ -21,6 +21,7 @@ from generator.kb import Entry
 from generator.load.datasets import StudyData, normalise, select
 from generator.load.studies import ungrouped_values
 from generator.models import EFFECT_RELATIONS, Defect, Practice
+from generator.validate.cases import defect_cases, own_cases, subtypes_of
 from generator.validate.rule_base import Context, Rule
 
 KeyPath = tuple[str | int, ...]
@@ -149,12 +150,26 @@ class CasesMatchData(Rule):
             return
         problems = query_problems(data, defect.cases.where, entry, ("cases", "where"))
         yield from problems
-        if not problems and not select(data, defect.cases.where):
+        if problems:
+            return
+        if not select(data, defect.cases.where):
             yield error(
                 "cases-select-nothing",
                 f"'cases' selects no row of '{data.name}'; the conditions together match nothing.",
                 entry.source.location(("cases", "where")),
             )
+            return
+        # A parent's own query must cover its sub-types' cases, so its page aggregates them.
+        own = set(own_cases(ctx.kb, defect))
+        for child in subtypes_of(ctx.kb, defect.id):
+            missing = [case for case in defect_cases(ctx.kb, child.id) if case not in own]
+            if missing:
+                yield error(
+                    "cases-miss-subtype",
+                    f"'cases' leaves out {len(missing)} case(s) of sub-type '{child.id}'; "
+                    "a parent type's query must select every case of its sub-types.",
+                    entry.source.location(("cases", "where")),
+                )
 
 
 class StudiesValid(Rule):

@@ -1,4 +1,4 @@
-"""Build the site into a staging folder, then swap it in: ``site`` command.
+"""Build the site into a staging folder, then swap it in (the ``site`` command's work).
 
 MkDocs cleans its output folder before it writes, so a failed build would
 leave a half-written site. Here MkDocs writes to ``.<site>-build`` next to
@@ -14,8 +14,6 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-
-import click
 
 from generator.write.files import OutsideRoot, swap_in
 
@@ -67,29 +65,3 @@ def build_site(
         return result.returncode
     swap_in(staging, site_dir)
     return 0
-
-
-@click.command(name="site")
-@click.option(
-    "-d",
-    "--site-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("site"),
-    show_default=True,
-    help="Output folder; replaced only when the build succeeds.",
-)
-@click.option(
-    "-f", "--config", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True
-)
-@click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on warnings (as CI does).")
-def site(site_dir: Path, config: Path, strict: bool) -> None:
-    """Build the site with MkDocs; a failed build leaves the previous site intact."""
-    try:
-        code = build_site(site_dir, config=config, strict=strict)
-    except OutsideRoot as exc:
-        click.echo(f"error: {exc}.", err=True)
-        raise SystemExit(1) from None
-    if code != 0:
-        click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
-        raise SystemExit(1)
-    click.echo(f"site built in {site_dir}/", err=True)

@@ -22,9 +22,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from generator.checklist.compose import Query, compose
-from generator.checklist.export import to_csv, to_json, to_markdown
+from generator.checklist.export import export, to_csv, to_json, to_markdown
 from generator.checklist.status import parse_checklist
 from generator.kb import Checked
+from generator.models import Practice
 from generator.pipeline import check_folder
 from tests.conftest import ROOT, run_cli
 from tests.site_fixtures import serve
@@ -140,6 +141,18 @@ def test_pages_work_with_instant_navigation(instant_site: str, site: BuiltSite, 
     assert page.evaluate("window.rkbMarker") == "same document"
     page.select_option("select[name='stage']", index=1)
     expect(page.locator(".rkb-builder__command")).to_contain_text("--stage ")
+    # The filters live in the URL hash: leaving the page and coming back (in-page navigation) keeps them.
+    page.select_option("select[name='trains']", "false")
+    page.locator("input[name='essential']").check()
+    kept = page.locator(".rkb-builder__command").inner_text()
+    assert "--inference-only" in kept and "--essential" in kept
+    page.locator(f"table a[href$='{site.scenario}.html']").click()
+    page.wait_for_url(f"**/checklists/{site.scenario}.html")
+    page.go_back()
+    page.wait_for_selector("[data-rkb-builder][data-rkb-ready]")
+    assert page.evaluate("window.rkbMarker") == "same document"
+    expect(page.locator(".rkb-builder__command")).to_have_text(kept)
+    assert page.locator("input[name='essential']").is_checked()
 
 
 def test_ticks_persist_across_reloads_and_reset_clears_them(site: BuiltSite, page: Page) -> None:
@@ -219,31 +232,61 @@ def _builder_items(page: Page) -> list[str]:
     return _all_items(page, ".rkb-builder__result")
 
 
+FORM = (
+    "scenario",
+    "paradigm",
+    "stage",
+    "source",
+    "target",
+    "hardware",
+    "tag",
+    "precision",
+    "trains",
+    "reference_code",
+    "reference_weights",
+)
+
+
 def _filters(checked: Checked) -> list[dict[str, str]]:
-    practices = checked.kb.of_type("practice")
-    frameworks = sorted({f for p in practices for f in p.applies_to.frameworks})  # type: ignore[attr-defined]
-    hardware = sorted({h for p in practices for h in p.applies_to.hardware})  # type: ignore[attr-defined]
+    practices = [p for p in checked.kb.of_type("practice") if isinstance(p, Practice)]
+    frameworks = sorted({f for p in practices for f in p.applies_when.target})
+    hardware = sorted({h for p in practices for h in p.applies_when.hardware})
     tags = sorted({t for p in practices for t in p.tags})
-    stages = sorted({p.stage for p in practices})  # type: ignore[attr-defined]
+    stages = sorted({p.stage for p in practices})
     paradigms = sorted(e.id for e in checked.kb.of_type("paradigm"))
+    scenarios = sorted(e.id for e in checked.kb.of_type("scenario"))
     combos: list[dict[str, str]] = [{"paradigm": p} for p in paradigms]
     combos += [{"target": f} for f in frameworks[:3]] + [{"source": f} for f in frameworks[-2:]]
     combos += [{"hardware": h} for h in hardware[:2]] + [{"tag": t} for t in tags[:2]]
     combos += [{"stage": s} for s in stages[:2]]
     if frameworks and hardware and paradigms:
         combos.append({"paradigm": paradigms[-1], "target": frameworks[0], "hardware": hardware[0]})
+    combos += [{"scenario": s} for s in scenarios]
+    combos += [{"scenario": scenarios[0], "trains": "false", "reference_code": "false", "precision": "int8"}]
+    combos += [{"trains": "true", "reference_weights": "true", "essential": "1"}]
     return combos
 
 
 def _query(filters: dict[str, str]) -> Query:
+    flags = {k: {"true": True, "false": False}.get(filters.get(k, "")) for k in FORM[-3:]}
     return Query(
+        scenario=filters.get("scenario"),
         paradigms=tuple(v for k, v in filters.items() if k == "paradigm"),
         stages=tuple(v for k, v in filters.items() if k == "stage"),
         source=filters.get("source"),
         target=filters.get("target"),
         hardware=tuple(v for k, v in filters.items() if k == "hardware"),
         tags=tuple(v for k, v in filters.items() if k == "tag"),
+        precision=tuple(v for k, v in filters.items() if k == "precision"),
+        importance="essential" if filters.get("essential") else None,
+        **flags,  # type: ignore[arg-type]
     )
+
+
+def _set_form(page: Page, filters: dict[str, str]) -> None:
+    for name in FORM:
+        page.select_option(f"select[name='{name}']", filters.get(name, ""))
+    page.locator("input[name='essential']").set_checked(bool(filters.get("essential")))
 
 
 def test_builder_updates_when_a_filter_changes_and_matches_the_cli(site: BuiltSite, page: Page) -> None:
@@ -253,14 +296,18 @@ def test_builder_updates_when_a_filter_changes_and_matches_the_cli(site: BuiltSi
     command = page.locator(".rkb-builder__command")
     expect(command).to_have_text("python -m generator checklist --format md")
     for filters in _filters(site.checked):
-        for name in ("paradigm", "stage", "source", "target", "hardware", "tag"):
-            page.select_option(f"select[name='{name}']", filters.get(name, ""))
+        _set_form(page, filters)
         expected = [i.uid for i in compose(site.checked, _query(filters)).items]
         assert _builder_items(page) == expected, filters
         progress = page.locator(".rkb-builder .rkb-progress__text")
         expect(progress).to_have_text(f"0 of {len(expected)} done (0%)")
         for name, value in filters.items():
-            expect(command).to_contain_text(f"--{name} {value}")
+            if name not in ("scenario", "essential") and name not in FORM[-3:]:
+                expect(command).to_contain_text(f"--{name} {value}")
+        if filters.get("scenario"):
+            expect(command).to_contain_text(f"checklist {filters['scenario']} ")
+        if filters.get("essential"):
+            expect(command).to_contain_text("--essential")
     assert "#" in page.url  # the filters are in the URL, so a builder link can be shared
     shared = page.url
     fresh = page.context.new_page()
@@ -270,6 +317,24 @@ def test_builder_updates_when_a_filter_changes_and_matches_the_cli(site: BuiltSi
     page.evaluate("location.hash = ''")  # e.g. the back button: the builder follows the hash
     expect(command).to_have_text("python -m generator checklist --format md")
     assert _builder_items(page) == everything
+
+
+def test_builder_downloads_are_what_the_cli_exports(
+    site: BuiltSite, page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_COMMIT", COMMIT)
+    filters = {"scenario": site.scenario, "trains": "false", "essential": "1"}
+    page.goto(f"{site.base}checklists/index.html")
+    _set_form(page, filters)
+    items = _builder_items(page)
+    page.locator(f".rkb-builder input.rkb-box[data-rkb-item='{items[0]}']").check()
+    checklist = compose(site.checked, _query(filters), commit=COMMIT)
+    for fmt in ("md", "csv", "json"):
+        with page.expect_download() as info:
+            page.locator(f".rkb-builder button[data-rkb-download='{fmt}']").click()
+        assert info.value.suggested_filename == f"{site.scenario}-checklist.{fmt}"
+        data = Path(info.value.path()).read_bytes()
+        assert data == export(checklist, fmt, {items[0]}).encode("utf-8"), fmt
 
 
 def test_no_external_requests(site: BuiltSite, page: Page) -> None:

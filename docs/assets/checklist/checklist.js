@@ -137,51 +137,319 @@
 
   /* ------------------------------------------------------------------ builder */
 
-  var FILTERS = ["paradigm", "stage", "source", "target", "hardware", "tag"];
+  // The builder's selection and exports mirror generator/checklist_select.py and
+  // generator/checklist_export.py; tests run these functions (in Node and in the
+  // browser) against `checklist ... --format md|csv|json` for every scenario.
+
+  var FILTERS = ["scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision",
+                 "trains", "reference_code", "reference_weights", "essential"];
+  var FLAGS = ["trains", "reference_code", "reference_weights"];
+  var IMPORTANCE = ["essential", "recommended", "situational"];
+  var MD_HEADER = "reengineering-kb checklist";
+  var CUSTOM_SUMMARY = "Checklist items of the practices that match these filters, by workflow stage.";
 
   function has(list, value) {
     return list.indexOf(value) >= 0;
   }
 
-  // Mirrors generator.checklist.compose.applies (a browser test compares the two).
-  function applies(practice, q) {
-    if (practice.deprecated) return false;
-    if (q.paradigm && !has(practice.paradigms, q.paradigm)) return false;
-    if (q.stage && practice.stage !== q.stage) return false;
-    var frameworks = [q.source, q.target].filter(Boolean);
-    if (frameworks.length && practice.frameworks.length &&
-        !frameworks.some(function (f) { return has(practice.frameworks, f); })) return false;
-    if (q.hardware && practice.hardware.length && !has(practice.hardware, q.hardware)) return false;
-    return !(q.tag && !has(practice.tags, q.tag));
+  function canonical(values) {
+    var out = [];
+    values.forEach(function (v) { if (v && !has(out, v)) out.push(v); });
+    return out.sort();
   }
 
-  // Mirrors generator.checklist.compose.compose: stage order, then practice id, then item order; same text once.
-  function compose(index, q) {
-    var rank = {};
-    index.stages.forEach(function (stage, n) { rank[stage.id] = n; });
-    var rankOf = function (p) { return p.stage in rank ? rank[p.stage] : index.stages.length; };
-    var chosen = index.practices.filter(function (p) { return applies(p, q); });
-    chosen.sort(function (a, b) {
-      return rankOf(a) - rankOf(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    });
-    var seen = {};
-    var groups = [];
-    chosen.forEach(function (practice) {
-      var items = practice.items.filter(function (item) {
-        if (Object.prototype.hasOwnProperty.call(seen, item.key)) return false;
-        seen[item.key] = true;
-        return true;
-      });
-      if (!items.length) return;
-      var last = groups[groups.length - 1];
-      if (!last || last.stage !== practice.stage) {
-        last = { stage: practice.stage, practices: [] };
-        groups.push(last);
-      }
-      last.practices.push({ practice: practice, items: items });
-    });
-    return groups;
+  function flag(text) {
+    return text === "true" ? true : text === "false" ? false : null;
   }
+
+  /* The builder's form values (strings) as a generator.validate.selection.Query. */
+  function toQuery(f) {
+    return {
+      scenario: f.scenario || null,
+      paradigms: canonical([f.paradigm]),
+      stages: canonical([f.stage]),
+      source: f.source || null,
+      target: f.target || null,
+      hardware: canonical([f.hardware]),
+      tags: canonical([f.tag]),
+      importance: f.essential ? "essential" : null,
+      trains: flag(f.trains),
+      reference_code: flag(f.reference_code),
+      reference_weights: flag(f.reference_weights),
+      precision: canonical([f.precision])
+    };
+  }
+
+  // Query.to_string: urlencode of (name, value) pairs in field order.
+  function queryString(q) {
+    var pairs = [];
+    var multi = { paradigms: "paradigm", stages: "stage", hardware: "hardware", tags: "tag", precision: "precision" };
+    ["scenario", "paradigms", "stages", "source", "target", "hardware", "tags", "importance",
+     "trains", "reference_code", "reference_weights", "precision"].forEach(function (name) {
+      var value = q[name];
+      if (multi[name]) value.forEach(function (v) { pairs.push([multi[name], v]); });
+      else if (value !== null) pairs.push([name, String(value)]);
+    });
+    return pairs.map(function (p) { return encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1]); }).join("&");
+  }
+
+  // Query.describe
+  function describe(q) {
+    var parts = [];
+    [["paradigms", "paradigm"], ["stages", "stage"], ["hardware", "hardware"], ["tags", "tag"]].forEach(function (pair) {
+      if (q[pair[0]].length) parts.push(pair[1] + " " + q[pair[0]].join(", "));
+    });
+    ["source", "target"].forEach(function (name) { if (q[name]) parts.push(name + " " + q[name]); });
+    var phrases = { trains: ["training", "inference only"],
+                    reference_code: ["reference code available", "no reference code"],
+                    reference_weights: ["reference weights available", "no reference weights"] };
+    FLAGS.forEach(function (name) {
+      if (q[name] !== null) parts.push(phrases[name][q[name] ? 0 : 1]);
+    });
+    if (q.precision.length) parts.push("precision " + q.precision.join(", "));
+    return parts.join("; ");
+  }
+
+  function scenarioOf(index, id) {
+    return index.scenarios.filter(function (s) { return s.id === id; })[0] || null;
+  }
+
+  // resolve: the scenario's values, each replaced by the query's where given.
+  function resolveQuery(index, q) {
+    var scenario = q.scenario ? scenarioOf(index, q.scenario) : null;
+    var base = scenario ? scenario.selection : {
+      paradigms: [], stages: [], source: null, target: null, hardware: [], tags: [], include: [], exclude: [],
+      importance: null, trains: null, reference_code: null, reference_weights: null, precision: [], essential: [],
+      order: []
+    };
+    var either = function (name) {
+      var given = q[name];
+      var empty = given === null || (Array.isArray(given) && !given.length);
+      return empty ? base[name] : given;
+    };
+    return {
+      paradigms: either("paradigms"), stages: either("stages"), source: either("source"), target: either("target"),
+      hardware: either("hardware"), tags: either("tags"), include: base.include, exclude: base.exclude,
+      importance: q.importance, trains: either("trains"), reference_code: either("reference_code"),
+      reference_weights: either("reference_weights"), precision: either("precision"), essential: base.essential,
+      order: base.order
+    };
+  }
+
+  function overlaps(a, b) {
+    return a.some(function (v) { return has(b, v); });
+  }
+
+  // checklist_select.exclusion, as a yes/no answer.
+  function excludes(aw, sel) {
+    for (var i = 0; i < FLAGS.length; i++) {
+      var wanted = aw[FLAGS[i]];
+      var have = sel[FLAGS[i]];
+      if (wanted !== null && have !== null && wanted !== have) return true;
+    }
+    if (aw.source.length && sel.source && !has(aw.source, sel.source)) return true;
+    if (aw.target.length && sel.target && !has(aw.target, sel.target)) return true;
+    if (aw.hardware.length && sel.hardware.length && !overlaps(aw.hardware, sel.hardware)) return true;
+    return aw.precision.length > 0 && sel.precision.length > 0 && !overlaps(aw.precision, sel.precision);
+  }
+
+  // checklist_select.candidate
+  function candidate(p, sel) {
+    if (p.deprecated) return false;
+    if (sel.paradigms.length && !overlaps(p.paradigms, sel.paradigms)) return false;
+    if (sel.stages.length && !has(sel.stages, p.stage)) return false;
+    return !(sel.tags.length && !overlaps(sel.tags, p.tags));
+  }
+
+  // checklist_select.select_items: [{practice, item, essential}] in checklist order.
+  function selectItems(index, sel) {
+    var rank = {};
+    var ids = sel.order.length ? sel.order : index.stages.map(function (s) { return s.id; });
+    ids.forEach(function (id, n) { rank[id] = n; });
+    var rankOf = function (stage) { return stage in rank ? rank[stage] : ids.length; };
+    var chosen = index.practices.filter(function (p) {
+      return (candidate(p, sel) || has(sel.include, p.id)) && !has(sel.exclude, p.id) && !excludes(p.applies_when, sel);
+    });
+    chosen.sort(function (a, b) {
+      return rankOf(a.stage) - rankOf(b.stage) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+    var keep = sel.importance ? IMPORTANCE.slice(0, IMPORTANCE.indexOf(sel.importance) + 1) : null;
+    var out = [];
+    chosen.forEach(function (p) {
+      p.items.forEach(function (item) {
+        if (excludes(item.export.applies_when, sel)) return;
+        var listed = has(sel.essential, item.uid);
+        var essential = sel.essential.length ? listed : p.importance === "essential";
+        if (keep) {
+          if (sel.essential.length && sel.importance === "essential") { if (!listed) return; }
+          else if (!has(keep, p.importance) && !listed) return;
+        }
+        out.push({ practice: p, item: item, essential: essential });
+      });
+    });
+    return { entries: out, rank: rankOf };
+  }
+
+  /* The composed checklist: what the page shows and the exports need (generator.checklist.compose). */
+  function composeChecklist(index, form) {
+    var q = toQuery(form);
+    var sel = resolveQuery(index, q);
+    var picked = selectItems(index, sel);
+    var entries = picked.entries;
+    var used = {};
+    entries.forEach(function (e) { used[e.practice.stage] = true; });
+    var stages = index.stages.filter(function (s) { return used[s.id]; });
+    stages.sort(function (a, b) { return picked.rank(a.id) - picked.rank(b.id); });
+    var groups = stages.map(function (stage) {
+      var practices = [];
+      entries.forEach(function (e) {
+        if (e.practice.stage !== stage.id) return;
+        var last = practices[practices.length - 1];
+        if (!last || last.practice.id !== e.practice.id) {
+          last = { practice: e.practice, items: [] };
+          practices.push(last);
+        }
+        last.items.push(e);
+      });
+      return { stage: stage, practices: practices };
+    });
+    var scenario = q.scenario ? scenarioOf(index, q.scenario) : null;
+    var extra = describe(q);
+    var title, mdTitle, summary, mdSummary;
+    if (scenario) {
+      title = extra ? scenario.title + " (" + extra + ")" : scenario.title;
+      mdTitle = extra ? scenario.md_title + " (" + extra + ")" : scenario.md_title;
+      summary = scenario.summary;
+      mdSummary = scenario.md_summary;
+    } else {
+      title = mdTitle = extra ? "Custom checklist (" + extra + ")" : "Every practice";
+      summary = mdSummary = CUSTOM_SUMMARY;
+    }
+    return { query: q, selection: sel, entries: entries, stages: stages, groups: groups, scope: q.scenario || "custom",
+             title: title, mdTitle: mdTitle, summary: summary, mdSummary: mdSummary };
+  }
+
+  function counted(n, noun) {
+    return n + " " + noun + (n === 1 ? "" : "s");
+  }
+
+  function facts(e) {
+    var out = e.essential ? ["essential"] : [];
+    if (e.item.export.severity) out.push("severity: " + e.item.export.severity);
+    if (e.item.export.effort) out.push("effort: " + e.item.export.effort);
+    return out;
+  }
+
+  function toMarkdown(index, cl, done) {
+    var query = queryString(cl.query);
+    var kb = index.kb;
+    var out = "<!-- " + MD_HEADER + " | query: " + query + " | kb: " + kb.version + " | commit: " + kb.commit + " -->\n" +
+      "## Checklist: " + cl.mdTitle + "\n\n" + cl.mdSummary + "\n\n" +
+      counted(cl.entries.length, "item") + " in " + counted(cl.stages.length, "stage") + ", from " + index.md.kb_link +
+      " " + kb.version + " (commit `" + kb.commit.slice(0, 12) + "`), query `" + (query || "all practices") + "`.\n";
+    if (!cl.entries.length) out += "\n_No practice matches this query._\n";
+    cl.groups.forEach(function (group) {
+      out += "\n### Stage " + group.stage.order + ": " + group.stage.md_title + "\n\n";
+      group.practices.forEach(function (g) {
+        out += g.practice.md_line;
+        g.items.forEach(function (e) {
+          out += "  - [" + (done[e.item.uid] ? "x" : " ") + "] " + e.item.md + " <!-- item: " + e.item.uid + " -->\n";
+          out += e.item.md_details;
+          var f = facts(e).join("; ");
+          if (f) out += "    - " + f.charAt(0).toUpperCase() + f.slice(1).toLowerCase() + ".\n";
+        });
+      });
+    });
+    return out;
+  }
+
+  var CSV_COLUMNS = ["id", "stage", "practice", "item", "status", "essential", "severity", "effort", "how",
+                     "done_when", "checked_with", "docs", "failures", "importance", "guards_against", "evidence",
+                     "rationale", "url", "query"];
+
+  function csvCell(value) {
+    var cell = /^'*[=+\-@\t\r]/.test(value) ? "'" + value : value;
+    return /[,"\r\n]/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
+  }
+
+  function guards(index, exp) {
+    var names = [];
+    exp.addresses.concat(exp.prevents, exp.detects).forEach(function (id) {
+      var name = index.entities[id] ? index.entities[id].title : id;
+      if (!has(names, name)) names.push(name);
+    });
+    return names;
+  }
+
+  function toCsv(index, cl, done) {
+    var query = queryString(cl.query);
+    var stages = {};
+    index.stages.forEach(function (s) { stages[s.id] = s.raw_title; });
+    var out = "\ufeff" + CSV_COLUMNS.join(",") + "\r\n";
+    cl.entries.forEach(function (e) {
+      var x = e.item.export;
+      var row = {
+        id: x.id, stage: stages[x.stage], practice: e.practice.raw_title, item: x.text,
+        status: done[x.id] ? "done" : "open", essential: e.essential ? "yes" : "no", severity: x.severity || "",
+        effort: x.effort || "", how: x.how || "", done_when: x.done_when || "", checked_with: x.checked_with || "",
+        docs: x.docs.map(function (d) { return d.title + " <" + d.url + ">"; }).join("; "),
+        failures: x.failures.join("; "), importance: x.importance, guards_against: guards(index, x).join("; "),
+        evidence: x.evidence.join("; "), rationale: e.practice.rationale, url: x.url, query: query
+      };
+      out += CSV_COLUMNS.map(function (c) { return c === "status" ? row[c] : csvCell(row[c]); }).join(",") + "\r\n";
+    });
+    return out;
+  }
+
+  function sortedKeys(value) {
+    if (Array.isArray(value)) return value.map(sortedKeys);
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).sort().forEach(function (k) { out[k] = sortedKeys(value[k]); });
+      return out;
+    }
+    return value;
+  }
+
+  function toJson(index, cl, done) {
+    var referenced = {};
+    var cites = {};
+    cl.stages.forEach(function (s) { referenced[s.id] = true; });
+    cl.entries.forEach(function (e) {
+      var x = e.item.export;
+      referenced[e.practice.id] = true;
+      x.addresses.concat(x.prevents, x.detects).forEach(function (id) { referenced[id] = true; });
+      x.evidence.forEach(function (k) { cites[k] = true; });
+    });
+    var entities = {};
+    Object.keys(referenced).sort().forEach(function (id) { if (index.entities[id]) entities[id] = index.entities[id]; });
+    var references = {};
+    Object.keys(cites).sort().forEach(function (k) { references[k] = index.references[k]; });
+    var data = {
+      format: "reengineering-kb/checklist", format_version: 2, title: cl.title, summary: cl.summary, scope: cl.scope,
+      kb: index.kb, query: cl.query, query_string: queryString(cl.query), selection: cl.selection,
+      stages: cl.stages.map(function (s) { return { id: s.id, title: s.raw_title, order: s.order }; }),
+      items: cl.entries.map(function (e) {
+        var item = Object.assign({}, e.item.export);
+        item.status = done[e.item.uid] ? "done" : "open";
+        item.essential = e.essential;
+        return item;
+      }),
+      entities: entities, references: references
+    };
+    return JSON.stringify(sortedKeys(data), null, 2).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029") + "\n";
+  }
+
+  var EXPORTS = { md: [toMarkdown, "text/markdown"], csv: [toCsv, "text/csv"], json: [toJson, "application/json"] };
+
+  function exportText(index, cl, fmt, done) {
+    return EXPORTS[fmt][0](index, cl, done || {});
+  }
+
+  if (typeof module !== "undefined" && module.exports) {
+    module.exports = { composeChecklist: composeChecklist, exportText: exportText, queryString: queryString };
+  }
+  if (typeof document === "undefined") return;
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -190,68 +458,115 @@
     return el;
   }
 
-  function command(q) {
+  function command(f) {
     var words = ["python -m generator checklist"];
-    var flags = { paradigm: "--paradigm", stage: "--stage", source: "--source", target: "--target",
-                  hardware: "--hardware", tag: "--tag" };
-    FILTERS.forEach(function (name) { if (q[name]) words.push(flags[name] + " " + q[name]); });
+    if (f.scenario) words.push(f.scenario);
+    ["paradigm", "stage", "source", "target", "hardware", "tag", "precision"].forEach(function (name) {
+      if (f[name]) words.push("--" + name + " " + f[name]);
+    });
+    var flags = { trains: ["--trains", "--inference-only"], reference_code: ["--reference-code", "--no-reference-code"],
+                  reference_weights: ["--reference-weights", "--no-reference-weights"] };
+    FLAGS.forEach(function (name) { if (f[name]) words.push(flags[name][f[name] === "true" ? 0 : 1]); });
+    if (f.essential) words.push("--essential");
     words.push("--format md");
     return words.join(" ");
   }
 
-  function renderResult(root, index, groups) {
+  function appendLinks(parent, label, links, separator) {
+    var p = element("p", "rkb-" + label.toLowerCase().replace(/ /g, "-"), label + ": ");
+    links.forEach(function (link, n) {
+      var a = element("a", "", link[0]);
+      a.href = link[1]; // http(s) only: checked by the schema at build time
+      p.appendChild(a);
+      if (n < links.length - 1) p.appendChild(document.createTextNode(separator));
+    });
+    parent.appendChild(p);
+  }
+
+  function failureLabel(url) {
+    var m = /^https?:\/\/github\.com\/([^/]+\/[^/]+)\/(?:issues|pull)\/(\d+)/.exec(url);
+    return m ? m[1] + "#" + m[2] : url.replace(/^https?:\/\/(?:www\.)?/, "").replace(/\/+$/, "");
+  }
+
+  function renderResult(root, index, cl) {
     var result = root.querySelector(".rkb-builder__result");
-    var stages = {};
-    index.stages.forEach(function (stage) { stages[stage.id] = stage; });
     result.textContent = "";
     var n = 0;
-    groups.forEach(function (group) {
-      var stage = stages[group.stage] || { title: group.stage, order: "?" };
-      result.appendChild(element("h3", "rkb-stage__title", "Stage " + stage.order + ": " + stage.title));
-      group.practices.forEach(function (entry) {
+    cl.groups.forEach(function (group) {
+      result.appendChild(element("h3", "rkb-stage__title", "Stage " + group.stage.order + ": " + group.stage.title));
+      group.practices.forEach(function (g) {
         var section = element("section", "rkb-practice");
         var title = element("h4", "rkb-practice__title");
-        var link = element("a", "", entry.practice.title);
-        link.href = entry.practice.href;
+        var link = element("a", "", g.practice.title);
+        link.href = g.practice.href;
         title.appendChild(link);
         title.appendChild(document.createTextNode(" "));
-        var importance = entry.practice.importance;
+        var importance = g.practice.importance;
         title.appendChild(element("span", "rkb-importance rkb-importance--" + importance, importance));
         section.appendChild(title);
         var list = element("ul", "rkb-items");
-        entry.items.forEach(function (item) {
+        g.items.forEach(function (e) {
           n += 1;
-          var li = element("li", "rkb-item");
+          var x = e.item.export;
+          var li = element("li", "rkb-item" + (e.essential ? " rkb-item--essential" : ""));
           var box = element("input", "rkb-box");
           box.type = "checkbox";
           box.id = "rkb-builder-" + n;
           box.setAttribute("data-rkb-scope", "builder");
-          box.setAttribute("data-rkb-item", item.uid);
+          box.setAttribute("data-rkb-item", e.item.uid);
           var label = element("label");
           label.htmlFor = box.id;
-          label.innerHTML = item.html; // sanitised at build time (markdown-it, no raw HTML)
+          label.innerHTML = e.item.html; // sanitised at build time (markdown-it, no raw HTML)
           li.appendChild(box);
           li.appendChild(label);
           li.appendChild(document.createTextNode(" "));
-          li.appendChild(element("code", "rkb-uid", item.uid));
+          li.appendChild(element("code", "rkb-uid", e.item.uid));
+          var f = facts(e);
+          if (f.length) {
+            var chips = element("span", "rkb-facts");
+            f.forEach(function (fact) {
+              var strong = fact === "essential" || fact === "severity: blocker";
+              chips.appendChild(element("span", "rkb-fact" + (strong ? " rkb-fact--strong" : ""), fact));
+            });
+            li.appendChild(chips);
+          }
+          var details = element("div", "rkb-details");
+          if (e.item.how_html) { var how = element("p", "rkb-how"); how.innerHTML = e.item.how_html; details.appendChild(how); }
+          if (e.item.done_html) { var dw = element("p", "rkb-done-when"); dw.innerHTML = e.item.done_html; details.appendChild(dw); }
+          if (x.checked_with) details.appendChild(element("p", "rkb-checked-with", "Checked with: " + x.checked_with));
+          if (x.docs.length) appendLinks(details, "Docs", x.docs.map(function (d) { return [d.title, d.url]; }), "; ");
+          if (x.failures.length) {
+            appendLinks(details, "Real failures", x.failures.map(function (u) { return [failureLabel(u), u]; }), ", ");
+          }
+          if (details.childNodes.length) li.appendChild(details);
           list.appendChild(li);
         });
         section.appendChild(list);
         result.appendChild(section);
       });
     });
-    if (!groups.length) result.appendChild(element("p", "rkb-empty", "No practice matches these filters."));
+    if (!cl.groups.length) result.appendChild(element("p", "rkb-empty", "No practice matches these filters."));
     return Array.prototype.slice.call(result.querySelectorAll("input.rkb-box"));
+  }
+
+  function readForm(form) {
+    var f = {};
+    FILTERS.forEach(function (name) {
+      var field = form.elements[name];
+      f[name] = !field ? "" : field.type === "checkbox" ? (field.checked ? "1" : "") : field.value;
+    });
+    return f;
   }
 
   function readHash(form) {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     FILTERS.forEach(function (name) {
       var value = params.get(name) || "";
-      var select = form.elements[name];
-      if (select && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
-        select.value = value;
-      }
+      var field = form.elements[name];
+      if (!field) return;
+      if (field.type === "checkbox") field.checked = value === "1";
+      else if (Array.prototype.some.call(field.options, function (o) { return o.value === value; })) field.value = value;
+      else field.value = "";
     });
   }
 
@@ -262,19 +577,20 @@
     var form = root.querySelector("form");
     var toolbar = root.querySelector(".rkb-toolbar");
     var boxes = [];
+    var current = null;
     var update = function () { showProgress(toolbar, countTicked(boxes), boxes.length); };
 
     function refresh(fromUser) {
-      var q = {};
-      FILTERS.forEach(function (name) { q[name] = form.elements[name].value; });
-      boxes = renderResult(root, index, compose(index, q));
+      var f = readForm(form);
+      current = composeChecklist(index, f);
+      boxes = renderResult(root, index, current);
       bindBoxes(boxes, "builder", update);
       update();
-      root.querySelector(".rkb-builder__command").textContent = command(q);
+      root.querySelector(".rkb-builder__command").textContent = command(f);
       root.setAttribute("data-rkb-count", String(boxes.length));
       if (fromUser) {
         var params = new URLSearchParams();
-        FILTERS.forEach(function (name) { if (q[name]) params.set(name, q[name]); });
+        FILTERS.forEach(function (name) { if (f[name]) params.set(name, f[name]); });
         var hash = params.toString();
         window.history.replaceState(window.history.state, "", hash ? "#" + hash : window.location.pathname + window.location.search);
       }
@@ -285,10 +601,14 @@
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) return;
-      if (button.getAttribute("data-rkb-action") === "reset") {
+      var fmt = button.getAttribute("data-rkb-download");
+      var action = button.getAttribute("data-rkb-action");
+      if (fmt && EXPORTS[fmt]) {
+        download(current.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, current, fmt, ticked(boxes)));
+      } else if (action === "reset") {
         resetBoxes(boxes, "builder");
         update();
-      } else if (button.getAttribute("data-rkb-action") === "print") {
+      } else if (action === "print") {
         window.print();
       }
     });

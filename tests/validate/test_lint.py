@@ -28,6 +28,7 @@ evidence:
   - cite: doe2024study
     kind: interview-study
     shows: Interviewees found settings in code that the paper did not mention.
+    locator: ""
 review_by: 2025-01-31
 """
 
@@ -74,7 +75,7 @@ def test_lint_reports_review_problems_with_positions(kb_copy) -> None:  # type: 
         f"{practice}:16:5: warning[evidence-without-locator] evidence 'doe2024study' has no 'locator'; say where "
         "in the source it is (section, table, figure or transcript line; 'data set, recomputed' for a number "
         "recomputed from study data).",
-        f"{practice}:19:1: warning[review-overdue] review was due on 2025-01-31; check the entry against its "
+        f"{practice}:20:1: warning[review-overdue] review was due on 2025-01-31; check the entry against its "
         "sources, then set 'review_by' to a new date.",
     ]
     assert lines[-1] == "0 errors, 16 warnings in 11 files"
@@ -91,7 +92,7 @@ def test_lint_github_and_json_formats(kb_copy) -> None:  # type: ignore[no-untyp
     cwd = _kb_with_practice(kb_copy)
     github = run_cli(["lint", "--format", "github", "--today", "2025-06-01"], cwd=cwd)
     assert (
-        "::warning file=kb/practices/read-the-reference-code.yaml,line=19,col=1,title=review-overdue::"
+        "::warning file=kb/practices/read-the-reference-code.yaml,line=20,col=1,title=review-overdue::"
         "review was due on 2025-01-31; check the entry against its sources, then set 'review_by' to a new date."
     ) in github.stdout.splitlines()
     report = json.loads(run_cli(["lint", "--format", "json", "--today", "2025-06-01"], cwd=cwd).stdout)
@@ -110,7 +111,6 @@ def test_lint_is_a_pure_function_of_the_kb() -> None:
     codes = sorted({f.code for f in lint(checked.kb, "2030-01-01")})
     assert codes == [
         "effect-without-basis",
-        "evidence-without-locator",
         "figure-without-locator",
         "importance-without-basis",
         "item-without-done-when",

@@ -145,18 +145,35 @@ def test_builder_index(files, kb) -> None:
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
     practices = {p["id"]: p for p in index["practices"]}
     assert practices["old-practice"]["deprecated"] is True
-    assert practices["profile-on-device"]["hardware"] == ["mobile"]
-    assert practices["compare-converted-outputs"]["href"] == "../practices/compare-converted-outputs.html"
-    assert practices["pin-environment"]["items"][0] == {
-        "uid": "pin-environment/pin-versions",
-        "key": "Record the exact versions of every dependency.",
-        "html": "Record the exact versions of every dependency.",
+    assert practices["profile-on-device"]["applies_when"] == {
+        "hardware": ["mobile"],
+        "precision": [],
+        "reference_code": None,
+        "reference_weights": None,
+        "source": [],
+        "target": ["tflite"],
+        "trains": None,
     }
+    assert practices["compare-converted-outputs"]["href"] == "../practices/compare-converted-outputs.html"
+    first = practices["pin-environment"]["items"][0]
+    assert (first["uid"], first["html"], first["md"], first["md_details"]) == (
+        "pin-environment/pin-versions",
+        "Record the exact versions of every dependency.",
+        "Record the exact versions of every dependency.",
+        "",
+    )
+    assert first["export"]["text"] == "Record the exact versions of every dependency."
+    assert "status" not in first["export"] and "essential" not in first["export"]
+    compare = practices["compare-converted-outputs"]["items"][0]
+    assert compare["how_html"].startswith("<strong>How:</strong> Run both on the same batch with <code>")
+    assert compare["md_details"].startswith("    - How: Run both on the same batch with `onnxruntime")
     scenarios = {s["id"]: s for s in index["scenarios"]}
     assert scenarios["reproduce-paper"]["items"] == [
         i.uid for i in compose(kb, Query(scenario="reproduce-paper")).items
     ]
     assert scenarios["reproduce-paper"]["href"] == "reproduce-paper.html"
+    assert scenarios["pytorch-to-onnx-runtime"]["selection"]["trains"] is False
+    assert index["kb"]["commit"] == COMMIT
 
 
 def test_index_page_lists_scenarios_and_the_builder(files) -> None:
@@ -164,8 +181,13 @@ def test_index_page_lists_scenarios_and_the_builder(files) -> None:
     assert '<a href="pytorch-to-onnx-runtime.html">PyTorch to ONNX Runtime</a>' in page
     assert "<td>PyTorch</td><td>ONNX Runtime on CPU</td>" in page
     assert "<td>TensorFlow</td><td>TensorFlow Lite on Mobile phone</td>" in page
-    for name in ("paradigm", "stage", "source", "target", "hardware", "tag"):
+    for name in ("scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision", "trains"):
         assert f'<select name="{name}">' in page
+    for name in ("reference_code", "reference_weights"):
+        assert f'<select name="{name}">' in page
+    assert '<input type="checkbox" name="essential" value="1">' in page
+    for fmt in ("md", "csv", "json"):
+        assert f'data-rkb-download="{fmt}"' in page
     assert "## Build your own" in page
 
 
@@ -220,3 +242,26 @@ checklist:
     assert "<img" not in page and "<script>alert" not in page and "<i>tool" not in page
     assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in page
     assert '<a href="https://example.org/a?b=1&amp;c=2">&lt;script&gt;alert(2)&lt;/script&gt;</a>' in page
+
+
+def test_scenario_entity_page_shows_its_context(kb) -> None:
+    page = render_build(kb, BuildInfo(commit=COMMIT))["scenarios/pytorch-to-onnx-runtime.md"]
+    assert isinstance(page, str)
+    assert (
+        '<dt>Context</dt><dd><span class="kb-chip kb-chip--text">inference only</span>'
+        '<span class="kb-chip kb-chip--text">reference code available</span>'
+        '<span class="kb-chip kb-chip--text">reference weights available</span></dd>'
+    ) in page
+    assert '<dt>Precision</dt><dd><span class="kb-chip kb-chip--text">fp32</span></dd>' in page
+
+
+def test_practice_page_items_show_how_and_done_when(kb) -> None:
+    page = render_build(kb, BuildInfo(commit=COMMIT))["practices/compare-converted-outputs.md"]
+    assert isinstance(page, str)
+    item = page[page.index('<li id="item-compare-outputs">') :]
+    item = item[: item.index("</li>")]
+    assert (
+        "<strong>How:</strong> Run both on the same batch with <code>onnxruntime.InferenceSession(path)</code>" in item
+    )
+    assert re.findall(r'<span class="rkb-fact[^"]*">([^<]+)</span>', item) == ["severity: blocker", "effort: hours"]
+    assert '<a href="https://github.com/pytorch/pytorch/issues/1">pytorch/pytorch#1</a>' in item

@@ -115,6 +115,8 @@ def test_stats(kb_copy) -> None:  # type: ignore[no-untyped-def]
         "references          1\n"
         "coverage gaps: 0\n"
         "findings: 0 errors, 0 warnings\n"
+        "evidence by strength: 1 reported\n"
+        "effect relations: 0 with evidence, 0 with judgement, 2 with no basis\n"
     )
 
 

@@ -346,8 +346,8 @@ _SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 
 
 def text_key(text: str) -> str:
-    """The key under which item texts count as duplicates (whitespace collapsed)."""
-    return _SPACE_RE.sub(" ", text).strip(" ")
+    """The key under which item texts count as duplicates: case, spacing and final punctuation ignored."""
+    return _SPACE_RE.sub(" ", text).strip(" ").rstrip(".!;:").casefold()
 
 
 def candidate(practice: Practice, sel: Selection) -> bool:

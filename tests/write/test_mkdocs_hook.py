@@ -88,7 +88,7 @@ def test_two_pages_on_one_path_is_a_clean_error(monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(PluginError) as caught:
         generated_files(BASE_KB)
     assert str(caught.value) == (
-        "two generated pages have one path: coverage.md is produced twice (last by tests.test_mkdocs_hook)"
+        "two generated pages have one path: coverage.md is produced twice (last by tests.write.test_mkdocs_hook)"
     )
 
 

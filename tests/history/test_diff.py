@@ -40,6 +40,7 @@ evidence:
   - cite: doe2024study
     kind: interview-study
     shows: Interviewees found settings in code that the paper did not mention.
+    locator: Section 4
 aliases: [read-the-reference-code]
 """
 

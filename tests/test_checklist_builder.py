@@ -1,0 +1,149 @@
+"""The builder page's selector and downloads (checklist.js) against the CLI, run in Node.
+
+docs/assets/checklist/checklist.js exports its pure functions when loaded as
+a CommonJS module, so the same code the page runs composes every scenario,
+with and without filters, context options and the essential toggle, from
+the generated index.json; items and the Markdown, CSV and JSON downloads
+must equal ``compose`` and ``export`` byte for byte. (The browser tests
+drive the page itself.)
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from generator.checklist.compose import Query, compose
+from generator.checklist.export import export
+from generator.pipeline import Checked, check_folder
+from generator.render.checklists import render_checklist_pages
+from tests.checklist_kb import checked_kb, practice
+from tests.conftest import ROOT
+
+# Node.js is a test requirement: `make browser-deps` (part of `make test`) installs it.
+NODE = shutil.which("node")
+assert NODE is not None, "Node.js is not installed; run 'make browser-deps'"
+SCRIPT = ROOT / "docs" / "assets" / "checklist" / "checklist.js"
+COMMIT = "c0ffee" * 6 + "c0ff"
+RUNNER = """
+const c = require(process.argv[1]);
+const index = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+const forms = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
+process.stdout.write(JSON.stringify(forms.map(f => {
+  const cl = c.composeChecklist(index, f);
+  const done = {};
+  (f.done || []).forEach(u => { done[u] = true; });
+  return {items: cl.entries.map(e => e.item.uid), files: Object.fromEntries(
+    ["md", "csv", "json"].map(fmt => [fmt, c.exportText(index, cl, fmt, done)]))};
+})));
+"""
+
+#: Form field -> Query field, for the single-valued selects.
+_MULTI = {"paradigm": "paradigms", "stage": "stages", "hardware": "hardware", "tag": "tags", "precision": "precision"}
+
+
+def query_of(form: dict[str, Any]) -> Query:
+    """The CLI query a builder form means (the same mapping the page's command line shows)."""
+    flags = {
+        name: {"true": True, "false": False}.get(form.get(name, ""))
+        for name in ("trains", "reference_code", "reference_weights")
+    }
+    return Query(
+        scenario=form.get("scenario") or None,
+        source=form.get("source") or None,
+        target=form.get("target") or None,
+        importance="essential" if form.get("essential") else None,
+        **{_MULTI[k]: (v,) for k, v in form.items() if k in _MULTI and v},
+        **flags,  # type: ignore[arg-type]
+    )
+
+
+def run_builder(checked: Checked, forms: list[dict[str, Any]], tmp_path: Path) -> list[dict[str, Any]]:
+    index = tmp_path / "index.json"
+    index.write_text(str(render_checklist_pages(checked, COMMIT)["checklists/index.json"]), encoding="utf-8")
+    (tmp_path / "forms.json").write_text(json.dumps(forms), encoding="utf-8")
+    result = subprocess.run(
+        [str(NODE), "-e", RUNNER, str(SCRIPT), str(index), str(tmp_path / "forms.json")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def assert_same(checked: Checked, forms: list[dict[str, Any]], tmp_path: Path) -> None:
+    for form, got in zip(forms, run_builder(checked, forms, tmp_path), strict=True):
+        checklist = compose(checked, query_of(form), commit=COMMIT)
+        assert got["items"] == [i.uid for i in checklist.items], form
+        done = set(form.get("done", []))
+        for fmt in ("md", "csv", "json"):
+            assert got["files"][fmt] == export(checklist, fmt, done), (form, fmt)
+
+
+def forms_for(checked: Checked) -> list[dict[str, Any]]:
+    scenarios = sorted(e.id for e in checked.kb.of_type("scenario"))
+    stages = sorted(e.id for e in checked.kb.of_type("stage"))
+    forms: list[dict[str, Any]] = [{}, {"essential": "1"}, {"trains": "true"}, {"reference_code": "false"}]
+    forms += [{"precision": "int8", "trains": "false", "target": "tflite"}, {"stage": stages[0], "essential": "1"}]
+    for sid in scenarios:
+        forms += [
+            {"scenario": sid},
+            {"scenario": sid, "essential": "1"},
+            {"scenario": sid, "trains": "true", "reference_code": "false", "reference_weights": "true"},
+            {"scenario": sid, "trains": "false", "precision": "int8", "hardware": "mobile"},
+            {"scenario": sid, "stage": stages[-1], "target": "tflite"},
+        ]
+    return forms
+
+
+TRAINING = practice(
+    "train-briefly",
+    """
+title: Train briefly after the port
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+applies_when: {target: [onnx-runtime, tflite]}
+checklist:
+  - id: overfit-one-batch
+    text: Overfit one batch to check that gradients flow after the port.
+    how: "Run `trainer.fit(limit_train_batches=1)` | and check <b>loss</b>."
+    done_when: "=Loss below 0.01 (rule of thumb: a working model memorises one batch)."
+    severity: major
+    effort: hours
+    docs:
+      - title: "Trainer docs [x](y) *z*"
+        url: https://example.org/a_(b)
+    failures: [https://github.com/o/r/issues/7]
+    applies_when: {trains: true}
+  - id: calibrate-int8
+    text: Calibrate the int8 model on a representative dataset.
+    applies_when: {precision: [int8], reference_weights: true}
+""",
+)
+
+
+def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
+    scenario = "scenarios/pytorch-to-onnx-runtime.yaml"
+    from tests.checklist_kb import FILES
+
+    checked = checked_kb(
+        {
+            "practices/train-briefly.yaml": TRAINING,
+            scenario: FILES[scenario]
+            + "essential: [compare-converted-outputs/record-tolerance, pin-environment/lock-file]\n"
+            + "order: [testing, implementation, analysis]\n",
+        }
+    )
+    assert [f.code for f in checked.findings] == []
+    forms = forms_for(checked)
+    forms.append({"scenario": "pytorch-to-onnx-runtime", "done": ["pin-environment/lock-file"]})
+    assert_same(checked, forms, tmp_path)
+
+
+def test_builder_matches_the_cli_on_every_real_scenario(tmp_path: Path) -> None:
+    checked = check_folder(ROOT / "kb")
+    assert_same(checked, forms_for(checked), tmp_path)
