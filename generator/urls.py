@@ -114,6 +114,7 @@ RESERVED_NAMES: dict[str, str] = {
             TAXONOMY_PAGE,
             DOWNLOADS_PAGE,
             TAGS_PAGE,
+            FINDINGS_PAGE,
             "changelog.md",
             "about.md",
             "contributing.md",

@@ -236,7 +236,7 @@ def _kb_with(title: str, item: str) -> dict[str, str | bytes]:
         "steps:\n  - Diff the paper's hyperparameter table against the code's defaults.\n"
         f"checklist:\n  - id: probe-item\n    text: {json.dumps('Compare ' + item + ' outputs')}\n"
         "evidence:\n  - cite: doe2024study\n    kind: interview-study\n"
-        "    shows: Interviewees found settings in code that the paper did not mention.\n"
+        "    shows: Interviewees found settings in code that the paper did not mention.\n    locator: Table 1\n"
     )
     files["practices/hostile-probe.yaml"] = probe
     return files

@@ -43,6 +43,7 @@ from generator.load.yamlstrict import YamlProblem, decode
 from generator.pipeline import check
 from generator.render.changelog import changelog_page
 from generator.validate.lint import lint as lint_kb
+from generator.validate.schema import refused_finding
 from generator.write.files import OutsideRoot, write_atomic
 
 FORMAT_CHOICE = click.Choice(["text", "github"])
@@ -63,7 +64,7 @@ def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Pa
     except KbNotFound as exc:
         raise click.UsageError(str(exc)) from None
     found, refused = walk_kb(base)
-    problems = [error(r.code, r.message, Location(r.path)) for r in refused]
+    problems = [refused_finding(r) for r in refused]
     if not paths:
         candidates = found
     else:
@@ -89,7 +90,7 @@ def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Pa
             real = os.path.realpath(path)
             named = os.path.abspath(path)
             inner = [r for r in refused if _below(os.path.abspath(os.path.join(base, r.rel)), named)]
-            problems += [error(r.code, r.message, Location(r.path)) for r in inner]
+            problems += [refused_finding(r) for r in inner]
             prefix = real.rstrip(os.sep) + os.sep
             candidates += [p for r, p in sorted(by_real.items()) if r == real or r.startswith(prefix)]
     out = []

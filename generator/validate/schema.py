@@ -14,7 +14,7 @@ from generator.ids import suggestion
 from generator.kb import Entry, KnowledgeBase, Source
 from generator.load.bibtex import Bibliography, parse_bibtex
 from generator.load.datasets import DATA_DIR
-from generator.load.files import RawFile, RawKB
+from generator.load.files import RawFile, RawKB, Refused
 from generator.load.studies import STUDIES_FILE, StudiesFile
 from generator.load.yamlstrict import YamlProblem, decode
 from generator.models import FOLDERS, MODELS, KbMeta, Vocabulary
@@ -105,7 +105,7 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
 
     kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files) + len(raw.refused))
     for refused in raw.refused:
-        findings.append(error(refused.code, refused.message, Location(refused.path)))
+        findings.append(refused_finding(refused))
         parts = PurePosixPath(refused.rel).parts
         if len(parts) == 2 and parts[0] in TYPE_BY_FOLDER:
             kb.broken[PurePosixPath(parts[1]).stem] = TYPE_BY_FOLDER[parts[0]]
@@ -137,6 +137,20 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         elif problems and (parts := PurePosixPath(file.rel).parts)[0] in TYPE_BY_FOLDER:
             kb.broken[PurePosixPath(parts[-1]).stem] = TYPE_BY_FOLDER[parts[0]]
     return kb, findings
+
+
+def refused_finding(refused: Refused) -> Finding:
+    """The located error for an entry of the KB folder that was not read (a link, a pipe, too large)."""
+    where = Location(refused.path)
+    if refused.code == "not-a-file":
+        return error("not-a-file", refused.message, where)
+    if refused.code == "file-too-large":
+        return error("file-too-large", refused.message, where)
+    if refused.code == "too-many-files":
+        return error("too-many-files", refused.message, where)
+    if refused.code == "unreadable":
+        return error("unreadable", refused.message, where)
+    return error("link-in-kb", refused.message, where)
 
 
 def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
