@@ -21,6 +21,7 @@ from generator.findings import (
     error,
     format_github,
     format_text,
+    visible,
     visible_lines,
 )
 from generator.history.diff import diff_kbs
@@ -151,7 +152,7 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
                 problems.append(error("outside-kb", f"{exc}.", Location(change.path)))
                 click.echo(formatter(problems[-1]))
                 continue
-            click.echo(f"reformatted {change.path}", err=True)
+            click.echo(f"reformatted {visible(change.path)}", err=True)
     verb = "would be reformatted" if check_only else "reformatted"
     unchanged = len(files) - len(changes) - (len(problems) - refused)
     click.echo(f"{len(changes)} file{'s' if len(changes) != 1 else ''} {verb}, {unchanged} unchanged", err=True)

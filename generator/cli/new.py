@@ -71,7 +71,7 @@ def _entity_command(kind: str) -> click.Command:
         try:
             write_atomic(path, text, root=kb_root)
         except OutsideRoot as exc:
-            click.echo(f"error: {exc}.", err=True)
+            click.echo(f"error: {visible(str(exc))}.", err=True)
             raise SystemExit(1) from None
         click.echo(str(path))
         related = [r for r in related_entries(title, _existing_entries(base, files)) if r[1] != eid]
@@ -181,7 +181,7 @@ def reference(
     """
     bib_path = _kb_base(kb_root) / BIB_FILE
     if bib_path.is_symlink():
-        click.echo(f"error: {bib_path}: file {LINK_MESSAGE}", err=True)
+        click.echo(f"error: {visible(str(bib_path))}: file {LINK_MESSAGE}", err=True)
         raise SystemExit(1)
     if not bib_path.is_file():
         raise click.UsageError(f"bibliography '{bib_path}' not found")
@@ -203,7 +203,7 @@ def reference(
     try:
         text = decode(raw if raw is not None else b"x" * (MAX_BYTES + 1))
     except YamlProblem as exc:
-        click.echo(f"error: {bib_path}:{exc.line}:{exc.col}: {exc.message}", err=True)
+        click.echo(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}", err=True)
         raise SystemExit(1) from None
     for ref in refs:
         errors, warnings = check_entry(ref)
@@ -232,7 +232,7 @@ def reference(
         try:
             write_atomic(bib_path, text, root=kb_root)
         except OutsideRoot as exc:
-            click.echo(f"error: {exc}.", err=True)
+            click.echo(f"error: {visible(str(exc))}.", err=True)
             raise SystemExit(1) from None
 
 

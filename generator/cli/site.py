@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from generator.findings import visible
 from generator.write.files import OutsideRoot
 from generator.write.sitebuild import build_site
 
@@ -28,7 +29,7 @@ def site(site_dir: Path, config: Path, strict: bool) -> None:
     try:
         code = build_site(site_dir, config=config, strict=strict)
     except OutsideRoot as exc:
-        click.echo(f"error: {exc}.", err=True)
+        click.echo(f"error: {visible(str(exc))}.", err=True)
         raise SystemExit(1) from None
     if code != 0:
         click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
