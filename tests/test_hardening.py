@@ -453,3 +453,17 @@ def test_site_never_builds_into_a_linked_folder(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "'site' is a symbolic link" in result.stderr
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"]
+
+
+def test_mkdocs_refuses_a_linked_docs_folder(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator.write.mkdocs_hooks import _check_docs_links
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "docs").symlink_to(outside)
+    with pytest.raises(PluginError, match=r"the docs folder is a symbolic link"):
+        _check_docs_links([], SimpleNamespace(docs_dir=str(tmp_path / "docs")))  # type: ignore[arg-type]

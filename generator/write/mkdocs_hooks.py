@@ -77,6 +77,11 @@ def generated_files(root: Path) -> RenderedFiles:
 def _check_docs_links(files: Files, config: MkDocsConfig) -> None:
     """Refuse hand-written pages reached through a symbolic link (they may lead outside the repository)."""
     docs = Path(os.path.abspath(config.docs_dir))
+    if docs.is_symlink():
+        raise PluginError(
+            f"{visible(str(docs))}: error[link-in-docs] the docs folder is a symbolic link; pages are read only "
+            "from regular files inside the repository."
+        )
     for file in files:
         source = getattr(file, "abs_src_path", None)
         if not source:
