@@ -467,3 +467,23 @@ def test_mkdocs_refuses_a_linked_docs_folder(tmp_path: Path) -> None:
     (tmp_path / "docs").symlink_to(outside)
     with pytest.raises(PluginError, match=r"the docs folder is a symbolic link"):
         _check_docs_links([], SimpleNamespace(docs_dir=str(tmp_path / "docs")))  # type: ignore[arg-type]
+
+
+@FEW
+@given(TEXT, TEXT)
+def test_fmt_writes_any_text_back_unchanged_or_refuses(title: str, step: str) -> None:
+    from generator.contrib.fmt import format_entity
+    from generator.contrib.yamlfmt import FormatError
+
+    source = (
+        "id: hostile-probe\n"
+        f"title: {json.dumps(title)}\n"
+        "summary: A practice entry written to probe how the generator handles hostile text.\n"
+        f"steps:\n  - {json.dumps(step)}\n"
+    )
+    try:
+        before = parse(source.encode()).data
+        after = format_entity(source, "practice")
+    except (YamlProblem, FormatError):
+        return
+    assert parse(after.encode()).data == before
