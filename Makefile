@@ -74,7 +74,7 @@ test: dev engines browser-deps js-deps  ## Run the whole test suite: unit and CL
 	$(PY) -m pytest
 
 test-fast: dev js-deps  ## The edit loop: unit and CLI tests only (no MkDocs build, no browser; well under 30 s)
-	$(PY) -m pytest -q -m "not site and not browser"
+	$(PY) -m pytest -q -m "not site and not browser and not sweep"
 
 test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)
 	$(PY) -m pytest -q -m "site and not browser"

@@ -847,6 +847,142 @@ CODES: tuple[Code, ...] = (
         f"{P}:1:1: error[format-failed] internal: formatting would lose a comment; file left unchanged.",
         "Move the comment the formatter cannot keep (e.g. inside a flow list) to its own line, then run fmt again.",
     ),
+    # ------------------------------------------------------------------ hardening (issue 12)
+    Code(
+        "link-in-kb",
+        E,
+        "read",
+        "A file or folder in kb/ is a symbolic link (or a hard link): it could lead outside the repository, "
+        "so it is never read, written or followed.",
+        "kb/practices/evil.yaml: error[link-in-kb] file is a symbolic link; the knowledge base holds regular "
+        "files only (a link can lead outside the repository). Replace the link with the file itself.",
+        "Replace the link with the file (or folder) itself.",
+    ),
+    Code(
+        "not-a-file",
+        E,
+        "read",
+        "An entry in kb/ is neither a file nor a folder (a named pipe, a socket, a device); it is not read.",
+        "kb/practices/pipe.yaml: error[not-a-file] this is not a regular file (a pipe, socket or device); "
+        "it is not read.",
+        "Remove it; the knowledge base holds regular files only.",
+    ),
+    Code(
+        "unreadable",
+        E,
+        "read",
+        "A file in kb/ cannot be opened (permissions, or it vanished while being read).",
+        f"{P}: error[unreadable] file cannot be read: Permission denied.",
+        "Make the file readable, or remove it.",
+    ),
+    Code(
+        "too-many-files",
+        E,
+        "read",
+        "The KB folder holds more than 20,000 files; the rest are not read.",
+        "kb/practices/x-20001.yaml: error[too-many-files] more than 20,000 files; not read.",
+        "Remove files that do not belong in the knowledge base.",
+    ),
+    Code(
+        "line-separator",
+        E,
+        "read",
+        "A raw line or paragraph separator, NEL or lone carriage return: YAML reads it as a line break, "
+        "editors do not, so every line number after it would be off.",
+        f"{P}:4:21: error[line-separator] raw U+2028 LINE SEPARATOR in the text: YAML reads it as a line break, "
+        "editors do not. Remove it (or, if it belongs in a value, write it as an escape in a double-quoted string).",
+        "Delete the character (it is invisible in most editors), or write it as an escape such as \\u2028.",
+    ),
+    Code(
+        "invalid-character",
+        E,
+        "read",
+        "A string holds a lone surrogate escape (\\ud800 to \\udfff): not a character, and not storable as UTF-8.",
+        f"{P}:3:8: error[invalid-character] the escape \\ud800 is a lone surrogate, not a character; no file can "
+        "store it as UTF-8. Write the character itself, or a pair of escapes for it.",
+        "Write the character itself instead of its escapes.",
+    ),
+    Code(
+        "too-long",
+        E,
+        "read",
+        "A key or string is longer than 20,000 characters.",
+        f"{P}:18:7: error[too-long] a string of 30,000 characters; the limit is 20,000. Shorten it.",
+        "Shorten it; long material belongs in the sources, cited.",
+    ),
+    Code(
+        "too-many-items",
+        E,
+        "read",
+        "A list has more than 500 items, or a mapping more than 500 keys.",
+        f"{P}:6:12: error[too-many-items] more than 500 items in this list; shorten it or split the entry.",
+        "Shorten the list (a repeated id is a mistake), or split the entry.",
+    ),
+    Code(
+        "bibtex-macro",
+        E,
+        "bibtex",
+        "A BibTeX value uses an @string macro that is undefined or defined by itself, or cannot be read; "
+        "it would otherwise be shown as text.",
+        f"{B}:4:1: error[bibtex-macro] field 'journal' of 'doe2024study': undefined macro 'jexamples'; "
+        "define it with @string or write the value in braces.",
+        "Define the macro with @string before use, or write the value out in braces.",
+    ),
+    Code(
+        "reserved-id",
+        E,
+        "rules",
+        "An id or alias is a device name no file may have on Windows (con, nul, com1...) or the name of a page "
+        "or folder the site generates (index, tags, downloads...): its page would collide.",
+        "kb/practices/index.yaml:2:1: error[reserved-id] id 'index' is the name of a page or folder the site "
+        "generates (the index page of every folder); its page would collide with it. Choose another id.",
+        "Choose another id (and rename the file), or another alias.",
+    ),
+    Code(
+        "duplicate-reference",
+        E,
+        "rules",
+        "A relation lists the same target twice.",
+        f"{P}:6:31: error[duplicate-reference] 'conceptual-reuse' is listed twice in 'paradigms' "
+        "(first at item 0); list it once.",
+        "Remove the repeat.",
+    ),
+    Code(
+        "duplicate-item",
+        E,
+        "rules",
+        "A list of text (tags, aliases, steps, URLs) holds the same item twice.",
+        f"{P}:18:17: error[duplicate-item] 'testing' appears twice in 'tags' (first at item 0); keep one.",
+        "Remove the repeat.",
+    ),
+    Code(
+        "self-replacement",
+        E,
+        "rules",
+        "A deprecated entry names itself in 'replaced_by'.",
+        f"{P}:19:1: error[self-replacement] 'read-the-reference-code' is replaced by itself; name the entry "
+        "that replaces it, or drop 'replaced_by'.",
+        "Name the entry that replaces it, or drop 'replaced_by'.",
+    ),
+    Code(
+        "replacement-cycle",
+        E,
+        "rules",
+        "Following 'replaced_by' from entry to entry comes back to the start: no current entry is named.",
+        f"{P}:19:1: error[replacement-cycle] 'replaced_by' goes round in a circle (a -> b -> a); one of them "
+        "must be the current entry.",
+        "Point 'replaced_by' at the current entry and drop it from that one.",
+    ),
+    Code(
+        "outside-kb",
+        E,
+        "fmt",
+        "The fmt command was asked to format a path outside the knowledge base (or to write through a link); "
+        "it reads and writes KB entries only.",
+        "kb/../outside/x.yaml: error[outside-kb] path is outside the knowledge base 'kb'; fmt rewrites KB "
+        "entries only (not read).",
+        "Name files inside the KB folder given with --kb.",
+    ),
 )
 
 #: The registry: every code by name.

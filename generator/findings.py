@@ -8,9 +8,68 @@ exit code.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+
+#: Characters shown as escapes in one-line output: they would break the line,
+#: reorder it (bidirectional controls), hide in it (zero-width) or not encode
+#: (lone surrogates). Every other character of categories Cc, Cf, Cs, Zl, Zp
+#: is escaped too (see :func:`visible`).
+_ALWAYS_ESCAPED = frozenset("\u2028\u2029\x85")
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def visible(text: str) -> str:
+    r"""Text safe to print on one line: controls, separators, bidi and zero-width marks, surrogates escaped.
+
+    ``"a\\nb"`` becomes ``a\\x0ab``; a lone surrogate ``\\ud800`` is shown as
+    that escape instead of failing to encode. Printable text is unchanged.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        _escape_char(ch)
+        if ch in _ALWAYS_ESCAPED or unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+        else ch
+        for ch in text
+    )
+
+
+def visible_lines(text: str) -> str:
+    """:func:`visible` on each line of ``text`` (its line breaks are kept)."""
+    return "\n".join(visible(line) for line in text.split("\n"))
+
+
+_CURRENT: list[str] = [""]
+
+
+@contextmanager
+def processing(path: str) -> Iterator[None]:
+    """Mark ``path`` as the file being processed (named if an internal error escapes).
+
+    The mark is kept when an exception leaves the block, so the last-resort
+    handler can say which file it happened in.
+    """
+    previous = _CURRENT[0]
+    _CURRENT[0] = path
+    yield
+    _CURRENT[0] = previous
+
+
+def current_file() -> str:
+    """The file most recently marked by :func:`processing` and not finished ("" if none)."""
+    return _CURRENT[0]
 
 
 class Severity(StrEnum):
@@ -34,8 +93,8 @@ class Location:
 
     def __str__(self) -> str:
         if self.line:
-            return f"{self.path}:{self.line}:{self.col}"
-        return self.path
+            return f"{visible(self.path)}:{self.line}:{self.col}"
+        return visible(self.path)
 
 
 @dataclass(frozen=True)
@@ -93,7 +152,7 @@ def summary_line(findings: Sequence[Finding], files_checked: int) -> str:
 
 def format_text(finding: Finding) -> str:
     """Format as ``path:line:col: error[code] message`` (compilers' convention)."""
-    return f"{finding.location}: {finding.severity.value}[{finding.code}] {finding.message}"
+    return f"{finding.location}: {finding.severity.value}[{finding.code}] {visible(finding.message)}"
 
 
 def _github_escape(text: str, *, prop: bool) -> str:
@@ -107,11 +166,11 @@ def _github_escape(text: str, *, prop: bool) -> str:
 def format_github(finding: Finding) -> str:
     """Format as a GitHub Actions annotation so it shows on the changed line."""
     loc = finding.location
-    props = [f"file={_github_escape(loc.path, prop=True)}"]
+    props = [f"file={_github_escape(visible(loc.path), prop=True)}"]
     if loc.line:
         props += [f"line={loc.line}", f"col={loc.col}"]
     props.append(f"title={_github_escape(finding.code, prop=True)}")
-    message = _github_escape(finding.message, prop=False)
+    message = _github_escape(visible(finding.message), prop=False)
     return f"::{finding.severity.value} {','.join(props)}::{message}"
 
 

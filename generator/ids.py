@@ -35,6 +35,18 @@ ITEM_UID_WORDS = rf"{ID_WORDS}/{ID_WORDS}"
 ITEM_UID_PATTERN = rf"^{ITEM_UID_WORDS}$"
 
 
+#: Names no file may have on Windows, with or without an extension (``con.yaml`` cannot be checked out).
+DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"{stem}{n}" for stem in ("com", "lpt") for n in [*"0123456789", "\u00b9", "\u00b2", "\u00b3"]}
+)
+
+
+def is_device_name(value: str) -> bool:
+    """Tell whether ``value`` (a file stem, with or without extension) is a reserved device name."""
+    return value.lower().split(".", 1)[0].rstrip(" ") in DEVICE_NAMES
+
+
 def slugify(title: str, max_length: int = 60) -> str:
     """Turn a title into an id: ASCII, lower case, hyphen-separated.
 
@@ -84,3 +96,62 @@ TODO_ID = "todo"
 def is_placeholder(value: str) -> bool:
     """Tell whether a value is an unfilled scaffold marker."""
     return "TODO" in value or value == TODO_ID
+
+
+def _script(ch: str) -> str:
+    """The script of a letter, from its Unicode name (``LATIN``, ``CYRILLIC``, ``GREEK``...)."""
+    try:
+        return unicodedata.name(ch).split()[0]
+    except ValueError:
+        return "UNKNOWN"
+
+
+_HOST_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$")
+
+
+def url_problem(url: str) -> str | None:
+    """What is wrong with a web URL from an entry, or None if it is a plain http(s) URL.
+
+    Refused: other schemes, URLs that do not parse (bad port, bad IPv6
+    brackets), credentials (``user:password@``), backslashes, hosts with
+    characters no domain name has, and hosts that mix scripts in one label
+    (a look-alike domain such as Cyrillic 'а' in 'pаypal.com').
+    """
+    from urllib.parse import urlsplit
+
+    if "\\" in url:
+        return "contains a backslash"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"does not parse ({exc})"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "is not an http(s) URL"
+    if "@" in parts.netloc:
+        return "carries credentials (user:password@host); remove them"
+    host = parts.hostname or ""
+    if not host:
+        return "has no host"
+    if parts.netloc.startswith("[") or re.fullmatch(r"[0-9.]+", host):
+        return None  # an IP literal
+    labels = host.rstrip(".").split(".")
+    decoded = []
+    for label in labels:
+        if label.startswith("xn--"):
+            try:
+                label = label.encode("ascii").decode("idna")
+            except (UnicodeError, ValueError):
+                return f"has a host label '{label}' that is not valid punycode"
+        decoded.append(label)
+    for label in decoded:
+        scripts = {_script(ch) for ch in label if ch.isalpha()}
+        if len(scripts) > 1:
+            return f"mixes scripts ({', '.join(sorted(scripts))}) in its host, as look-alike domains do"
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return "has a host that is not a valid domain name"
+    if not _HOST_RE.match(ascii_host):
+        return "has a host with characters a domain name cannot have"
+    return None

@@ -26,10 +26,13 @@ front matter HTML-escaped and JSON-quoted, because Material prints
 
 from __future__ import annotations
 
+import csv
 import html
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -147,7 +150,13 @@ def markdown_text(text: str) -> str:
     HTML-escaped, then every Markdown special character backslash-escaped, so a
     title becomes literal text in a heading, a list item or a link label.
     """
-    return _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+    escaped = _MARKDOWN_SPECIAL_RE.sub(r"\\\1", html.escape(plain(text), quote=False))
+    # ':smile:' would become an emoji image (pymdownx.emoji) loaded from a CDN.
+    return _SHORTCODE_RE.sub("&#58;", escaped)
+
+
+#: The colon that opens an emoji shortcode; each look-ahead stops at the next colon.
+_SHORTCODE_RE = re.compile(r":(?=[\w+\\-]+:)")
 
 
 _MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
@@ -173,12 +182,47 @@ def gfm_text(text: str) -> str:
     return "".join(out)
 
 
-_FORMULA_RE = re.compile(r"^'*[=+\-@\t\r]")
+#: Leading characters that make a spreadsheet cell a formula (or a DDE call), with the
+#: fullwidth and small forms some spreadsheets normalise to them, and the minus sign.
+FORMULA_STARTS = "=+-@\t\r\uff1d\uff0b\uff0d\uff20\ufe62\ufe63\ufe66\ufe6b\u2212"
+_FORMULA_RE = re.compile(rf"^'*[{re.escape(FORMULA_STARTS)}]")
+
+
+def export_text(text: str) -> str:
+    """Entry text for a machine-readable export (CSV, JSON, GraphML): legal and visible everywhere.
+
+    Drops control characters but tab, newline and carriage return (NUL, ESC...),
+    format characters (bidirectional overrides and isolates, zero-width
+    spaces and joiners, byte-order marks), lone surrogates and the
+    non-characters U+FFFE and U+FFFF. What is left is valid XML 1.0 text, and
+    a CSV cell without NUL.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in "\t\n\r" or _export_keeps(ch))
+
+
+def _export_keeps(ch: str) -> bool:
+    return unicodedata.category(ch) not in {"Cc", "Cf", "Cs"} and ch not in "\ufffe\uffff"
 
 
 def csv_cell(value: str) -> str:
-    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`)."""
+    """Neutralise a cell a spreadsheet would run as a formula (reversible: see :func:`csv_uncell`).
+
+    Pass text through :func:`export_text` first, so no invisible character hides the formula sign.
+    """
     return "'" + value if _FORMULA_RE.match(value) else value
+
+
+def scrub(value: Any) -> Any:
+    """:func:`export_text` on every string (keys too) of JSON-ready data."""
+    if isinstance(value, str):
+        return export_text(value)
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {export_text(str(k)): scrub(v) for k, v in value.items()}
+    return value
 
 
 def csv_uncell(value: str) -> str:
@@ -211,3 +255,18 @@ def failure_label(url: str) -> str:
 
 
 _GITHUB_ISSUE_RE = re.compile(r"^https?://github\.com/(?P<repo>[^/]+/[^/]+)/(?:issues|pull)/(?P<number>\d+)")
+
+
+#: The longest CSV field the readers accept: Python's default, set explicitly
+#: because libraries may raise the process-wide limit (frictionless does).
+CSV_FIELD_LIMIT = 131_072
+
+
+@contextmanager
+def csv_field_limit(limit: int = CSV_FIELD_LIMIT) -> Iterator[None]:
+    """Read CSV with a known field-size limit, whatever another library set, then restore it."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)

@@ -12,8 +12,10 @@ exporter all read the relation kinds from this one place.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -33,6 +35,7 @@ from generator.ids import (
     ID_PATTERN,
     ITEM_ID_PATTERN,
     ITEM_UID_PATTERN,
+    url_problem,
 )
 
 # --------------------------------------------------------------------- vocab
@@ -135,9 +138,34 @@ Description = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 Locator = Annotated[str, StringConstraints(max_length=60)]
 Tag = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=40)]
 ItemUid = Annotated[str, StringConstraints(pattern=ITEM_UID_PATTERN)]
+
+
+def _web_url(value: str) -> str:
+    problem = url_problem(value)
+    if problem is not None:
+        raise ValueError(f"the URL {problem}")
+    return value
+
+
 # No backslash before the quotes: JSON Schema patterns are ECMA-262 regexes, and
 # in unicode mode (check-jsonschema, ajv) an escaped quote is a syntax error.
-HttpUrl = Annotated[str, StringConstraints(pattern=r"""^https?://[^\s<>"']+$""", max_length=500)]
+HttpUrl = Annotated[
+    str, StringConstraints(pattern=r"""^https?://[^\s<>"'\\]+$""", max_length=500), AfterValidator(_web_url)
+]
+
+
+def _site_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.query or parts.fragment or not re.fullmatch(r"[A-Za-z0-9._~/%-]*", parts.path):
+        raise ValueError(
+            "the site URL is the address of the site's root: no query, no fragment, "
+            "and a path of letters, digits, '.', '_', '~', '-' and '/'"
+        )
+    return value
+
+
+#: Where the site is published: an http(s) URL without query or fragment (it goes into every export).
+SiteUrl = Annotated[HttpUrl, AfterValidator(_site_url)]
 
 
 def _real_date(value: str) -> str:
@@ -319,7 +347,7 @@ class Entity(Strict):
     replaced_by: EntityId | None = Field(
         default=None, description="For a deprecated entity: the id of the entity that replaces it."
     )
-    review_by: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+    review_by: IsoDate | None = Field(
         default=None, description="Date (YYYY-MM-DD) by which the entry should be reviewed again."
     )
     reviewed: IsoDate | None = Field(
@@ -643,7 +671,7 @@ class KbMeta(Strict):
     version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")] = Field(
         description="Semantic version of the content."
     )
-    site_url: HttpUrl = Field(description="Where the site is published; used in exported checklists.")
+    site_url: SiteUrl = Field(description="Where the site is published; used in exported checklists.")
     repo_url: HttpUrl = Field(description="Repository URL; used for 'edit this entry' links.")
     edit_branch: Tag = Field(default="main", description="Branch for edit links.")
 

@@ -101,3 +101,44 @@ def checklist_path(scenario_id: str) -> str:
 def checklist_url(scenario_id: str) -> str:
     """Site-relative URL of a scenario's checklist page, e.g. ``checklists/x.html``."""
     return url_of(checklist_path(scenario_id))
+
+
+#: The whole knowledge base on one printable page.
+PRINT_PAGE = "print.md"
+#: The Atom feed of releases.
+FEED_PATH = "releases.xml"
+
+
+#: Names an id or alias must not have, with what they are: an entity page
+#: ``<folder>/<id>.md`` beside the folder's index page, a checklist page beside the
+#: checklist index and its JSON, a redirect ``<folder>/<alias>.html`` over an index
+#: page; and the site's top-level pages and folders, kept free for pages that move.
+RESERVED_NAMES: dict[str, str] = {
+    "index": "the index page of every folder",
+    **{
+        p.removesuffix(".md"): f"the page {p}"
+        for p in (
+            BIBLIOGRAPHY_PAGE,
+            WORKFLOW_PAGE,
+            COVERAGE_PAGE,
+            TAXONOMY_PAGE,
+            DOWNLOADS_PAGE,
+            TAGS_PAGE,
+            FINDINGS_PAGE,
+            PRINT_PAGE,
+            "changelog.md",
+            "cite.md",
+            FEED_PATH.removesuffix(".xml") + ".md",
+            "about.md",
+            "contributing.md",
+            "404.md",
+        )
+    },
+    DOWNLOADS_DIR: "the downloads folder",
+    CHECKLISTS_FOLDER: "the checklists folder",
+    "search": "the search index folder",
+    "assets": "the assets folder",
+    "sitemap": "the sitemap",
+    "schemas": "the schemas folder",
+    **{folder: "an entity folder" for folder in FOLDERS.values()},
+}

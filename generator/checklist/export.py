@@ -38,7 +38,7 @@ from generator.checklist.schema import (
     StageModel,
 )
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, csv_cell, failure_label, gfm_text, md_url
+from generator.markup import counted, csv_cell, export_text, failure_label, gfm_text, md_url, scrub
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -151,7 +151,7 @@ def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
         f"<!-- {MD_HEADER} | query: {query} | kb: {cl.kb_version} | commit: {cl.commit} -->\n",
         f"## Checklist: {gfm_text(cl.title)}\n\n{gfm_text(cl.summary)}\n\n",
         f"{counted(len(cl.items), 'item')} in {counted(len(cl.stages), 'stage')}, "
-        f"from {_link(cl.kb_name, cl.site_url)} {cl.kb_version} (commit `{short_commit(cl.commit)}`), "
+        f"from {_link(cl.kb_name, md_url(cl.site_url))} {cl.kb_version} (commit `{short_commit(cl.commit)}`), "
         f"query `{query or 'all practices'}`.\n",
     ]
     if not cl.items:
@@ -167,7 +167,7 @@ def markdown_template(cl: Checklist, *, compact: bool = False) -> Template:
                 parts += [f"{indent}- [", Slot(item.uid), f"] {gfm_text(item.text)} <!-- item: {item.uid} -->\n"]
                 if not compact:
                     parts += md_details(item)
-    return _compact(parts)
+    return _compact([export_text(part) if isinstance(part, str) else part for part in parts])
 
 
 def md_practice_line(cl: Checklist, practice: PracticeInfo, first: Item) -> str:
@@ -193,7 +193,7 @@ def to_markdown(cl: Checklist, done: Collection[str] = (), *, compact: bool = Fa
 def _csv_line(cells: Sequence[str]) -> str:
     # The writer quotes cells holding characters of its line terminator: keep CRLF, then cut it off.
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(c) for c in cells])
+    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(export_text(c)) for c in cells])
     return buffer.getvalue().removesuffix("\r\n")
 
 
@@ -301,7 +301,8 @@ def json_template(cl: Checklist) -> Template:
     Indented JSON puts each key on its own line and escapes newlines inside
     strings, so a line starting with ``"status":`` is always an item's key.
     """
-    text = json.dumps(export_model(cl).model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+    data = scrub(export_model(cl).model_dump(mode="json"))
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"  # safe to embed in <script>
     parts: list[Part] = []
     pos = 0

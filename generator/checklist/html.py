@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.checklist.compose import Checklist, Item, item_facts
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, failure_label, markdown_inline, plain
+from generator.markup import counted, export_text, failure_label, markdown_inline, plain
 
 _CSS = """
 :root { --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --accent: #3f51b5; }
@@ -156,20 +156,23 @@ def to_html(cl: Checklist, done: Collection[str] = (), *, compact: bool = False)
     def text(value: str) -> Markup:
         return markdown_inline(value)
 
-    return _COMPILED.render(
-        cl=cl,
-        title=plain(cl.title),
-        summary=plain(cl.summary),
-        commit=short_commit(cl.commit),
-        query=cl.query.to_string(),
-        css=Markup(_CSS),
-        done=set(done),
-        guards_of=guards_of,
-        text=text,
-        counter=_Counter(),
-        counted=counted,
-        compact=compact,
-        strong=("essential", "severity: blocker"),
-        facts_of=item_facts,
-        label=failure_label,
+    # Every value is escaped by the template; this drops control, bidi and zero-width characters from all of them.
+    return export_text(
+        _COMPILED.render(
+            cl=cl,
+            title=plain(cl.title),
+            summary=plain(cl.summary),
+            commit=short_commit(cl.commit),
+            query=cl.query.to_string(),
+            css=Markup(_CSS),
+            done=set(done),
+            guards_of=guards_of,
+            text=text,
+            counter=_Counter(),
+            counted=counted,
+            compact=compact,
+            strong=("essential", "severity: blocker"),
+            facts_of=item_facts,
+            label=failure_label,
+        )
     )

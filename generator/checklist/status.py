@@ -18,19 +18,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.checklist.compose import Checklist, Query
-from generator.checklist.export import MD_HEADER
+from generator.checklist.export import CSV_COLUMNS, MD_HEADER
 from generator.checklist.schema import FORMAT
 from generator.ids import ITEM_UID_PATTERN, ITEM_UID_WORDS
 from generator.load.gitinfo import short_commit
-from generator.markup import csv_uncell
+from generator.markup import csv_field_limit, csv_uncell
 
+# Untrusted text: every pattern works within one line ([ \t], never \s, which crosses
+# newlines) and has no nested or overlapping quantifiers, so matching stays linear.
 _HEADER_RE = re.compile(
-    rf"<!--\s*{re.escape(MD_HEADER)}\s*\|\s*query:\s*(?P<query>[^|]*?)\s*\|\s*kb:\s*(?P<kb>[^|\s]*)\s*"
-    r"\|\s*commit:\s*(?P<commit>[^|\s]*)\s*-->"
+    rf"<!--[ \t]*{re.escape(MD_HEADER)}[ \t]*\|[ \t]*query:(?P<query>[^|\n]*)\|[ \t]*kb:[ \t]*(?P<kb>[^|\s]*)[ \t]*"
+    r"\|[ \t]*commit:[ \t]*(?P<commit>[^|\s]*)[ \t]*-->"
 )
-_MD_ITEM_RE = re.compile(
-    rf"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s.*<!--\s*item:\s*(?P<uid>{ITEM_UID_WORDS})\s*-->\s*$", re.M
-)
+_MD_BOX_RE = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[(?P<mark>[ xX])\][ \t]")
+_MD_ID_RE = re.compile(rf"<!--[ \t]*item:[ \t]*(?P<uid>{ITEM_UID_WORDS})[ \t]*-->[ \t\r]*")
+#: Limits on a filled checklist: far above any export, low enough to answer at once.
+MAX_BYTES = 8 * 1024 * 1024
+MAX_LINES = 50_000
+MAX_CELL = 20_000
+MAX_DEPTH = 64
 _UID_RE = re.compile(ITEM_UID_PATTERN)
 #: Values of a CSV status cell that count as done (case-insensitive); anything else is open.
 DONE_VALUES = frozenset(
@@ -66,14 +72,22 @@ def _add(status: dict[str, bool], uid: str, done: bool) -> None:
 def parse_markdown(text: str) -> Filled:
     """Read a Markdown export: task-list lines that still carry their ``<!-- item: id -->`` comment."""
     status: dict[str, bool] = {}
-    for match in _MD_ITEM_RE.finditer(text):
-        _add(status, match["uid"], match["mark"] in "xX")
-    header = _HEADER_RE.search(text)
+    for line in text.split("\n"):
+        box = _MD_BOX_RE.match(line)
+        if box is None:
+            continue
+        comment = line.rfind("<!--")
+        found = _MD_ID_RE.fullmatch(line, comment) if comment > box.end() - 1 else None
+        if found is not None:
+            _add(status, found["uid"], box["mark"] in "xX")
+    first = next((line for line in text.split("\n", 20)[:20] if line.lstrip().startswith("<!--")), "")
+    header = _HEADER_RE.search(first[:MAX_CELL])
     if not status:
         raise NotAChecklist("no checklist items found: task-list lines must keep their '<!-- item: ... -->' comment")
     if header is None:
         return Filled("md", None, None, None, status)
-    return Filled("md", Query.from_string(header["query"]), header["kb"] or None, header["commit"] or None, status)
+    query = header["query"].strip()
+    return Filled("md", Query.from_string(query), header["kb"] or None, header["commit"] or None, status)
 
 
 def _dialect(first_line: str) -> str:
@@ -85,7 +99,19 @@ def parse_csv(text: str) -> Filled:
     """Read a CSV export, as saved by a spreadsheet (BOM, ``;`` or tab delimiters accepted)."""
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text.split("\n", 1)[0]))
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
+    try:
+        with csv_field_limit():
+            rows = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:
+        raise NotAChecklist(f"not a readable CSV file (line {reader.line_num}): {exc}") from None
+    for number, row in enumerate(rows, start=1):
+        if len(row) > 100:
+            raise NotAChecklist(f"CSV row {number} has {len(row):,} cells; an export has {len(CSV_COLUMNS)}")
+        for cell in row:
+            if len(cell) > MAX_CELL:
+                raise NotAChecklist(
+                    f"CSV row {number} has a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
+                )
     if not rows:
         raise NotAChecklist("the CSV file is empty")
     header = [csv_uncell(cell).strip().lower() for cell in rows[0]]
@@ -114,6 +140,8 @@ def parse_json(text: str) -> Filled:
         data: Any = json.loads(text)
     except ValueError as exc:
         raise NotAChecklist(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise NotAChecklist(f"JSON nested too deeply; an export is at most {MAX_DEPTH} levels deep") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("items"), list):
         raise NotAChecklist(f'not a checklist export (expected "format": "{FORMAT}" and an \'items\' list)')
     status: dict[str, bool] = {}
@@ -130,8 +158,18 @@ def parse_checklist(text: str, name: str = "") -> Filled:
     """Read a filled checklist; the format comes from the file name, else from the content.
 
     Raises:
-        NotAChecklist: if no item ids can be read.
+        NotAChecklist: if no item ids can be read, or the file is beyond the limits
+            (:data:`MAX_BYTES`, :data:`MAX_LINES`, :data:`MAX_CELL`, :data:`MAX_DEPTH`).
     """
+    if len(text) > MAX_BYTES:
+        raise NotAChecklist(f"the file has {len(text):,} characters; the limit is {MAX_BYTES:,}")
+    lines = text.count("\n") + 1
+    if lines > MAX_LINES:
+        raise NotAChecklist(
+            f"the file has {lines:,} lines; the limit is {MAX_LINES:,} (an export has a few lines per item)"
+        )
+    if "\x00" in text:
+        raise NotAChecklist("the file holds a NUL character; an export is plain text")
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     stripped = text.lstrip("\ufeff \t\r\n")
     if suffix == "json" or (suffix not in ("md", "csv") and stripped.startswith("{")):

@@ -25,9 +25,12 @@ from generator.checklist.compose import (
     scenario_ids,
 )
 from generator.checklist.export import FORMATS, export
+from generator.checklist.status import MAX_BYTES as STATUS_MAX_BYTES
 from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
 from generator.cli.common import KB_OPTION, emit, load, require_valid
+from generator.findings import visible, visible_lines
 from generator.kb import Checked
+from generator.load.files import read_limited
 from generator.load.gitinfo import git_commit
 from generator.markup import counted
 
@@ -175,12 +178,17 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
     and items added since the export, matched by their stable ids.
     """
     try:
-        text = file.read_bytes().decode("utf-8")
+        data = read_limited(file, STATUS_MAX_BYTES, follow=True)
+        if data is None:
+            raise NotAChecklist(f"the file is larger than {STATUS_MAX_BYTES:,} bytes")
+        text = data.decode("utf-8")
         filled = parse_checklist(text, file.name)
     except UnicodeDecodeError:
-        raise click.BadParameter(f"'{file}' is not UTF-8 text.", param_hint="FILE") from None
+        raise click.BadParameter(f"'{visible(str(file))}' is not UTF-8 text.", param_hint="FILE") from None
     except NotAChecklist as exc:
-        raise click.BadParameter(f"'{file}' is not a checklist export: {exc}.", param_hint="FILE") from None
+        raise click.BadParameter(
+            f"'{visible(str(file))}' is not a checklist export: {visible(str(exc))}.", param_hint="FILE"
+        ) from None
     checked = load(kb_root)
     require_valid(checked)
     current = None
@@ -188,9 +196,9 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
         try:
             current = compose(checked, filled.query, commit=git_commit(kb_root))
         except UnknownName as exc:
-            click.echo(f"warning: the file's query no longer matches the KB: {exc}", err=True)
+            click.echo(f"warning: the file's query no longer matches the KB: {visible(str(exc))}", err=True)
     report = compare(filled, current, all_item_ids(checked.kb))
-    emit(report_json(report) if fmt == "json" else report_text(report, current, str(file)), None)
+    emit(report_json(report) if fmt == "json" else visible_lines(report_text(report, current, str(file))), None)
     if require_done and (report.open or report.new):
         raise SystemExit(1)
 
@@ -206,6 +214,5 @@ def list_command(kb_root: Path) -> None:
     for sid in ids:
         composed = compose(checked, Query(scenario=sid))
         essential = len(compose(checked, Query(scenario=sid, importance="essential")).items)
-        click.echo(
-            f"{sid:<{width}}  {counted(len(composed.items), 'item'):>9}  {essential:>3} essential  {composed.title}"
-        )
+        count = counted(len(composed.items), "item")
+        click.echo(f"{sid:<{width}}  {count:>9}  {essential:>3} essential  {visible(composed.title)}")

@@ -7,6 +7,7 @@ rest of the CLI: 0 clean, 1 findings (or files that would change), 2 usage.
 from __future__ import annotations
 
 import datetime
+import os
 from pathlib import Path
 
 import click
@@ -20,44 +21,85 @@ from generator.findings import (
     error,
     format_github,
     format_text,
+    visible,
+    visible_lines,
 )
 from generator.history.diff import diff_kbs
 from generator.history.diff import format_text as diff_text
 from generator.history.diff import to_json as diff_json
 from generator.history.releases import history
 from generator.kb import Checked
-from generator.load.files import KbNotFound, read_kb
+from generator.load.files import (
+    LINK_MESSAGE,
+    MAX_FILE_BYTES,
+    KbNotFound,
+    is_inside,
+    kb_base,
+    read_kb,
+    read_limited,
+    walk_kb,
+)
 from generator.load.gitrefs import GitError, read_kb_at, resolve
 from generator.load.yamlstrict import YamlProblem, decode
-from generator.models import FOLDERS
 from generator.pipeline import check
 from generator.render.changelog import changelog_page
 from generator.validate.lint import lint as lint_kb
-from generator.write.files import write_atomic
+from generator.validate.schema import refused_finding
+from generator.write.files import OutsideRoot, write_atomic
 
 FORMAT_CHOICE = click.Choice(["text", "github"])
 
 
-def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> list[tuple[Path, str]]:
-    """Entity files among ``paths`` (files or folders), or all of ``kb_root``."""
-    candidates: list[Path] = []
+def _below(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _entity_files(paths: tuple[Path, ...], kb_root: Path) -> tuple[list[tuple[Path, str]], list[Finding]]:
+    """Entity files among ``paths`` (files or folders), or all of ``kb_root``, and the paths refused.
+
+    Only regular files inside the KB are formatted: a link (to a file or a
+    folder) is never read or written, and a path outside the KB is refused.
+    """
+    try:
+        base = kb_base(kb_root)
+    except KbNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    found, refused = walk_kb(base)
+    problems = [refused_finding(r) for r in refused]
     if not paths:
-        if not kb_root.is_dir():
-            raise click.UsageError(f"knowledge-base folder '{kb_root}' not found")
-        candidates = [p for folder in FOLDERS.values() for p in sorted((kb_root / folder).glob("*.yaml"))]
-    for path in paths:
-        if path.is_dir():
-            candidates += sorted(path.rglob("*.yaml"))
-        elif path.is_file():
-            candidates.append(path)
-        else:
-            raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
+        candidates = found
+    else:
+        problems = []
+        by_real = {os.path.realpath(p): p for p in found}
+        candidates = []
+        for path in paths:
+            if not path.exists() and not path.is_symlink():
+                raise click.BadParameter(f"'{path}' does not exist", param_hint="PATHS")
+            shown = path.as_posix()
+            if path.is_symlink() and is_inside(path.parent, base):
+                problems.append(error("link-in-kb", f"file {LINK_MESSAGE}", Location(shown)))
+                continue
+            if not is_inside(path, base):
+                problems.append(
+                    error(
+                        "outside-kb",
+                        f"path is outside the knowledge base '{kb_root}'; fmt rewrites KB entries only (not read).",
+                        Location(shown),
+                    )
+                )
+                continue
+            real = os.path.realpath(path)
+            named = os.path.abspath(path)
+            inner = [r for r in refused if _below(os.path.abspath(os.path.join(base, r.rel)), named)]
+            problems += [refused_finding(r) for r in inner]
+            prefix = real.rstrip(os.sep) + os.sep
+            candidates += [p for r, p in sorted(by_real.items()) if r == real or r.startswith(prefix)]
     out = []
-    for path in candidates:
-        kind = kind_of("/".join(path.parts[-2:]))
+    for path in dict.fromkeys(candidates):
+        kind = kind_of(path.relative_to(base).as_posix())
         if kind is not None:
             out.append((path, kind))
-    return out
+    return out, problems
 
 
 @click.command(name="fmt")
@@ -74,13 +116,16 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
     a file that would read back differently is left alone.
     """
     formatter = format_github if out_format == "github" else format_text
-    problems: list[Finding] = []
     changes: list[Change] = []
-    files = _entity_files(paths, kb_root)
+    files, problems = _entity_files(paths, kb_root)
+    refused = len(problems)
     for path, kind in files:
         shown = path.as_posix()
         try:
-            before = decode(path.read_bytes())  # a BOM or bad UTF-8 is reported, never "repaired"
+            data = read_limited(path)
+            if data is None:
+                raise YamlProblem("file-too-large", f"file is larger than {MAX_FILE_BYTES:,} bytes")
+            before = decode(data)  # a BOM or bad UTF-8 is reported, never "repaired"
             after = format_entity(before, kind)
         except YamlProblem as exc:
             problems.append(error(exc.code, f"{exc.message} (file not formatted)", Location(shown, exc.line, exc.col)))
@@ -101,10 +146,15 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
             )
             click.echo(formatter(error("not-canonical", message, Location(change.path, change.first_line, 1))))
         else:
-            write_atomic(Path(change.path), change.after)
-            click.echo(f"reformatted {change.path}", err=True)
+            try:
+                write_atomic(Path(change.path), change.after, root=kb_root)
+            except OutsideRoot as exc:
+                problems.append(error("outside-kb", f"{exc}.", Location(change.path)))
+                click.echo(formatter(problems[-1]))
+                continue
+            click.echo(f"reformatted {visible(change.path)}", err=True)
     verb = "would be reformatted" if check_only else "reformatted"
-    unchanged = len(files) - len(changes) - len(problems)
+    unchanged = len(files) - len(changes) - (len(problems) - refused)
     click.echo(f"{len(changes)} file{'s' if len(changes) != 1 else ''} {verb}, {unchanged} unchanged", err=True)
     raise SystemExit(1 if problems or (check_only and changes) else 0)
 
@@ -169,7 +219,7 @@ def diff(ref_a: str, ref_b: str | None, kb_root: Path, out_format: str) -> None:
     if out_format == "json":
         click.echo(diff_json(result, label_a, label_b))
     else:
-        click.echo(diff_text(result, label_a, label_b), nl=False)
+        click.echo(visible_lines(diff_text(result, label_a, label_b)), nl=False)
 
 
 @click.command(name="changelog")

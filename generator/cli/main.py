@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -19,7 +20,7 @@ from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, re
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
 from generator.cli.site import site
-from generator.findings import format_text
+from generator.findings import current_file, format_text, visible
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
@@ -31,7 +32,45 @@ from generator.write.files import write_atomic
 from generator.write.tree import TreeError, write_tree
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class GuardedGroup(click.Group):
+    """The command group with the last-resort handler: no traceback reaches the user.
+
+    Bad input is reported as findings (exit 1) or usage errors (exit 2) by
+    the commands themselves; anything else that escapes is a bug. It is
+    reported as an internal error naming the file being processed (see
+    :func:`generator.findings.processing`), with exit 1.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except RecursionError:
+            internal_error("input nested too deeply (RecursionError)")
+        except MemoryError:
+            internal_error("input too large (MemoryError)")
+        except OSError as exc:
+            name = visible(str(exc.filename)) if exc.filename else current_file() or "reengineering-kb"
+            click.echo(f"{name}: error[io-error] {visible(exc.strerror or str(exc))}.", err=True)
+            raise SystemExit(1) from None
+        except Exception as exc:
+            internal_error(f"{type(exc).__name__}: {exc}")
+
+
+def internal_error(what: str) -> NoReturn:
+    """Report an unexpected failure on one line, naming the file being processed, and exit 1."""
+    where = current_file() or "reengineering-kb"
+    detail = " ".join(visible(what).split())[:300]
+    click.echo(
+        f"{visible(where)}: error[internal-error] {detail}. This is a bug in the generator, not in your file: "
+        "please report it with this line.",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="reengineering-kb")
 def main() -> None:
     """Build, check and query the DL model reengineering knowledge base."""

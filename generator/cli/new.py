@@ -9,7 +9,7 @@ duplicate what exists.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import click
 
@@ -28,10 +28,12 @@ from generator.contrib.references import (
     normalise_eprint,
 )
 from generator.contrib.scaffold import link_hint, related_entries, scaffold
-from generator.load.yamlstrict import YamlProblem, parse
+from generator.findings import visible
+from generator.load.files import LINK_MESSAGE, KbNotFound, kb_base, read_limited, walk_kb
+from generator.load.yamlstrict import MAX_BYTES, YamlProblem, decode, parse
 from generator.models import FOLDERS
 from generator.validate.schema import BIB_FILE
-from generator.write.files import write_atomic
+from generator.write.files import OutsideRoot, write_atomic
 
 NEXT_STEPS = (
     "Next: replace every TODO in {path}, then run 'make kb-check' "
@@ -57,21 +59,26 @@ def _entity_command(kind: str) -> click.Command:
             rel, text = scaffold(kind, title)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="TITLE") from None
-        if not kb_root.is_dir():
-            raise click.UsageError(f"knowledge-base folder '{kb_root}' not found")
+        base = _kb_base(kb_root)
         path = kb_root / rel
         eid = path.stem
-        existing = {p.stem: p for p in kb_root.glob("*/*.yaml")}
+        files, refused = walk_kb(base)
+        existing = {p.stem: p.as_posix() for p in files if len(p.relative_to(base).parts) == 2}
+        existing.update({PurePosixPath(r.rel).stem: r.path for r in refused if r.rel.count("/") == 1})
         if eid in existing:
             click.echo(f"error: id '{eid}' already exists in {existing[eid]}; choose another title.", err=True)
             raise SystemExit(1)
-        write_atomic(path, text)
+        try:
+            write_atomic(path, text, root=kb_root)
+        except OutsideRoot as exc:
+            click.echo(f"error: {visible(str(exc))}.", err=True)
+            raise SystemExit(1) from None
         click.echo(str(path))
-        related = [r for r in related_entries(title, _existing_entries(kb_root)) if r[1] != eid]
+        related = [r for r in related_entries(title, _existing_entries(base, files)) if r[1] != eid]
         if related:
             click.echo("Related entries you may want to link:", err=True)
             for other_kind, other_id, other_title in related:
-                click.echo(f"  {other_kind} {other_id}: {other_title}{link_hint(kind, other_kind)}", err=True)
+                click.echo(f"  {other_kind} {other_id}: {visible(other_title)}{link_hint(kind, other_kind)}", err=True)
         click.echo(NEXT_STEPS.format(path=path), err=True)
 
     return command
@@ -81,17 +88,29 @@ for _kind in FOLDERS:
     new.add_command(_entity_command(_kind))
 
 
-def _existing_entries(kb_root: Path) -> list[tuple[str, str, str]]:
-    """``(type, id, title)`` of every entry that parses (others are skipped)."""
+def _kb_base(kb_root: Path) -> Path:
+    try:
+        return kb_base(kb_root)
+    except KbNotFound as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _existing_entries(base: Path, files: list[Path]) -> list[tuple[str, str, str]]:
+    """``(type, id, title)`` of every entry that parses (others are skipped); links are never read."""
     out = []
-    for kind, folder in FOLDERS.items():
-        for path in sorted((kb_root / folder).glob("*.yaml")):
-            try:
-                data = parse(path.read_bytes()).data
-            except (OSError, YamlProblem):
-                continue
-            if isinstance(data, dict) and isinstance(data.get("title"), str):
-                out.append((kind, path.stem, data["title"]))
+    by_folder = {folder: kind for kind, folder in FOLDERS.items()}
+    for path in files:
+        parts = path.relative_to(base).parts
+        kind = by_folder.get(parts[0]) if len(parts) == 2 and parts[1].endswith(".yaml") else None
+        if kind is None:
+            continue
+        try:
+            raw = read_limited(path, MAX_BYTES)
+            data = parse(raw).data if raw is not None else None
+        except (OSError, YamlProblem):
+            continue
+        if isinstance(data, dict) and isinstance(data.get("title"), str):
+            out.append((kind, path.stem, data["title"]))
     return out
 
 
@@ -115,7 +134,13 @@ def _read_source(source: str) -> str | None:
         return source
     path = Path(source)
     if path.is_file():
-        return path.read_text(encoding="utf-8")
+        data = read_limited(path, MAX_BYTES, follow=True)
+        if data is None:
+            raise BadReference(f"'{source}' is larger than {MAX_BYTES:,} bytes; give one entry at a time")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadReference(f"'{source}' is not UTF-8 text") from None
     return None
 
 
@@ -154,7 +179,10 @@ def reference(
     Prints the key to cite; refuses a key, DOI, arXiv id or title that is
     already in the bibliography.
     """
-    bib_path = kb_root / BIB_FILE
+    bib_path = _kb_base(kb_root) / BIB_FILE
+    if bib_path.is_symlink():
+        click.echo(f"error: {visible(str(bib_path))}: file {LINK_MESSAGE}", err=True)
+        raise SystemExit(1)
     if not bib_path.is_file():
         raise click.UsageError(f"bibliography '{bib_path}' not found")
     given = {
@@ -171,7 +199,12 @@ def reference(
     except BadReference as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
-    text = bib_path.read_text(encoding="utf-8")
+    raw = read_limited(bib_path, MAX_BYTES)
+    try:
+        text = decode(raw if raw is not None else b"x" * (MAX_BYTES + 1))
+    except YamlProblem as exc:
+        click.echo(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}", err=True)
+        raise SystemExit(1) from None
     for ref in refs:
         errors, warnings = check_entry(ref)
         if errors:
@@ -196,7 +229,11 @@ def reference(
                 f"added @{ref.entry_type}{{{ref.key}}} to {bib_path}:{line}; cite it as 'cite: {ref.key}'", err=True
             )
     if not dry_run:
-        write_atomic(bib_path, text)
+        try:
+            write_atomic(bib_path, text, root=kb_root)
+        except OutsideRoot as exc:
+            click.echo(f"error: {visible(str(exc))}.", err=True)
+            raise SystemExit(1) from None
 
 
 def _references_from(source: str, entry_type: str | None, given: dict[str, str], key: str | None) -> list[Reference]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from generator.findings import visible
+from generator.write.files import OutsideRoot
 from generator.write.sitebuild import build_site
 
 
@@ -24,7 +26,11 @@ from generator.write.sitebuild import build_site
 @click.option("--strict/--no-strict", default=True, show_default=True, help="Fail on warnings (as CI does).")
 def site(site_dir: Path, config: Path, strict: bool) -> None:
     """Build the site with MkDocs; a failed build leaves the previous site intact."""
-    code = build_site(site_dir, config=config, strict=strict)
+    try:
+        code = build_site(site_dir, config=config, strict=strict)
+    except OutsideRoot as exc:
+        click.echo(f"error: {visible(str(exc))}.", err=True)
+        raise SystemExit(1) from None
     if code != 0:
         click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
         raise SystemExit(1)

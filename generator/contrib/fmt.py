@@ -21,6 +21,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from generator.contrib.yamlfmt import KeyOrder, format_document
+from generator.findings import visible
 from generator.load.yamlstrict import KeyPath
 from generator.models import MODELS, Entity
 from generator.validate.schema import TYPE_BY_FOLDER, modeline
@@ -121,7 +122,7 @@ class Change:
         lines = difflib.unified_diff(
             self.before.splitlines(keepends=True),
             self.after.splitlines(keepends=True),
-            fromfile=self.path,
-            tofile=f"{self.path} (formatted)",
+            fromfile=visible(self.path),
+            tofile=f"{visible(self.path)} (formatted)",
         )
         return "".join(lines)

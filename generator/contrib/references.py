@@ -181,7 +181,7 @@ def from_bibtex(text: str, key: str | None = None) -> list[Reference]:
         BadReference: if the text has no entry or does not parse.
     """
     bib, findings = parse_bibtex(text, "<input>")
-    syntax = [f for f in findings if f.code in ("bibtex-syntax", "duplicate-cite-key")]
+    syntax = [f for f in findings if f.code in ("bibtex-syntax", "duplicate-cite-key", "bibtex-macro")]
     if syntax:
         raise BadReference("; ".join(f"line {f.location.line}: {f.message}" for f in syntax))
     if not bib.entries:

@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable
 
 from generator.contrib.fmt import format_entity
-from generator.ids import slugify
+from generator.ids import is_device_name, slugify
 from generator.models import FOLDERS
+from generator.urls import RESERVED_NAMES
 from generator.validate.schema import modeline
 
 _COMMON_HEAD = """\
@@ -123,6 +124,8 @@ def scaffold(kind: str, title: str) -> tuple[str, str]:
     eid = slugify(title)
     if len(eid) < 3:
         raise ValueError(f"cannot derive an id from the title {title!r}; use at least one word of three letters")
+    if is_device_name(eid) or eid in RESERVED_NAMES:
+        raise ValueError(f"the title gives the id '{eid}', a reserved name (a device or a generated page); reword it")
     text = _COMMON_HEAD.format(modeline=modeline(kind, 2), id=eid, title=_yaml_string(title.strip()))
     text += _BODIES[kind] + _EVIDENCE
     return f"{FOLDERS[kind]}/{eid}.yaml", format_entity(text, kind)

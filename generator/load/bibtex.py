@@ -32,6 +32,88 @@ REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
 URL_FIELDS = ("url",)
 _URL_RE = re.compile(r"^https?://\S+$")
 _YEAR_RE = re.compile(r"^\d{4}$")
+#: A DOI: the directory indicator 10, a registrant code of digits, '/', a suffix without spaces.
+DOI_RE = re.compile(r"^10\.\d{4,9}(?:\.\d+)*/\S+$")
+_MACRO_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_:.+'-]*")
+#: The month macros every BibTeX style defines.
+MONTHS = {
+    m[:3].lower(): m
+    for m in (
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ]
+    )
+}
+MAX_FIELD = 5_000
+
+
+class MacroError(ValueError):
+    """A field value that uses an undefined or self-referencing macro, or cannot be read."""
+
+
+def _split_concatenation(raw: str) -> list[str]:
+    """Split a raw BibTeX value on ``#`` outside braces and quotes."""
+    parts: list[str] = []
+    depth = 0
+    quoted = False
+    start = 0
+    for i, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:i])
+            start = i + 1
+    parts.append(raw[start:])
+    return parts
+
+
+def resolve_value(raw: str, macros: dict[str, str], defining: str | None = None) -> str:
+    """The text of a raw BibTeX value: literals joined, macros replaced.
+
+    Args:
+        raw: The value as written: ``{...}``, ``"..."``, a number, a macro
+            name, or parts of these joined with ``#``.
+        macros: The ``@string`` macros defined so far, by lower-case name.
+        defining: The macro whose definition this is (to name a self-reference).
+
+    Raises:
+        MacroError: for an undefined or self-referencing macro, or a part that is none of the above.
+    """
+    out = []
+    for part in _split_concatenation(raw.strip()):
+        token = part.strip()
+        if len(token) >= 2 and (token[0], token[-1]) in {("{", "}"), ('"', '"')}:
+            out.append(token[1:-1])
+        elif token.isdigit() and token.isascii():
+            out.append(token)
+        elif _MACRO_NAME_RE.fullmatch(token):
+            name = token.lower()
+            if defining is not None and name == defining.lower():
+                raise MacroError(f"macro '{token}' refers to itself")
+            if name in macros:
+                out.append(macros[name])
+            elif name in MONTHS:
+                out.append(MONTHS[name])
+            else:
+                raise MacroError(f"undefined macro '{token}'; define it with @string or write the value in braces")
+        else:
+            raise MacroError(f"cannot read the value {token[:40]!r}; write it in braces")
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -51,6 +133,8 @@ class Bibliography:
 
     path: str
     entries: dict[str, BibEntry]
+    loaded: bool = True
+    """False when the file is missing or unreadable (its own error is reported; citations are not checked)."""
 
 
 class _Collect(logging.Handler):
@@ -94,7 +178,7 @@ def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
     """
     findings: list[Finding] = []
     with _captured_parser_log() as log:
-        library = parse_string(text)
+        library = parse_string(text, parse_stack=[])  # raw values: macros are resolved here
     reasons: dict[int, str] = {}
     for message in log.messages:
         match = _LOG_LINE_RE.search(message)
@@ -125,12 +209,47 @@ def parse_bibtex(text: str, path: str) -> tuple[Bibliography, list[Finding]]:
                     Location(path, line, 1),
                 )
             )
+    macros: dict[str, str] = {}
+    for string in library.strings:
+        line = (string.start_line or 0) + 1
+        try:
+            macros[string.key.lower()] = resolve_value(str(string.value), macros, defining=string.key)
+        except MacroError as exc:
+            findings.append(error("bibtex-macro", f"@string{{{string.key}}}: {exc}.", Location(path, line, 1)))
     entries: dict[str, BibEntry] = {}
+    first_by_folded: dict[str, BibEntry] = {}
     for entry in library.entries:
         line = (entry.start_line or 0) + 1
-        fields = {f.key.lower(): str(f.value) for f in entry.fields}
         lines = {f.key.lower(): (f.start_line + 1 if f.start_line is not None else line) for f in entry.fields}
+        fields = {}
+        for f in entry.fields:
+            name = f.key.lower()
+            try:
+                fields[name] = resolve_value(str(f.value), macros)
+            except MacroError as exc:
+                findings.append(
+                    error(
+                        "bibtex-macro",
+                        f"field '{name}' of '{entry.key}': {exc}.",
+                        Location(path, lines.get(name, line), 1),
+                    )
+                )
         bib = BibEntry(entry.key, entry.entry_type.lower(), fields, line, lines)
+        folded = entry.key.lower()
+        if folded in first_by_folded and entry.key in entries:
+            continue  # an exact duplicate: bibtexparser reports it as a failed block
+        if folded in first_by_folded:
+            other = first_by_folded[folded]
+            findings.append(
+                error(
+                    "duplicate-cite-key",
+                    f"BibTeX key '{entry.key}' differs only in case from '{other.key}' (line {other.line}); "
+                    "BibTeX keys ignore case. Rename or remove one entry.",
+                    Location(path, line, 1),
+                )
+            )
+            continue
+        first_by_folded[folded] = bib
         findings.extend(_check_entry(bib, path))
         entries[entry.key] = bib
     return Bibliography(path, entries), findings
@@ -158,6 +277,24 @@ def _check_entry(entry: BibEntry, path: str) -> list[Finding]:
                     where,
                 )
             )
+    for name, text in entry.fields.items():
+        if len(text) > MAX_FIELD:
+            out.append(
+                error(
+                    "bibtex-invalid-field",
+                    f"field '{name}' of '{entry.key}' has {len(text):,} characters; the limit is {MAX_FIELD:,}.",
+                    Location(path, entry.field_lines.get(name, entry.line), 1),
+                )
+            )
+    doi = entry.fields.get("doi")
+    if doi is not None and not DOI_RE.match(doi.strip()):
+        out.append(
+            error(
+                "bibtex-invalid-field",
+                f"doi '{doi[:80]}' of '{entry.key}' is not a DOI; write it as 10.NNNN/suffix (no 'https://doi.org/').",
+                Location(path, entry.field_lines.get("doi", entry.line), 1),
+            )
+        )
     year = entry.fields.get("year", "").strip()
     if year and not _YEAR_RE.match(year):
         out.append(error("bibtex-invalid-field", f"year '{year}' of '{entry.key}' should be four digits.", where))

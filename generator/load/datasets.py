@@ -24,6 +24,7 @@ from pydantic import Field, StringConstraints
 from generator.findings import Finding, Location, error
 from generator.load.files import RawFile
 from generator.load.yamlstrict import YamlProblem, decode
+from generator.markup import csv_field_limit
 from generator.models import CiteKey, Description, HttpUrl, Strict, Title
 
 #: Folder of the data sets, relative to the KB root.
@@ -171,38 +172,41 @@ def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list
     lines: list[int] = []
     line = 1
     try:
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not header:
-                header = tuple(record)
-                findings += check_header(header, raw.path)
-                if findings:
-                    return (), [], [], findings
-                continue
-            if len(rows) >= MAX_ROWS:
-                findings.append(error("data-too-large", f"more than {MAX_ROWS} rows.", Location(raw.path, start, 1)))
-                break
-            if len(record) != len(header):
-                findings.append(
-                    error(
-                        "malformed-row",
-                        f"row has {len(record)} fields; the header has {len(header)}.",
-                        Location(raw.path, start, 1),
+        with csv_field_limit():
+            for record in reader:
+                start, line = line, reader.line_num + 1
+                if not header:
+                    header = tuple(record)
+                    findings += check_header(header, raw.path)
+                    if findings:
+                        return (), [], [], findings
+                    continue
+                if len(rows) >= MAX_ROWS:
+                    findings.append(
+                        error("data-too-large", f"more than {MAX_ROWS} rows.", Location(raw.path, start, 1))
                     )
-                )
-                continue
-            long = next((i for i, value in enumerate(record) if len(value) > MAX_FIELD), None)
-            if long is not None:
-                findings.append(
-                    error(
-                        "malformed-row",
-                        f"field '{header[long]}' is {len(record[long])} characters; the limit is {MAX_FIELD}.",
-                        Location(raw.path, start, 1),
+                    break
+                if len(record) != len(header):
+                    findings.append(
+                        error(
+                            "malformed-row",
+                            f"row has {len(record)} fields; the header has {len(header)}.",
+                            Location(raw.path, start, 1),
+                        )
                     )
-                )
-                continue
-            rows.append(dict(zip(header, record, strict=True)))
-            lines.append(start)
+                    continue
+                long = next((i for i, value in enumerate(record) if len(value) > MAX_FIELD), None)
+                if long is not None:
+                    findings.append(
+                        error(
+                            "malformed-row",
+                            f"field '{header[long]}' is {len(record[long])} characters; the limit is {MAX_FIELD}.",
+                            Location(raw.path, start, 1),
+                        )
+                    )
+                    continue
+                rows.append(dict(zip(header, record, strict=True)))
+                lines.append(start)
     except csv.Error as exc:
         findings.append(error("malformed-data", f"not valid CSV: {exc}.", Location(raw.path, reader.line_num, 1)))
     if not header and not findings:

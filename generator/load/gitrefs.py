@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load.files import RawFile, RawKB
+from generator.load.files import LINK_MESSAGE, RawFile, RawKB, Refused
 
 #: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
 TAG_PREFIX = "kb-v"
@@ -85,15 +85,20 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     commit = resolve(kb_root, ref)
     listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
     entries = []
+    refused: list[Refused] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, raw_path = record.split(b"\t", 1)
-        _, kind, sha = meta.decode().split()
-        if kind == "blob":
-            entries.append((raw_path.decode("utf-8", "replace"), sha))
+        mode, kind, sha = meta.decode().split()
+        path = raw_path.decode("utf-8", "replace")
+        if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read
+            rel = path[len(prefix) + 1 :] if prefix else path
+            refused.append(Refused(rel, f"{prefix or '.'}/{rel}", "link-in-kb", f"file {LINK_MESSAGE}"))
+        elif kind == "blob":
+            entries.append((path, sha))
     if not entries:
-        return RawKB(root=prefix or ".", files=())
+        return RawKB(root=prefix or ".", files=(), refused=tuple(refused))
     out = _git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in entries).encode())
     files = []
     offset = 0
@@ -106,7 +111,7 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         if any(part.startswith(".") for part in rel.split("/")):
             continue
         files.append(RawFile(rel=rel, path=f"{prefix or '.'}/{rel}", data=data))
-    return RawKB(root=prefix or ".", files=tuple(sorted(files, key=lambda f: f.rel)))
+    return RawKB(root=prefix or ".", files=tuple(sorted(files, key=lambda f: f.rel)), refused=tuple(refused))
 
 
 def release_tags(kb_root: Path) -> list[Tag]:

@@ -25,6 +25,21 @@ import yaml
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 24
+#: The longest string (a key or a value) a file may hold, in characters.
+MAX_STRING = 20_000
+#: The most items a list, or keys a mapping, may hold.
+MAX_ITEMS = 500
+
+#: Characters that YAML reads as line breaks but editors and ``git diff`` do not
+#: (or not alone): left raw in a file, they shift every line number reported after them.
+LINE_BREAKS = {
+    "\r": "CARRIAGE RETURN without a line feed",
+    "\x85": "NEXT LINE (NEL)",
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+_ODD_BREAK_RE = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 KeyPath = tuple[str | int, ...]
 
@@ -99,13 +114,38 @@ def decode(raw: bytes) -> str:
         ) from None
 
 
+def position(text: str, index: int) -> tuple[int, int]:
+    r"""1-based line and column of ``text[index]``, counting lines by ``\\n`` only (as editors do)."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def check_line_breaks(text: str) -> None:
+    r"""Reject raw line and paragraph separators, NEL and lone CR, naming the character.
+
+    Raises:
+        YamlProblem: at the first one, with its line and column counted by ``\\n``.
+    """
+    match = _ODD_BREAK_RE.search(text)
+    if match:
+        ch = match.group(0)
+        line, col = position(text, match.start())
+        raise YamlProblem(
+            "line-separator",
+            f"raw U+{ord(ch):04X} {LINE_BREAKS[ch]} in the text: YAML reads it as a line break, editors do not. "
+            "Remove it (or, if it belongs in a value, write it as an escape in a double-quoted string).",
+            line,
+            col,
+        )
+
+
 def check_indentation(text: str) -> None:
     """Reject tabs in indentation, which YAML forbids and editors hide.
 
     Raises:
         YamlProblem: at the first tab found in a line's leading white space.
     """
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         tab = line.find("\t", 0, indent)
         if tab >= 0:
@@ -164,6 +204,14 @@ class _Builder:
             return ()
         frame = self.stack[-1]
         container, path = frame[0], frame[1]
+        if len(container) >= MAX_ITEMS:
+            raise YamlProblem(
+                "too-many-items",
+                f"more than {MAX_ITEMS} {'items in this list' if isinstance(container, list) else 'keys'}; "
+                "shorten it or split the entry.",
+                mark.line,
+                mark.col,
+            )
         if isinstance(container, list):
             item_path = (*path, len(container))
             container.append(value)
@@ -219,6 +267,7 @@ class _Builder:
             )
         elif isinstance(event, yaml.ScalarEvent):
             self._check_node(event)
+            _check_scalar(event)
             plain = event.style is None and event.implicit[0]
             value = resolve_plain(event.value) if plain else event.value
             frame = self.stack[-1] if self.stack else None
@@ -238,6 +287,28 @@ class _Builder:
             self.stack.pop()
 
 
+def _check_scalar(event: yaml.ScalarEvent) -> None:
+    r"""Bound the length of a string and reject lone surrogates (``"\\ud800"``: not a character)."""
+    value = event.value
+    mark = _mark(event.start_mark)
+    if len(value) > MAX_STRING:
+        raise YamlProblem(
+            "too-long",
+            f"a string of {len(value):,} characters; the limit is {MAX_STRING:,}. Shorten it.",
+            mark.line,
+            mark.col,
+        )
+    surrogate = _SURROGATE_RE.search(value)
+    if surrogate:
+        raise YamlProblem(
+            "invalid-character",
+            f"the escape \\u{ord(surrogate.group(0)):04x} is a lone surrogate, not a character; "
+            "no file can store it as UTF-8. Write the character itself, or a pair of escapes for it.",
+            mark.line,
+            mark.col,
+        )
+
+
 def _astuple(mark: Mark) -> tuple[int, int]:
     return (mark.line, mark.col)
 
@@ -255,6 +326,7 @@ def parse(raw: bytes) -> YamlDocument:
         YamlProblem: with a stable code and a 1-based position.
     """
     text = decode(raw)
+    check_line_breaks(text)
     check_indentation(text)
     builder = _Builder()
     try:
@@ -266,14 +338,12 @@ def parse(raw: bytes) -> YamlDocument:
         context = f" ({exc.context})" if exc.context else ""
         raise YamlProblem("yaml-syntax", f"{problem}{context}", mark.line, mark.col) from None
     except yaml.reader.ReaderError as exc:
-        before = text[: exc.position]
-        line = before.count("\n") + 1
-        col = exc.position - (before.rfind("\n") + 1) + 1
+        line, col = position(text, exc.position)
         raise YamlProblem(
             "yaml-syntax", f"control character U+{int(exc.character):04X} is not allowed in YAML text.", line, col
         ) from None
     except yaml.YAMLError as exc:  # any other scanner/parser complaint
-        raise YamlProblem("yaml-syntax", str(exc).splitlines()[0]) from None
+        raise YamlProblem("yaml-syntax", (str(exc).splitlines() or ["invalid YAML"])[0]) from None
     if builder.documents == 0 or builder.doc.data is None:
         raise YamlProblem("empty-file", "file is empty; an entry is a YAML mapping of fields.")
     return builder.doc

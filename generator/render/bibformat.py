@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from generator.load.bibtex import BibEntry
+from generator.markup import plain
 
 #: LaTeX accent commands and the Unicode combining mark each one adds.
 _ACCENTS = {
@@ -55,7 +56,7 @@ def latex_to_text(value: str) -> str:
     text = _ESCAPED_RE.sub(r"\1", text.replace("\\\\", " "))
     text = _COMMAND_RE.sub("", text)
     text = text.replace("{", "").replace("}", "")
-    return " ".join(text.split())
+    return plain(text)  # one line, control, bidi and zero-width characters dropped
 
 
 def split_authors(field: str) -> list[str]:

@@ -18,7 +18,8 @@ from generator.history.releases import Release
 from generator.kb import Checked
 from generator.markup import markdown_text
 from generator.models import FOLDERS
-from generator.render.feed import FEED_PATH, atom_feed
+from generator.render.feed import atom_feed
+from generator.urls import FEED_PATH
 
 CHANGELOG_PAGE = "changelog.md"
 

@@ -26,7 +26,16 @@ from generator.checklist.compose import Checklist, Item, Query, compose, compose
 from generator.checklist.export import Part, export_model, md_details, md_practice_line, templates
 from generator.graph import stages_in_order
 from generator.kb import Checked
-from generator.markup import counted, failure_label, front_matter, gfm_text, markdown_inline, markdown_text, plain
+from generator.markup import (
+    counted,
+    failure_label,
+    front_matter,
+    gfm_text,
+    markdown_inline,
+    markdown_text,
+    plain,
+    scrub,
+)
 from generator.models import ChecklistItem, Practice, Scenario
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
@@ -278,7 +287,7 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     }
     index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
-        json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

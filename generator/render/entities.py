@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.findings import processing
 from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
@@ -224,9 +225,11 @@ def render_entities(checked: Checked, last_changed: Mapping[str, str] | None = N
     docs = [paths.page_path(e.kind, e.id) for e in entities]
     svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
     out: dict[str, str | bytes] = {}
+    sources = checked.kb.sources
     for entity, doc, svg in zip(entities, docs, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
         rel = site.source_rel(entity.id)
         changed = (last_changed or {}).get(rel) if rel else None
-        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), changed)
+        with processing(sources[entity.id].path if entity.id in sources else doc):
+            out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), changed)
     return out

@@ -21,6 +21,7 @@ from generator.checklist.schema import ChecklistExport
 from generator.kb import Graph, KnowledgeBase
 from generator.load.datasets import DatasetProvenance
 from generator.load.studies import StudiesFile
+from generator.markup import export_text, scrub
 from generator.models import MODELS, KbMeta, Vocabulary
 from generator.urls import SCHEMA_BASE_URL
 
@@ -28,7 +29,8 @@ JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+    """Deterministic JSON of export data; every string passes :func:`scrub` (legal, visible text)."""
+    return json.dumps(scrub(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _sorted_edges(graph: Graph) -> list[tuple[str, str, str]]:
@@ -46,10 +48,10 @@ def graph_graphml(graph: Graph) -> str:
     """The graph as GraphML, with a ``label`` on every node (opens in Gephi, yEd, Cytoscape)."""
     ordered: nx.MultiDiGraph = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
-        attrs = {k: str(v) for k, v in graph.nodes[node].items()}
-        ordered.add_node(node, label=attrs.get("title", node), **attrs)
+        attrs = {k: export_text(str(v)) for k, v in graph.nodes[node].items()}
+        ordered.add_node(export_text(node), label=attrs.get("title", export_text(node)), **attrs)
     for s, t, relation in _sorted_edges(graph):
-        ordered.add_edge(s, t, key=relation, relation=relation)
+        ordered.add_edge(export_text(s), export_text(t), key=relation, relation=relation)
     return "\n".join(nx.generate_graphml(ordered, prettyprint=True)) + "\n"
 
 

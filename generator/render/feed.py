@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from generator.history.releases import Release
 from generator.kb import Checked
+from generator.urls import FEED_PATH
 
-FEED_PATH = "releases.xml"
 ATOM = "http://www.w3.org/2005/Atom"
 EPOCH = "1970-01-01"
 

@@ -19,8 +19,6 @@ from generator.models import FOLDERS, Entity, Practice
 from generator.render.context import KIND_PLURALS
 from generator.render.templating import render
 
-PRINT_PAGE = "print.md"
-
 
 @dataclass(frozen=True)
 class PrintedEvidence:
@@ -50,7 +48,7 @@ def _entry(entity: Entity) -> PrintedEntry:
     practice = entity if isinstance(entity, Practice) else None
     return PrintedEntry(
         anchor=f"{entity.kind}-{entity.id}",
-        href=paths.href(PRINT_PAGE, paths.page_path(entity.kind, entity.id)),
+        href=paths.href(paths.PRINT_PAGE, paths.page_path(entity.kind, entity.id)),
         title=plain(entity.title),
         summary=markdown_inline(entity.summary),
         body=markdown_block(entity.body) if entity.body else Markup(""),
@@ -59,7 +57,7 @@ def _entry(entity: Entity) -> PrintedEntry:
         evidence=[
             PrintedEvidence(
                 ev.cite,
-                paths.href(PRINT_PAGE, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ev.cite)),
+                paths.href(paths.PRINT_PAGE, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ev.cite)),
                 ev.locator or "",
                 markdown_inline(ev.shows),
             )
@@ -85,4 +83,4 @@ def render_printable(checked: Checked) -> dict[str, str | bytes]:
         count=len(checked.kb.entities),
         groups=[g for g in groups if g["entries"]],
     )
-    return {PRINT_PAGE: page}
+    return {paths.PRINT_PAGE: page}

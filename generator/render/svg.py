@@ -58,15 +58,12 @@ def inline(svg: str, prefix: str, label: str) -> Markup:
     """
     text = _PROLOG_RE.sub("", svg)
     text = _TITLE_RE.sub("", text)
-    text = _ID_RE.sub(f'id="{prefix}-', text)
+    text = _ID_RE.sub(lambda _: f'id="{prefix}-', text)  # a function: the text is never a template
     match = _SIZE_RE.search(text)
     if match:
         width = round(float(match.group(1)) * PT_TO_PX)
         height = round(float(match.group(2)) * PT_TO_PX)
-        text = _SIZE_RE.sub(
-            f'<svg width="{width}" height="{height}" role="group" aria-label="{escape(label)}" class="kb-graph"',
-            text,
-            count=1,
-        )
+        opening = f'<svg width="{width}" height="{height}" role="group" aria-label="{escape(label)}" class="kb-graph"'
+        text = _SIZE_RE.sub(lambda _: opening, text, count=1)  # a function: '\\' in a title is not an escape
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return Markup("\n".join(lines))  # Graphviz output from escaped DOT

@@ -42,7 +42,7 @@ RULE_OF_THUMB = "rule of thumb:"
 # onnx2tf and opset_version are words; the 17 of opset_version=17 is a number.
 _NUMBER_RE = re.compile(r"(?<![\w.#])(?<![A-Za-z]-)\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?(?!\w|[.,]\d)")
 # Spans whose digits are addresses, not quantities: URLs and Markdown link targets.
-_ADDRESS_RE = re.compile(r"https?://\S+|\]\([^)\s]*\)")
+_ADDRESS_RE = re.compile(r"https?://\S+|\]\([^()\[\]\s]*\)")  # no bracket inside: linear on "](](](..."
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9_:-]+")
 _CODE_RE = re.compile(r"`[^`\n]*`")
 

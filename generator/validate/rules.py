@@ -13,7 +13,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from generator.findings import Finding, Location, Severity, error, warning
+from generator.findings import Finding, Location, Severity, error, processing, warning
 from generator.graph import build_graph, coverage
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry, KnowledgeBase, Source
@@ -29,6 +29,7 @@ from generator.models import (
 )
 from generator.validate.rule_base import Context, Rule
 from generator.validate.rules_evidence import BasisCitesEvidence, CasesMatchData, FiguresMatchData, StudiesValid
+from generator.validate.rules_values import NoRepeats, NoSelfReplacement, ReservedIds
 from generator.validate.selection import (
     Selection,
     candidate,
@@ -152,7 +153,7 @@ class CitationsExist(Rule):
             if not path or path[-1] != "cite":
                 continue
             ctx.cited.add(value)
-            if value not in keys and keys and not is_placeholder(value):
+            if value not in keys and ctx.kb.bibliography.loaded and not is_placeholder(value):
                 yield error(
                     "unknown-citation",
                     f"BibTeX key '{value}' is not in {ctx.kb.bibliography.path}.{suggestion(value, keys)}",
@@ -215,8 +216,8 @@ def _applicability_terms(
     return out
 
 
-_LINK_RE = re.compile(
-    r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I
+_LINK_RE = re.compile(  # each part stops at the next '<' or bracket: linear on long hostile text
+    r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*)>|\b((?:javascript|data|vbscript|file):)", re.I
 )
 _SAFE_SCHEME_RE = re.compile(r"^(?:https?:|mailto:|#|/|\.|[^:]*$)", re.I)
 
@@ -482,6 +483,9 @@ def dotted(path: tuple[str | int, ...]) -> str:
 RULES: tuple[type[Rule], ...] = (
     IdMatchesFileName,
     UniqueIds,
+    ReservedIds,
+    NoRepeats,
+    NoSelfReplacement,
     ReferencesResolve,
     CitationsExist,
     VocabularyTerms,
@@ -519,8 +523,9 @@ def apply(rules: Sequence[Rule], entries: Iterable[Entry], ctx: Context) -> list
     """Run ``rules``: each one's :meth:`Rule.check` on every entry, then each one's :meth:`Rule.finish`."""
     findings: list[Finding] = []
     for entry in entries:
-        for rule in rules:
-            findings.extend(rule.check(entry, ctx))
+        with processing(entry.source.path):
+            for rule in rules:
+                findings.extend(rule.check(entry, ctx))
     for rule in rules:
         findings.extend(rule.finish(ctx))
     return findings

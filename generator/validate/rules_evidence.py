@@ -181,7 +181,7 @@ class StudiesValid(Rule):
             return
         keys = ctx.kb.bibliography.entries
         for key, study in sorted(ctx.kb.studies.items()):
-            if keys and key not in keys:
+            if ctx.kb.bibliography.loaded and key not in keys:
                 yield error(
                     "unknown-citation",
                     f"scope record for '{key}', which is not in {ctx.kb.bibliography.path}.{suggestion(key, keys)}",

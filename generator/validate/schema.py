@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from generator.findings import Finding, Location, error, warning
+from generator.findings import Finding, Location, error, processing, warning
 from generator.ids import suggestion
 from generator.kb import Entry, KnowledgeBase, Source
 from generator.load.bibtex import Bibliography, parse_bibtex
 from generator.load.datasets import DATA_DIR
-from generator.load.files import RawFile, RawKB
+from generator.load.files import RawFile, RawKB, Refused
 from generator.load.studies import STUDIES_FILE, StudiesFile
 from generator.load.yamlstrict import YamlProblem, decode
 from generator.models import FOLDERS, MODELS, KbMeta, Vocabulary
@@ -69,10 +69,13 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
 
     for name, model, label in ((META_FILE, KbMeta, "kb metadata"), (VOCABULARY_FILE, Vocabulary, "vocabulary")):
         file = by_rel.get(name)
+        if file is None and any(r.rel == name for r in raw.refused):
+            continue  # reported as refused (a link, too large...)
         if file is None:
             findings.append(error("missing-file", f"'{raw.root}/{name}' is missing.", Location(f"{raw.root}/{name}")))
             continue
-        source, problems = parse_source(file)
+        with processing(file.path):
+            source, problems = parse_source(file)
         findings += problems
         if source is not None:
             findings += _check_modeline(source, name.removesuffix(".yaml"), 1)
@@ -85,8 +88,10 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
 
     bib_file = by_rel.get(BIB_FILE)
     bib_path = f"{raw.root}/{BIB_FILE}"
-    bibliography = Bibliography(bib_path, {})
-    if bib_file is None:
+    bibliography = Bibliography(bib_path, {}, loaded=False)  # unreadable: citations are not checked against it
+    if bib_file is None and any(r.rel == BIB_FILE for r in raw.refused):
+        pass  # reported as refused
+    elif bib_file is None:
         findings.append(error("missing-file", f"'{bib_path}' is missing.", Location(bib_path)))
     else:
         try:
@@ -94,10 +99,16 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         except YamlProblem as problem:
             findings.append(error(problem.code, problem.message, Location(bib_path, problem.line, problem.col)))
         else:
-            bibliography, problems = parse_bibtex(bib_text, bib_path)
+            with processing(bib_path):
+                bibliography, problems = parse_bibtex(bib_text, bib_path)
             findings += problems
 
-    kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files))
+    kb = KnowledgeBase(raw.root, meta, vocabulary, bibliography, files_checked=len(raw.files) + len(raw.refused))
+    for refused in raw.refused:
+        findings.append(refused_finding(refused))
+        parts = PurePosixPath(refused.rel).parts
+        if len(parts) == 2 and parts[0] in TYPE_BY_FOLDER:
+            kb.broken[PurePosixPath(parts[1]).stem] = TYPE_BY_FOLDER[parts[0]]
     studies_file = by_rel.get(STUDIES_FILE)
     if studies_file is not None:
         source, problems = parse_source(studies_file)
@@ -115,7 +126,8 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
     for file in raw.files:
         if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE, STUDIES_FILE) or file in data_files:
             continue
-        entry, problems = _load_entity_file(file)
+        with processing(file.path):
+            entry, problems = _load_entity_file(file)
         findings += problems
         if entry is not None:
             kb.entries.append(entry)
@@ -125,6 +137,20 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         elif problems and (parts := PurePosixPath(file.rel).parts)[0] in TYPE_BY_FOLDER:
             kb.broken[PurePosixPath(parts[-1]).stem] = TYPE_BY_FOLDER[parts[0]]
     return kb, findings
+
+
+def refused_finding(refused: Refused) -> Finding:
+    """The located error for an entry of the KB folder that was not read (a link, a pipe, too large)."""
+    where = Location(refused.path)
+    if refused.code == "not-a-file":
+        return error("not-a-file", refused.message, where)
+    if refused.code == "file-too-large":
+        return error("file-too-large", refused.message, where)
+    if refused.code == "too-many-files":
+        return error("too-many-files", refused.message, where)
+    if refused.code == "unreadable":
+        return error("unreadable", refused.message, where)
+    return error("link-in-kb", refused.message, where)
 
 
 def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:

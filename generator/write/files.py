@@ -18,8 +18,48 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write one file via a temporary file and rename."""
+class OutsideRoot(OSError):
+    """A write that would land outside the folder it must stay in (through a link)."""
+
+
+def check_inside(path: Path, root: Path) -> None:
+    """Refuse ``path`` unless its folder is ``root`` or below it, with no link on the way.
+
+    Raises:
+        OutsideRoot: if the folder of ``path`` resolves outside ``root``, or
+            ``root`` itself is a link.
+    """
+    base = Path(os.path.abspath(root))
+    if base.is_symlink():
+        raise OutsideRoot(f"'{root}' is a symbolic link; nothing is written through it")
+    real_base = Path(os.path.realpath(base))
+    folder = Path(os.path.abspath(path)).parent
+    # The nearest existing ancestor decides where new folders would be created.
+    existing = folder
+    while not existing.exists() and not existing.is_symlink() and existing != existing.parent:
+        existing = existing.parent
+    real = Path(os.path.realpath(existing))
+    if not (real == real_base or real_base in real.parents):
+        raise OutsideRoot(f"'{path}' leads outside '{root}' (through a symbolic link); nothing was written")
+    probe = folder
+    while probe != base and base in probe.parents:
+        if probe.is_symlink():
+            raise OutsideRoot(f"'{probe}' is a symbolic link; nothing is written through it")
+        probe = probe.parent
+
+
+def write_atomic(path: Path, content: str | bytes, *, root: Path | None = None) -> None:
+    """Write one file via a temporary file and rename.
+
+    With ``root``, the file must stay inside that folder: no link on its
+    way may lead elsewhere (:func:`check_inside`). A link at ``path`` itself
+    is replaced, never written through.
+
+    Raises:
+        OutsideRoot: when ``root`` is given and ``path`` would leave it.
+    """
+    if root is not None:
+        check_inside(path, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:

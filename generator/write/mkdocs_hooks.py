@@ -24,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from generator.findings import format_text
+from generator.findings import current_file, format_text, visible
 from generator.render import Files as RenderedFiles
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
@@ -54,9 +54,40 @@ def generated_files(root: Path) -> RenderedFiles:
     return generated.files
 
 
+def _check_docs_links(files: Files, config: MkDocsConfig) -> None:
+    """Refuse hand-written pages reached through a symbolic link (they may lead outside the repository)."""
+    docs = Path(os.path.abspath(config.docs_dir))
+    if docs.is_symlink():
+        raise PluginError(
+            f"{visible(str(docs))}: error[link-in-docs] the docs folder is a symbolic link; pages are read only "
+            "from regular files inside the repository."
+        )
+    for file in files:
+        source = getattr(file, "abs_src_path", None)
+        if not source:
+            continue
+        path = Path(source)
+        probe = path
+        while probe != docs and docs in probe.parents:
+            if probe.is_symlink():
+                raise PluginError(
+                    f"{visible(str(probe))}: error[link-in-docs] is a symbolic link; pages are read only from "
+                    "regular files inside the repository. Replace the link with the file itself."
+                )
+            probe = probe.parent
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files."""
-    generated = generated_files(kb_dir(config))
+    _check_docs_links(files, config)
+    try:
+        generated = generated_files(kb_dir(config))
+    except PluginError:
+        raise
+    except Exception as exc:  # the last resort: a bug, reported without a traceback
+        where = visible(current_file() or str(kb_dir(config)))
+        detail = " ".join(visible(f"{type(exc).__name__}: {exc}").split())[:300]
+        raise PluginError(f"{where}: error[internal-error] {detail}. This is a bug in the generator.") from None
     try:
         check_no_shadowing(generated, [f.src_uri for f in files])
     except TreeError as exc:

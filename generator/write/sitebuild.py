@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.write.files import swap_in
+from generator.write.files import OutsideRoot, swap_in
 
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
 
@@ -49,9 +49,14 @@ def build_site(
     Returns:
         MkDocs' exit code (0 on success; the previous ``site_dir`` is untouched otherwise).
     """
-    site_dir = site_dir.resolve()
+    if Path(os.path.abspath(site_dir)).is_symlink():
+        # Building would replace the folder the link points to, wherever it is.
+        raise OutsideRoot(f"'{site_dir}' is a symbolic link; the site is built only into a real folder")
+    site_dir = Path(os.path.abspath(site_dir))
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.with_name(f".{site_dir.name}-build")
+    if staging.is_symlink():
+        staging.unlink()  # the link only, never what it points to
     shutil.rmtree(staging, ignore_errors=True)
     command = mkdocs_command(config, staging, strict=strict, quiet=quiet)
     result = subprocess.run(command, env=build_env(env), check=False)

@@ -10,7 +10,7 @@ GOOD = """@article{doe2024study,
   title = {A Study},
   journal = {J},
   year = {2024},
-  doi = {10.1/x}
+  doi = {10.1000/x}
 }
 """
 
@@ -48,7 +48,7 @@ def test_duplicate_key_and_duplicate_field() -> None:
 
 
 def test_required_fields_per_type_and_year_format() -> None:
-    found = codes("@inproceedings{roe2020x,\n  title = {T},\n  year = {20x},\n  doi = {1}\n}")
+    found = codes("@inproceedings{roe2020x,\n  title = {T},\n  year = {20x},\n  doi = {10.1000/1}\n}")
     assert found == [
         ("bibtex-missing-field", 1),
         ("bibtex-missing-field", 1),
@@ -57,7 +57,7 @@ def test_required_fields_per_type_and_year_format() -> None:
 
 
 def test_editor_replaces_author_and_unknown_type_is_refused() -> None:
-    assert codes("@book{roe2020x, editor={R}, title={T}, publisher={P}, year={2020}, doi={1}}") == []
+    assert codes("@book{roe2020x, editor={R}, title={T}, publisher={P}, year={2020}, doi={10.1000/1}}") == []
     assert codes("@webpage{roe2020x, title={T}}") == [("bibtex-entry-type", 1)]
 
 

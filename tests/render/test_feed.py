@@ -8,7 +8,7 @@ from generator.history.diff import EntityRef, KbDiff
 from generator.history.releases import Release
 from generator.pipeline import check_folder
 from generator.render.changelog import render_changelog
-from generator.render.feed import FEED_PATH
+from generator.urls import FEED_PATH
 from tests.conftest import BASE_KB
 
 A = "{http://www.w3.org/2005/Atom}"

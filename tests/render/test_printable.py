@@ -6,7 +6,8 @@ import re
 
 from generator.pipeline import check_folder
 from generator.render import RENDERERS
-from generator.render.printable import PRINT_PAGE, render_printable
+from generator.render.printable import render_printable
+from generator.urls import PRINT_PAGE
 from tests.conftest import BASE_KB, ROOT
 
 
