@@ -194,7 +194,8 @@ def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit:
     rank = stage_rank(kb, sel)
     used_stages = {i.stage for i in items}
     stage_list = sorted((s for s in stages_in_order(kb) if s.id in used_stages), key=lambda s: rank.get(s.id, 0))
-    stages = tuple(StageInfo(s.id, s.title, s.order) for s in stage_list)
+    # Numbered along the scenario's path (its own stage order), so "Stage 4" is the fourth step of this port.
+    stages = tuple(StageInfo(s.id, s.title, rank.get(s.id, 0) + 1) for s in stage_list)
     infos = {
         p.id: PracticeInfo(p.id, p.title, p.importance, p.rationale, site_link(site_url, page_url("practice", p.id)))
         for p in practices.values()

@@ -202,12 +202,16 @@ def test_real_kb_pytorch_to_onnx_runtime_markdown() -> None:
     assert result.exit_code == 0, result.stderr
     text = result.stdout
     assert text.startswith("<!-- reengineering-kb checklist | query: scenario=pytorch-to-onnx-runtime |")
-    orders = [int(n) for n in re.findall(r"^### Stage (\d+): ", text, re.M)]
+    headings = re.findall(r"^### Stage (\d+): (.+)$", text, re.M)
     # Stages follow the scenario's own path ('order'), which for this deployment port puts
-    # portability (conversion checks) before integration and optimisation.
+    # portability (conversion checks) before integration and optimisation, and are numbered
+    # by their place on that path.
     scenario = yaml.safe_load((ROOT / "kb" / "scenarios" / "pytorch-to-onnx-runtime.yaml").read_text())
-    number = {s: yaml.safe_load((ROOT / "kb" / "stages" / f"{s}.yaml").read_text())["order"] for s in scenario["order"]}
-    assert orders == [number[s] for s in scenario["order"] if number[s] in orders] and len(orders) >= 2
+    title = {s: yaml.safe_load((ROOT / "kb" / "stages" / f"{s}.yaml").read_text())["title"] for s in scenario["order"]}
+    expected = [
+        (str(n), title[s]) for n, s in enumerate(scenario["order"], start=1) if title[s] in dict(headings).values()
+    ]
+    assert headings == expected and len(headings) >= 2
     items = re.findall(r"^  - \[ \] .+ <!-- item: ([a-z0-9-]+/[a-z0-9-]+) -->$", text, re.M)
     assert len(items) >= 5 and len(items) == len(set(items))
     practice_links = re.findall(r"^- \*\*\[[^\]]+\]\((https://\S+/practices/[a-z0-9-]+\.html)\)\*\*", text, re.M)

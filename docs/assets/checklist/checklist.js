@@ -298,8 +298,11 @@
     var entries = picked.entries;
     var used = {};
     entries.forEach(function (e) { used[e.practice.stage] = true; });
-    var stages = index.stages.filter(function (s) { return used[s.id]; });
-    stages.sort(function (a, b) { return picked.rank(a.id) - picked.rank(b.id); });
+    // Numbered along the scenario's path, like the CLI: "Stage 4" is the fourth step of this port.
+    var stages = index.stages.filter(function (s) { return used[s.id]; }).map(function (s) {
+      return Object.assign({}, s, { order: picked.rank(s.id) + 1 });
+    });
+    stages.sort(function (a, b) { return a.order - b.order; });
     var groups = stages.map(function (stage) {
       var practices = [];
       entries.forEach(function (e) {
