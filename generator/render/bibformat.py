@@ -73,6 +73,16 @@ def split_authors(field: str) -> list[str]:
     return names
 
 
+def corporate_authors(field: str) -> frozenset[str]:
+    """The authors of a BibTeX ``author`` field written in one pair of braces: organisations."""
+    out = set()
+    for raw in re.split(r"\s+and\s+", field.strip()):
+        raw = raw.strip()
+        if raw.startswith("{") and raw.endswith("}") and raw.count("{") == 1 and raw.count("}") == 1:
+            out.add(latex_to_text(raw))
+    return frozenset(out)
+
+
 def last_name(author: str) -> str:
     """The family name of a 'First Last' name (the last word, not a suffix like 'III')."""
     words = [w for w in author.split() if w not in _SUFFIXES] or author.split()
@@ -99,15 +109,21 @@ class Reference:
     arxiv_url: str | None
     url: str | None
     details: str
+    corporate: frozenset[str] = frozenset()
+    """Authors that are organisations (``{{PyTorch Contributors}}``): cited by their whole name."""
+
+    def family(self, author: str) -> str:
+        """How an author is cited: an organisation by its whole name, a person by family name."""
+        return author if author in self.corporate else last_name(author)
 
     @property
     def short(self) -> str:
-        """A short citation such as 'Jiang et al., 2024'."""
+        """A short citation such as 'Jiang et al., 2024' or 'PyTorch Contributors, 2026'."""
         if not self.authors:
             return f"{self.title}, {self.year}"
-        first = last_name(self.authors[0])
+        first = self.family(self.authors[0])
         if len(self.authors) == 2:
-            first = f"{first} and {last_name(self.authors[1])}"
+            first = f"{first} and {self.family(self.authors[1])}"
         elif len(self.authors) > 2:
             first = f"{first} et al."
         return f"{first}, {self.year}"
@@ -149,6 +165,7 @@ def format_reference(entry: BibEntry) -> Reference:
     return Reference(
         key=entry.key,
         authors=split_authors(fields.get("author") or fields.get("editor") or ""),
+        corporate=corporate_authors(fields.get("author") or fields.get("editor") or ""),
         title=latex_to_text(fields.get("title", entry.key)),
         venue=_venue(fields),
         year=fields.get("year", "").strip(),

@@ -17,6 +17,7 @@ the site's Markdown sanitiser; stage headings are Markdown, escaped with
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
@@ -75,11 +76,17 @@ def page_data(cl: Checklist) -> dict[str, Any]:
     return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
 
 
-def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
-    """How and when an item is done, its links and facts, as pages show them under the item."""
+def details_view(
+    item: ChecklistItem | Item, facts: list[str], cite: Callable[[Markup], Markup] = Markup
+) -> dict[str, Any]:
+    """How and when an item is done, its links and facts, as pages show them under the item.
+
+    ``cite`` turns BibTeX keys in the text into the page's numbered references
+    (on a practice page); by default the text is shown as written.
+    """
     return {
-        "how": markdown_inline(item.how),
-        "done_when": markdown_inline(item.done_when),
+        "how": cite(markdown_inline(item.how)),
+        "done_when": cite(markdown_inline(item.done_when)),
         "checked_with": plain(item.checked_with or ""),
         "docs": [(plain(d.title), d.url) for d in item.docs],
         "failures": [(failure_label(url), url) for url in item.failures],
@@ -87,14 +94,16 @@ def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]
     }
 
 
-def practice_item_view(practice_id: str, item: ChecklistItem) -> dict[str, Any]:
+def practice_item_view(
+    practice_id: str, item: ChecklistItem, cite: Callable[[Markup], Markup] = Markup
+) -> dict[str, Any]:
     """What a practice page shows of one of its items (severity and effort; essential depends on the scenario)."""
     facts = [f"{name}: {value}" for name, value in (("severity", item.severity), ("effort", item.effort)) if value]
     return {
         "anchor": item.id,
         "uid": f"{practice_id}/{item.id}",
-        "text": markdown_inline(item.text),
-        **details_view(item, facts),
+        "text": cite(markdown_inline(item.text)),
+        **details_view(item, facts, cite),
     }
 
 

@@ -168,7 +168,9 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     if groups:
         out.append(Section("Relations", "relations", groups))
     if isinstance(entity, Practice) and entity.checklist:
-        items = [practice_item_view(entity.id, item) for item in entity.checklist]
+        items = [
+            practice_item_view(entity.id, item, lambda text: link_citations(text, cites)) for item in entity.checklist
+        ]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
         out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))

@@ -187,3 +187,12 @@ def test_keys_cited_in_text_become_numbered_links(checked: Checked) -> None:
     assert html.count('href="#cite-1"') == 1
     assert "<code>doe2024study</code>" in html and "unknown2024key" in html
     assert [c.key for c in cites.listed] == ["doe2024study"]
+
+
+def test_an_organisation_author_is_cited_by_its_whole_name() -> None:
+    from generator.render.bibformat import corporate_authors, split_authors
+
+    field = "Doe, Jane and {PyTorch Contributors}"
+    assert split_authors(field) == ["Jane Doe", "PyTorch Contributors"]
+    assert corporate_authors(field) == frozenset({"PyTorch Contributors"})
+    assert corporate_authors("{Larivi{\\`e}re}, Ann") == frozenset()
