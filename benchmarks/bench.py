@@ -268,7 +268,7 @@ def serve_edit(kb: Path, workdir: Path, edits: int = 2) -> dict[str, Any]:
     practice = sorted((kb / "practices").glob("*.yaml"))[0]
     url = f"http://127.0.0.1:{port}{_site_path()}practices/{practice.stem}.html"
     log = (workdir / "serve.log").open("wb")
-    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"]
+    command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, env=_env(KB_DIR=str(kb)), stdout=log, stderr=log, start_new_session=True)
     original = practice.read_text(encoding="utf-8")
