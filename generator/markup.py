@@ -70,6 +70,10 @@ _PARSER = _make_parser()
 
 def clean_text(text: str) -> str:
     """Drop control and format characters (keeps newlines and tabs as spaces)."""
+    # Fast path: ``isprintable`` is False for every category-C character (and
+    # for separators other than the space), so most texts skip the per-character scan.
+    if text.replace("\n", "").isprintable():
+        return text
     return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
