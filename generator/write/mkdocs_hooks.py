@@ -9,6 +9,12 @@ becomes a :class:`~mkdocs.exceptions.PluginError` that says where and what:
 MkDocs prints it and exits 1, without a traceback. ``mkdocs serve`` also
 watches the KB folder. ``KB_DIR`` overrides the KB folder (tests).
 
+Diagrams skip Markdown: :func:`on_files` swaps each inline Graphviz SVG
+for a short placeholder and :func:`on_post_page` puts it back into the
+finished HTML, so Python-Markdown and the search indexer never parse the
+SVG (it was most of an entity page's bytes). The page a reader gets is the
+same.
+
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
 so ``mkdocs serve`` does not re-read every release on each rebuild.
@@ -16,8 +22,10 @@ so ``mkdocs serve`` does not re-read every release on each rebuild.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +43,29 @@ from generator.render import Files as RenderedFiles
 from generator.render.diagrams import DiagramError
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
+
+#: A Graphviz diagram as :func:`generator.render.svg.inline` writes it into a page.
+_DIAGRAM_RE = re.compile(r'<svg [^>]*class="kb-graph"[^>]*>.*?</svg>', re.S)
+_SLOT_RE = re.compile(r'<svg data-kb-diagram="([0-9a-f]{20})"></svg>')
+#: The diagrams of the current build, by the hash in their placeholder.
+_diagrams: dict[str, str] = {}
+
+
+def lift_diagrams(markdown: str, store: dict[str, str]) -> str:
+    """Replace each inline diagram in ``markdown`` by a placeholder; keep the SVG in ``store``."""
+
+    def slot(match: re.Match[str]) -> str:
+        svg = match.group(0)
+        key = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:20]
+        store[key] = svg
+        return f'<svg data-kb-diagram="{key}"></svg>'
+
+    return _DIAGRAM_RE.sub(slot, markdown)
+
+
+def drop_diagrams(html: str, store: dict[str, str]) -> str:
+    """Put the diagrams of ``store`` back in place of their placeholders."""
+    return _SLOT_RE.sub(lambda m: store[m.group(1)], html)
 
 
 def kb_dir(config: MkDocsConfig) -> Path:
@@ -75,13 +106,21 @@ def generated_files(root: Path) -> RenderedFiles:
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Validate the KB, render the site and add the generated files."""
+    """Validate the KB, render the site and add the generated files (diagrams lifted out)."""
+    _diagrams.clear()
     for path, content in generated_files(kb_dir(config)).items():
+        if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
+            content = lift_diagrams(content, _diagrams)
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
+    """Put the diagrams back into the finished page."""
+    return drop_diagrams(output, _diagrams) if "data-kb-diagram=" in output else output
 
 
 def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

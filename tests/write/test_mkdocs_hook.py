@@ -102,3 +102,14 @@ def test_mkdocs_build_with_a_failing_graphviz_exits_1_without_traceback(
     assert 'Graphviz failed on diagram "' in result.output
     assert "Error: out of memory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_diagrams_skip_markdown_and_come_back_unchanged() -> None:
+    from generator.write.mkdocs_hooks import drop_diagrams, lift_diagrams
+
+    page = (Path(__file__).resolve().parents[1] / "golden" / "base" / "workflow.md").read_text(encoding="utf-8")
+    store: dict[str, str] = {}
+    lifted = lift_diagrams(page, store)
+    assert 'class="kb-graph"' not in lifted and len(store) == 1
+    assert len(lifted) < len(page) / 2
+    assert drop_diagrams(lifted, store) == page
