@@ -5,7 +5,9 @@
 progress bar, "reset" and downloads. The downloads are built in the browser
 from the same templates the CLI fills (:mod:`generator.checklist.export`), so
 they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
-the same ticks. ``checklists/index.md`` lists the scenarios and hosts the
+the same ticks. The templates are most of a checklist's bytes, so they sit
+in ``checklists/<scenario>.downloads.js``, which the page loads only when
+a reader goes for a download (:func:`data_script`). ``checklists/index.md`` lists the scenarios and hosts the
 builder, which composes checklists live from ``checklists/index.json`` (also
 embedded in the page, so it works from ``file://`` too).
 
@@ -64,6 +66,18 @@ def page_data(cl: Checklist) -> dict[str, Any]:
         for fmt, parts in templates(cl).items()
     }
     return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
+
+
+def data_script(data: dict[str, Any]) -> str:
+    """A checklist page's data as the script the page loads on demand.
+
+    It registers the data under its scope in ``window.rkbChecklistData``. The
+    JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no text of an
+    entry can end the script or change its meaning.
+    """
+    text = data_json(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    scope = data_json(data["scope"])
+    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{scope}] = {text};\n"
 
 
 def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
@@ -139,7 +153,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         scope=cl.scope,
         total=len(cl.items),
         stages=stages,
-        data=data_json(page_data(cl)),
+        data_src=paths.href(doc, paths.checklist_data_path(scenario.id)),
         command=f"python -m generator checklist {scenario.id} --format md",
     )
 
@@ -273,9 +287,10 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
-    files: dict[str, str | bytes] = {
-        paths.checklist_path(s.id): checklist_page(checked, s, checklists[s.id]) for s in scenarios
-    }
+    files: dict[str, str | bytes] = {}
+    for s in scenarios:
+        files[paths.checklist_path(s.id)] = checklist_page(checked, s, checklists[s.id])
+        files[paths.checklist_data_path(s.id)] = data_script(page_data(checklists[s.id]))
     index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

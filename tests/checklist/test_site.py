@@ -36,13 +36,23 @@ def embedded(page: str, cls: str) -> dict:
     return json.loads(html.unescape(match.group(1)))
 
 
-def page_data(page: str) -> dict:
-    return embedded(page, "rkb-data")
+def page_data(files: dict, scenario: str) -> dict:
+    """The data a checklist page loads on demand (its download templates)."""
+    page = files[paths.checklist_path(scenario)]
+    match = re.search(r'<div class="rkb-data" hidden data-rkb-scope="([^"]+)" data-rkb-src="([^"]+)"></div>', page)
+    assert match and match.group(1) == scenario
+    assert paths.checklist_data_path(scenario).endswith("/" + match.group(2))
+    script = files[paths.checklist_data_path(scenario)]
+    prefix = f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{json.dumps(scenario)}] = "
+    assert script.startswith(prefix) and script.endswith(";\n")
+    return json.loads(script[len(prefix) : -2])
 
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
-        [paths.checklist_path(s) for s in SCENARIOS] + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON]
+        [paths.checklist_path(s) for s in SCENARIOS]
+        + [paths.checklist_data_path(s) for s in SCENARIOS]
+        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON]
     )
     assert not any(p.startswith("scenarios/") for p in files)
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
@@ -50,8 +60,8 @@ def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
 
 def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> None:
     built = render_build(kb, BuildInfo(commit="c0ffee" * 6 + "c0ff"))
-    page = built["checklists/pytorch-to-onnx-runtime.md"]
-    assert isinstance(page, str) and "c0ffeec0ffee" in page
+    data = built[paths.checklist_data_path("pytorch-to-onnx-runtime")]
+    assert isinstance(data, str) and "c0ffeec0ffee" in data
 
 
 def test_every_item_has_a_labelled_checkbox(files, kb) -> None:
@@ -83,7 +93,7 @@ def test_page_has_progress_reset_and_downloads(files) -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_page_downloads_are_the_cli_exports(files, kb, scenario: str) -> None:
-    data = page_data(files[paths.checklist_path(scenario)])
+    data = page_data(files, scenario)
     checklist = compose(kb, Query(scenario=scenario), commit=COMMIT)
     assert data["scope"] == scenario
     assert data["items"] == [i.uid for i in checklist.items]
@@ -120,7 +130,9 @@ checklist:
     assert "<img" not in page and "<b>" not in page and "<!-- comment" not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; | x" in page
     assert r"## Stage 3: Testing \*now\* &lt;b&gt;\{: \.x\}&lt;/b&gt; \#" in page
-    data = page_data(page)  # still parses: the JSON escapes < > &
+    data = page_data(files, "pytorch-to-onnx-runtime")  # still parses: the JSON escapes < > &
+    script = files[paths.checklist_data_path("pytorch-to-onnx-runtime")]
+    assert "<" not in script and ">" not in script.replace("] = ", "")
     assert "sneaky/sneaky" in data["items"]
     index = files["checklists/index.md"]
     assert "<script" not in index

@@ -103,11 +103,33 @@
 
   /* ------------------------------------------------------------ scenario pages */
 
+  /* A checklist's download templates live in a script beside the page
+     (checklists/<scenario>.downloads.js), loaded the first time a reader
+     reaches for the toolbar: most visits never download, and the templates
+     are most of a checklist's bytes. A script, not fetch(), so it also loads
+     from file://. It registers itself in window.rkbChecklistData. */
+  function withData(holder, scope, callback) {
+    var store = window.rkbChecklistData || {};
+    if (store[scope]) { if (callback) callback(store[scope]); return; }
+    var waiting = holder.rkbWaiting || (holder.rkbWaiting = []);
+    if (callback) waiting.push(callback);
+    if (holder.rkbLoading) return;
+    holder.rkbLoading = true;
+    var script = document.createElement("script");
+    script.src = holder.getAttribute("data-rkb-src");
+    script.onload = function () {
+      var data = (window.rkbChecklistData || {})[scope];
+      holder.rkbWaiting = [];
+      waiting.forEach(function (fn) { if (fn && data) fn(data); });
+    };
+    script.onerror = function () { holder.rkbLoading = false; };
+    document.head.appendChild(script);
+  }
+
   function initChecklist(holder) {
     if (holder.hasAttribute("data-rkb-ready")) return;
     holder.setAttribute("data-rkb-ready", "");
-    var data = JSON.parse(holder.getAttribute("data-rkb-json"));
-    var scope = data.scope;
+    var scope = holder.getAttribute("data-rkb-scope");
     var boxes = Array.prototype.filter.call(document.querySelectorAll("input.rkb-box"), function (box) {
       return box.getAttribute("data-rkb-scope") === scope;
     });
@@ -118,14 +140,19 @@
     bindBoxes(boxes, scope, update);
     update();
     if (!toolbar) return;
+    var preload = function () { withData(holder, scope, null); };
+    toolbar.addEventListener("pointerover", preload);
+    toolbar.addEventListener("focusin", preload);
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) return;
       var fmt = button.getAttribute("data-rkb-download");
       var action = button.getAttribute("data-rkb-action");
-      if (fmt && data.files[fmt]) {
-        var file = data.files[fmt];
-        download(file.name, file.mime, fill(file.parts, fmt, ticked(boxes)));
+      if (fmt) {
+        withData(holder, scope, function (data) {
+          var file = data.files[fmt];
+          if (file) download(file.name, file.mime, fill(file.parts, fmt, ticked(boxes)));
+        });
       } else if (action === "reset") {
         resetBoxes(boxes, scope);
         update();
@@ -623,7 +650,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".rkb-data[data-rkb-json]"), initChecklist);
+    Array.prototype.forEach.call(document.querySelectorAll(".rkb-data[data-rkb-src]"), initChecklist);
     Array.prototype.forEach.call(document.querySelectorAll("[data-rkb-builder]"), initBuilder);
   }
 
