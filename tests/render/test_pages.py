@@ -130,6 +130,18 @@ def test_coverage_gaps_and_matrix(files: dict[str, str | bytes]) -> None:
     assert page.count('class="kb-hit"') == 1
 
 
+def test_coverage_lists_practices_per_challenge_when_a_matrix_would_be_too_large(
+    checked: Checked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import coverage
+
+    monkeypatch.setattr(coverage, "MATRIX_MAX_COLUMNS", 0)
+    page = text(coverage.render_coverage(checked), "coverage.md")
+    assert 'class="kb-matrix"' not in page and 'class="kb-hit"' not in page
+    assert "## Challenges and their practices" in page
+    assert page.count('<a class="kb-chip kb-chip--practice" href="practices/read-the-reference-code.html">') >= 1
+
+
 def test_workflow_lists_stages_in_order_with_practices(files: dict[str, str | bytes]) -> None:
     page = text(files, "workflow.md")
     assert page.index("1. <a") < page.index("2. <a")
