@@ -8,8 +8,9 @@ they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
 the same ticks. The templates are most of a checklist's bytes, so they sit
 in ``checklists/<scenario>.downloads.js``, which the page loads only when
 a reader goes for a download (:func:`data_script`). ``checklists/index.md`` lists the scenarios and hosts the
-builder, which composes checklists live from ``checklists/index.json`` (also
-embedded in the page, so it works from ``file://`` too).
+builder, which composes checklists live from ``checklists/index.json`` (the
+page loads the same data as ``checklists/index.data.js``, a script, so it
+works from ``file://`` too; it is not inlined, as it grows with the KB).
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
@@ -75,9 +76,17 @@ def data_script(data: dict[str, Any]) -> str:
     JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no text of an
     entry can end the script or change its meaning.
     """
+    return _register(data["scope"], data)
+
+
+def _register(name: str, data: Any) -> str:
     text = data_json(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    scope = data_json(data["scope"])
-    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{scope}] = {text};\n"
+    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{data_json(name)}] = {text};\n"
+
+
+def builder_script(index: dict[str, Any]) -> str:
+    """The builder's data as the script its page loads (registered as ``"builder"``)."""
+    return _register("builder", index)
 
 
 def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
@@ -278,8 +287,8 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
         front=Markup(front_matter({"title": "Checklists", "description": "Checklists before a port."})),
         rows=rows,
         index=index,
-        index_json=data_json(index),
         index_href=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON),
+        data_src=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA),
     )
 
 
@@ -295,5 +304,6 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )
+    files[paths.CHECKLISTS_DATA] = builder_script(index)
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

@@ -30,10 +30,11 @@ def files(kb):
     return render_checklist_pages(kb, COMMIT)
 
 
-def embedded(page: str, cls: str) -> dict:
-    match = re.search(rf'<div class="{cls}" hidden data-rkb-json="([^"]*)"></div>', page)
-    assert match, f"{cls} block missing"
-    return json.loads(html.unescape(match.group(1)))
+def loaded(script: str, name: str) -> dict:
+    """The data a page's on-demand script registers under ``name``."""
+    prefix = f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{json.dumps(name)}] = "
+    assert script.startswith(prefix) and script.endswith(";\n")
+    return json.loads(script[len(prefix) : -2])
 
 
 def page_data(files: dict, scenario: str) -> dict:
@@ -42,17 +43,14 @@ def page_data(files: dict, scenario: str) -> dict:
     match = re.search(r'<div class="rkb-data" hidden data-rkb-scope="([^"]+)" data-rkb-src="([^"]+)"></div>', page)
     assert match and match.group(1) == scenario
     assert paths.checklist_data_path(scenario).endswith("/" + match.group(2))
-    script = files[paths.checklist_data_path(scenario)]
-    prefix = f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{json.dumps(scenario)}] = "
-    assert script.startswith(prefix) and script.endswith(";\n")
-    return json.loads(script[len(prefix) : -2])
+    return loaded(files[paths.checklist_data_path(scenario)], scenario)
 
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
         [paths.checklist_path(s) for s in SCENARIOS]
         + [paths.checklist_data_path(s) for s in SCENARIOS]
-        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON]
+        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON, paths.CHECKLISTS_DATA]
     )
     assert not any(p.startswith("scenarios/") for p in files)
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
@@ -152,7 +150,8 @@ def test_heading_text() -> None:
 
 def test_builder_index(files, kb) -> None:
     index = json.loads(files[paths.CHECKLISTS_JSON])
-    assert embedded(files["checklists/index.md"], "rkb-index") == index
+    assert '<div class="rkb-index" hidden data-rkb-src="index.data.js"></div>' in files[paths.CHECKLISTS_INDEX]
+    assert loaded(files[paths.CHECKLISTS_DATA], "builder") == index
     assert [s["id"] for s in index["stages"]] == ["analysis", "implementation", "testing"]
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
     practices = {p["id"]: p for p in index["practices"]}
@@ -210,7 +209,7 @@ def test_rendering_is_deterministic(kb, files) -> None:
 def test_no_scenarios(kb) -> None:
     edits: dict[str, str | None] = {f"scenarios/{s}.yaml": None for s in SCENARIOS}
     files = render_checklist_pages(checked_kb(edits), COMMIT)
-    assert sorted(files) == [paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
+    assert sorted(files) == [paths.CHECKLISTS_DATA, paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
     assert "No scenario yet" in files[paths.CHECKLISTS_INDEX]
 
 

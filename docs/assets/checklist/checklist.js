@@ -597,10 +597,19 @@
     });
   }
 
+  /* The builder's data (checklists/index.data.js) grows with the KB, so the
+     page does not inline it: it is loaded here, and the builder starts when
+     it arrives (data-rkb-ready is set then). */
   function initBuilder(root) {
+    if (root.hasAttribute("data-rkb-loading")) return;
+    root.setAttribute("data-rkb-loading", "");
+    var holder = root.querySelector(".rkb-index");
+    withData(holder, "builder", function (index) { startBuilder(root, index); });
+  }
+
+  function startBuilder(root, index) {
     if (root.hasAttribute("data-rkb-ready")) return;
     root.setAttribute("data-rkb-ready", "");
-    var index = JSON.parse(root.querySelector(".rkb-index").getAttribute("data-rkb-json"));
     var form = root.querySelector("form");
     var toolbar = root.querySelector(".rkb-toolbar");
     var boxes = [];
