@@ -199,3 +199,13 @@ def test_keys_cited_in_text_become_numbered_links(checked: Checked) -> None:
     assert html.count('href="#cite-1"') == 1
     assert "<code>doe2024study</code>" in html and "unknown2024key" in html
     assert [c.key for c in cites.listed] == ["doe2024study"]
+
+
+def test_workflow_diagram_caps_each_stage(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import workflow
+    from generator.render.context import Site
+
+    monkeypatch.setattr(workflow, "MAX_PER_STAGE", 0)
+    dot = workflow.workflow_dot(Site(checked), "workflow.md")
+    assert "more practices" in dot
+    assert 'URL="stages/' in dot
