@@ -1,13 +1,16 @@
 """A deterministic synthetic knowledge base: the real ``kb/`` cloned ``scale`` times.
 
-Copy ``k`` (1 <= k < scale) of every challenge, defect type, practice and
-scenario gets the id ``<id>-x<k>``, and every mention of a cloned id in the
+Copy ``k`` (1 <= k < scale) of every challenge, defect type and practice
+gets the id ``<id>-x<k>``, and every mention of a cloned id in the
 copy (relations, essential item lists, links in the body) points to the
 copy ``k`` of that entity, so each copy is a self-contained slice of the
 graph linked to the shared stages, paradigms, vocabulary and references.
-Titles get `` (copy k)``. Stages, paradigms, the vocabulary, the
-bibliography and the study data are shared, not cloned: they are the
-fixed frame a larger KB would grow inside.
+Titles get `` (copy k)``. Stages, paradigms, scenarios, the vocabulary,
+the bibliography and the study data are shared, not cloned: they are the
+fixed frame a larger KB grows inside. (A scenario's checklist is every
+item that applies to it, so cloned scenarios would each list the items of
+every copy: checklists of ``scenarios x items``, quadratic by definition.
+A KB grows in practices far faster than in scenarios.)
 
 The output depends only on ``kb/`` and ``scale`` (sorted walks, no clock,
 no randomness), so two runs give byte-identical trees.
@@ -22,7 +25,7 @@ import re
 import shutil
 from pathlib import Path
 
-CLONED = ("challenges", "defects", "practices", "scenarios")
+CLONED = ("challenges", "defects", "practices")
 """Folders whose entries are cloned; the others are shared by every copy."""
 
 _TITLE = re.compile(r"^(title: )(?![>|])(.+)$", re.MULTILINE)
