@@ -103,4 +103,4 @@ schemas: venv  ## Regenerate the JSON Schemas in schemas/
 check: lint test  ## Everything CI runs: format, lint, types, tests
 
 clean:  ## Remove build output and caches
-	rm -rf site .site-* .bench .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf site .site-* .bench .cache .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -26,6 +26,7 @@ front matter HTML-escaped and JSON-quoted, because Material prints
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -77,6 +78,10 @@ def clean_text(text: str) -> str:
     return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
+# Both are pure functions of the text, and the same texts come back many
+# times in a build (an item on every checklist that selects it, in each
+# export format): remembered, not re-parsed.
+@functools.lru_cache(maxsize=1 << 16)
 def markdown_block(text: str | None) -> Markup:
     """Render entry Markdown (a body, a rationale) to safe HTML.
 
@@ -92,6 +97,7 @@ def markdown_block(text: str | None) -> Markup:
     return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # sanitised by markdown-it
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def markdown_inline(text: str | None) -> Markup:
     """Render one line of entry Markdown (a step, a symptom) to safe inline HTML."""
     if not text:

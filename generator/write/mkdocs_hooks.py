@@ -15,6 +15,11 @@ finished HTML, so Python-Markdown and the search indexer never parse the
 SVG (it was most of an entity page's bytes). The page a reader gets is the
 same.
 
+Graphviz output is kept across builds in ``.cache/diagrams/`` beside
+``mkdocs.yml`` (one file per diagram, named by the hash of its DOT text;
+git ignores the folder; ``make clean`` empties it), so a build redraws
+only the diagrams that changed.
+
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
 so ``mkdocs serve`` does not re-read every release on each rebuild.
@@ -38,9 +43,10 @@ from generator.history.releases import history
 from generator.load.files import KbNotFound
 from generator.load.gitinfo import git_commit
 from generator.pipeline import check_folder
-from generator.render import BuildInfo, PathCollision, render_build
+from generator.render import BuildInfo, PathCollision, render_build, svg
 from generator.render import Files as RenderedFiles
 from generator.render.diagrams import DiagramError
+from generator.write.files import write_atomic
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 
@@ -76,6 +82,31 @@ def kb_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / "kb"
 
 
+def diagram_cache(config: MkDocsConfig) -> Path:
+    """Where drawn diagrams are kept between builds: ``.cache/diagrams/`` beside ``mkdocs.yml``."""
+    return Path(config.config_file_path).resolve().parent / ".cache" / "diagrams"
+
+
+_CACHE_NAME = re.compile(r"[0-9a-f]{64}\.svg")
+
+
+_loaded: set[Path] = set()
+
+
+def load_diagrams(folder: Path) -> None:
+    """Offer the diagrams of earlier builds to the renderers (read once per process)."""
+    if folder in _loaded or not folder.is_dir():
+        return
+    _loaded.add(folder)
+    svg.seed({p.stem: p.read_text(encoding="utf-8") for p in folder.iterdir() if _CACHE_NAME.fullmatch(p.name)})
+
+
+def save_diagrams(folder: Path) -> None:
+    """Keep the diagrams this build drew."""
+    for key, text in svg.drawn().items():
+        write_atomic(folder / f"{key}.svg", text)
+
+
 def generated_files(root: Path) -> RenderedFiles:
     """Validate the KB at ``root`` and render every generated page.
 
@@ -108,7 +139,14 @@ def generated_files(root: Path) -> RenderedFiles:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files (diagrams lifted out)."""
     _diagrams.clear()
-    for path, content in generated_files(kb_dir(config)).items():
+    cache = diagram_cache(config)
+    load_diagrams(cache)
+    rendered = generated_files(kb_dir(config))
+    try:
+        save_diagrams(cache)
+    except OSError as exc:  # a cache that cannot be written costs time, not correctness
+        log.info(f"diagram cache not saved: {exc}")
+    for path, content in rendered.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
             content = lift_diagrams(content, _diagrams)
         existing = files.get_file_from_path(path)

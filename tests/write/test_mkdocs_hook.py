@@ -113,3 +113,25 @@ def test_diagrams_skip_markdown_and_come_back_unchanged() -> None:
     assert 'class="kb-graph"' not in lifted and len(store) == 1
     assert len(lifted) < len(page) / 2
     assert drop_diagrams(lifted, store) == page
+
+
+def test_diagrams_are_kept_between_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_diagrams: None
+) -> None:
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setattr(svg, "_seeded", {})
+    monkeypatch.setattr(svg, "_new", {})
+    monkeypatch.setattr(mkdocs_hooks, "_loaded", set())
+    first = generated_files(BASE_KB)
+    mkdocs_hooks.save_diagrams(tmp_path)
+    assert len(list(tmp_path.glob("*.svg"))) >= 3
+
+    def no_dot() -> str:
+        raise DotNotFound("no dot in this test")
+
+    svg.svg_of.cache_clear()
+    svg.dot_program.cache_clear()
+    monkeypatch.setattr(svg, "find_dot", no_dot)
+    mkdocs_hooks.load_diagrams(tmp_path)
+    assert generated_files(BASE_KB) == first  # every diagram came from the cache
