@@ -56,8 +56,8 @@ site: venv  ## Validate the KB, then build the site into site/ (swapped in only 
 	$(PY) -m generator validate --strict
 	$(PY) -m generator site --strict
 
-serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds on KB edits)
-	$(BIN)/mkdocs serve
+serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds only the pages a KB edit changes)
+	KB_SERVE_INCREMENTAL=1 $(BIN)/mkdocs serve --dirty --no-strict
 
 BENCH_SCALES ?= 1,10,30
 BENCH_ROUNDS ?= 3

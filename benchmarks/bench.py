@@ -268,9 +268,13 @@ def serve_edit(kb: Path, workdir: Path, edits: int = 2) -> dict[str, Any]:
     practice = sorted((kb / "practices").glob("*.yaml"))[0]
     url = f"http://127.0.0.1:{port}{_site_path()}practices/{practice.stem}.html"
     log = (workdir / "serve.log").open("wb")
+    # What `make serve` runs (an older tree without that target: a plain `mkdocs serve`).
+    incremental = "KB_SERVE_INCREMENTAL=1" in (ROOT / "Makefile").read_text(encoding="utf-8")
     command = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"]
+    command += ["--dirty", "--no-strict"] if incremental else []
+    env = _env(KB_DIR=str(kb), **({"KB_SERVE_INCREMENTAL": "1"} if incremental else {}))
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, env=_env(KB_DIR=str(kb)), stdout=log, stderr=log, start_new_session=True)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
     original = practice.read_text(encoding="utf-8")
     try:
         first = _wait_for(url, None, proc, timeout=1800) - start

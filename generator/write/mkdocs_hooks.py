@@ -20,6 +20,13 @@ Graphviz output is kept across builds in ``.cache/diagrams/`` beside
 git ignores the folder; ``make clean`` empties it), so a build redraws
 only the diagrams that changed.
 
+Live editing (``make serve``) sets ``KB_SERVE_INCREMENTAL`` and runs
+``mkdocs serve --dirty``: the generated files are then mirrored on disk in
+``.cache/serve/`` (rewritten only when their text changes) and handed to
+MkDocs as ordinary files, so a dirty rebuild converts only the pages an
+edit changed, not the whole site (navigation and search of untouched pages
+may lag until a full build, as with any dirty build).
+
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
 so ``mkdocs serve`` does not re-read every release on each rebuild.
@@ -136,6 +143,22 @@ def generated_files(root: Path) -> RenderedFiles:
         raise PluginError(f"two generated pages have one path: {exc}") from None
 
 
+INCREMENTAL = "KB_SERVE_INCREMENTAL"
+"""Environment variable ``make serve`` sets: mirror generated files on disk for dirty rebuilds."""
+
+
+def mirror(folder: Path, path: str, content: str | bytes) -> None:
+    """Write ``content`` to ``folder/path`` unless it is already there (keeping its time stamp)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    target = folder / path
+    try:
+        if target.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(target, data)
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files (diagrams lifted out)."""
     _diagrams.clear()
@@ -146,13 +169,18 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         save_diagrams(cache)
     except OSError as exc:  # a cache that cannot be written costs time, not correctness
         log.info(f"diagram cache not saved: {exc}")
+    incremental = diagram_cache(config).parent / "serve" if os.environ.get(INCREMENTAL) else None
     for path, content in rendered.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
             content = lift_diagrams(content, _diagrams)
         existing = files.get_file_from_path(path)
         if existing is not None:
             raise PluginError(f"docs/{path} is hand-written; rename it, the generator writes that page")
-        files.append(File.generated(config, path, content=content))
+        if incremental:
+            mirror(incremental, path, content)
+            files.append(File(path, str(incremental), config.site_dir, config.use_directory_urls))
+        else:
+            files.append(File.generated(config, path, content=content))
     return files
 
 

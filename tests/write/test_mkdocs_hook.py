@@ -135,3 +135,17 @@ def test_diagrams_are_kept_between_builds(
     monkeypatch.setattr(svg, "find_dot", no_dot)
     mkdocs_hooks.load_diagrams(tmp_path)
     assert generated_files(BASE_KB) == first  # every diagram came from the cache
+
+
+def test_live_editing_mirror_rewrites_only_changed_files(tmp_path: Path) -> None:
+    import os
+
+    from generator.write.mkdocs_hooks import mirror
+
+    mirror(tmp_path, "practices/a.md", "one")
+    page = tmp_path / "practices" / "a.md"
+    os.utime(page, (1, 1))
+    mirror(tmp_path, "practices/a.md", "one")
+    assert page.stat().st_mtime == 1  # unchanged: a dirty rebuild skips it
+    mirror(tmp_path, "practices/a.md", "two")
+    assert page.read_text() == "two" and page.stat().st_mtime > 1
