@@ -152,7 +152,16 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",
-        front=Markup(front_matter({"title": f"Checklist: {scenario.title}", "description": scenario.summary})),
+        # Out of the search index: every item's text is already there, on its practice's page.
+        front=Markup(
+            front_matter(
+                {
+                    "title": f"Checklist: {scenario.title}",
+                    "description": scenario.summary,
+                    "search": {"exclude": True},
+                }
+            )
+        ),
         summary=plain(scenario.summary),
         source=_endpoint(labels, scenario.source.framework, scenario.source.hardware),
         target=_endpoint(labels, scenario.target.framework, scenario.target.hardware),
