@@ -96,15 +96,6 @@ def checklist_path(scenario_id: str) -> str:
     return f"{CHECKLISTS_FOLDER}/{scenario_id}.md"
 
 
-def checklist_data_path(scenario_id: str) -> str:
-    """Docs-relative path of the download templates a checklist page loads on demand.
-
-    A script (not JSON), so it also loads when the site is opened from disk,
-    where browsers refuse ``fetch``.
-    """
-    return f"{CHECKLISTS_FOLDER}/{scenario_id}.downloads.js"
-
-
 def checklist_url(scenario_id: str) -> str:
     """Site-relative URL of a scenario's checklist page, e.g. ``checklists/x.html``."""
     return url_of(checklist_path(scenario_id))

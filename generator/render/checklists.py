@@ -2,19 +2,22 @@
 
 ``checklists/<scenario>.md`` shows the scenario's checklist with checkboxes
 (state kept in the browser by ``docs/assets/checklist/checklist.js``), a
-progress bar, "reset" and downloads. The downloads are built in the browser
-from the same templates the CLI fills (:mod:`generator.checklist.export`), so
-they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
-the same ticks. The templates are most of a checklist's bytes, so they sit
-in ``checklists/<scenario>.downloads.js``, which the page loads only when
-a reader goes for a download (:func:`data_script`). ``checklists/index.md`` lists the scenarios and hosts the
-builder, which composes checklists live from ``checklists/index.json`` (the
-page loads the same data as ``checklists/index.data.js``, a script, so it
-works from ``file://`` too; it is not inlined, as it grows with the KB).
+progress bar, "reset" and downloads. ``checklists/index.md`` lists the
+scenarios and hosts the builder, which composes checklists live from
+``checklists/index.json``; the page loads the same data as
+``checklists/index.data.js`` (a script, so it works from ``file://`` too,
+and not inlined, as it grows with the KB).
+
+A scenario page's downloads are the builder's for that scenario alone,
+built in the browser from the same data when a reader first reaches for
+the toolbar: byte-identical to ``checklist SCENARIO --format md|csv|json``
+for the same ticks (``tests/test_checklist_builder.py`` runs the builder's
+code against the CLI for every scenario). Per-scenario templates would
+repeat every item's text once per scenario.
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
-:func:`generator.markup.markdown_text`; embedded JSON sits in an HTML-escaped attribute.
+:func:`generator.markup.markdown_text`; data scripts are ASCII JSON with ``<``, ``>`` and ``&`` escaped.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.checklist.compose import Checklist, Item, Query, compose, compose_selection, item_facts, site_link
-from generator.checklist.export import Part, export_model, md_details, md_practice_line, templates
+from generator.checklist.export import export_model, md_details, md_practice_line
 from generator.graph import stages_in_order
 from generator.kb import Checked
 from generator.markup import counted, failure_label, front_matter, gfm_text, markdown_inline, markdown_text, plain
@@ -34,20 +37,20 @@ from generator.models import ChecklistItem, Practice, Scenario
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
-MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
-
 
 def data_json(data: Any) -> str:
-    """Compact, ASCII-only JSON for a ``data-rkb-json`` attribute (the template escapes it).
-
-    Pages carry their data in an attribute, not in a ``<script type="application/json">``:
-    Material's instant navigation re-creates every script of a new page as JavaScript.
-    """
+    """Compact, ASCII-only JSON (sorted keys) for the data scripts pages load."""
     return json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
-def _parts_json(parts: tuple[Part, ...]) -> list[Any]:
-    return [part if isinstance(part, str) else {"slot": part.uid} for part in parts]
+def builder_script(index: dict[str, Any]) -> str:
+    """The builder's data as the script checklist pages load (registered as ``"builder"``).
+
+    The JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no entry
+    text can end the script or change its meaning.
+    """
+    text = data_json(index).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{data_json('builder')}] = {text};\n"
 
 
 def _labels(checked: Checked) -> dict[str, str]:
@@ -58,35 +61,6 @@ def _labels(checked: Checked) -> dict[str, str]:
 def _endpoint(labels: dict[str, str], framework: str | None, hardware: list[str]) -> str:
     text = labels.get(framework, framework) if framework else "any framework"
     return f"{text} on {', '.join(labels.get(h, h) for h in hardware)}" if hardware else text
-
-
-def page_data(cl: Checklist) -> dict[str, Any]:
-    """What the page script needs: item ids and the download templates."""
-    files = {
-        fmt: {"name": f"{cl.scope}-checklist.{fmt}", "mime": MIME[fmt], "parts": _parts_json(parts)}
-        for fmt, parts in templates(cl).items()
-    }
-    return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
-
-
-def data_script(data: dict[str, Any]) -> str:
-    """A checklist page's data as the script the page loads on demand.
-
-    It registers the data under its scope in ``window.rkbChecklistData``. The
-    JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no text of an
-    entry can end the script or change its meaning.
-    """
-    return _register(data["scope"], data)
-
-
-def _register(name: str, data: Any) -> str:
-    text = data_json(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{data_json(name)}] = {text};\n"
-
-
-def builder_script(index: dict[str, Any]) -> str:
-    """The builder's data as the script its page loads (registered as ``"builder"``)."""
-    return _register("builder", index)
 
 
 def details_view(item: ChecklistItem | Item, facts: list[str]) -> dict[str, Any]:
@@ -171,7 +145,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         scope=cl.scope,
         total=len(cl.items),
         stages=stages,
-        data_src=paths.href(doc, paths.checklist_data_path(scenario.id)),
+        data_src=paths.href(doc, paths.CHECKLISTS_DATA),
         command=f"python -m generator checklist {scenario.id} --format md",
     )
 
@@ -308,7 +282,6 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     files: dict[str, str | bytes] = {}
     for s in scenarios:
         files[paths.checklist_path(s.id)] = checklist_page(checked, s, checklists[s.id])
-        files[paths.checklist_data_path(s.id)] = data_script(page_data(checklists[s.id]))
     index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(index, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

@@ -10,7 +10,6 @@ import pytest
 
 from generator import urls as paths
 from generator.checklist.compose import Query, compose
-from generator.checklist.export import Slot, fill, templates
 from generator.markup import markdown_text
 from generator.render import BuildInfo, render_build
 from generator.render.checklists import data_json, render_checklist_pages
@@ -38,18 +37,18 @@ def loaded(script: str, name: str) -> dict:
 
 
 def page_data(files: dict, scenario: str) -> dict:
-    """The data a checklist page loads on demand (its download templates)."""
+    """The data a checklist page loads on demand: the builder's, and this scenario's entry in it."""
     page = files[paths.checklist_path(scenario)]
     match = re.search(r'<div class="rkb-data" hidden data-rkb-scope="([^"]+)" data-rkb-src="([^"]+)"></div>', page)
     assert match and match.group(1) == scenario
-    assert paths.checklist_data_path(scenario).endswith("/" + match.group(2))
-    return loaded(files[paths.checklist_data_path(scenario)], scenario)
+    assert f"checklists/{match.group(2)}" == paths.CHECKLISTS_DATA
+    index = loaded(files[paths.CHECKLISTS_DATA], "builder")
+    return next(s for s in index["scenarios"] if s["id"] == scenario)
 
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
         [paths.checklist_path(s) for s in SCENARIOS]
-        + [paths.checklist_data_path(s) for s in SCENARIOS]
         + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON, paths.CHECKLISTS_DATA]
     )
     assert not any(p.startswith("scenarios/") for p in files)
@@ -58,7 +57,7 @@ def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
 
 def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> None:
     built = render_build(kb, BuildInfo(commit="c0ffee" * 6 + "c0ff"))
-    data = built[paths.checklist_data_path("pytorch-to-onnx-runtime")]
+    data = built[paths.CHECKLISTS_DATA]
     assert isinstance(data, str) and "c0ffeec0ffee" in data
 
 
@@ -90,18 +89,11 @@ def test_page_has_progress_reset_and_downloads(files) -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_page_downloads_are_the_cli_exports(files, kb, scenario: str) -> None:
+def test_page_downloads_come_from_the_builder_data(files, kb, scenario: str) -> None:
+    # The builder's downloads for a scenario are the CLI's: tests/test_checklist_builder.py.
     data = page_data(files, scenario)
     checklist = compose(kb, Query(scenario=scenario), commit=COMMIT)
-    assert data["scope"] == scenario
     assert data["items"] == [i.uid for i in checklist.items]
-    done = set(data["items"][::2])
-    for fmt, parts in templates(checklist).items():
-        file = data["files"][fmt]
-        assert file["name"] == f"{scenario}-checklist.{fmt}"
-        rebuilt = tuple(Slot(p["slot"]) if isinstance(p, dict) else p for p in file["parts"])
-        assert rebuilt == parts
-        assert fill(rebuilt, fmt, done) == fill(parts, fmt, done)
 
 
 def test_hostile_text_is_escaped_on_pages() -> None:
@@ -129,8 +121,8 @@ checklist:
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; | x" in page
     assert r"## Stage 3: Testing \*now\* &lt;b&gt;\{: \.x\}&lt;/b&gt; \#" in page
     data = page_data(files, "pytorch-to-onnx-runtime")  # still parses: the JSON escapes < > &
-    script = files[paths.checklist_data_path("pytorch-to-onnx-runtime")]
-    assert "<" not in script and ">" not in script.replace("] = ", "")
+    script = files[paths.CHECKLISTS_DATA]
+    assert "<" not in script and ">" not in script
     assert "sneaky/sneaky" in data["items"]
     index = files["checklists/index.md"]
     assert "<script" not in index

@@ -103,11 +103,11 @@
 
   /* ------------------------------------------------------------ scenario pages */
 
-  /* A checklist's download templates live in a script beside the page
-     (checklists/<scenario>.downloads.js), loaded the first time a reader
-     reaches for the toolbar: most visits never download, and the templates
-     are most of a checklist's bytes. A script, not fetch(), so it also loads
-     from file://. It registers itself in window.rkbChecklistData. */
+  /* A page's data lives in a script beside it (the builder's,
+     checklists/index.data.js), loaded when needed: the builder at start, a
+     scenario page the first time a reader reaches for its toolbar (most
+     visits never download). A script, not fetch(), so it also loads from
+     file://. It registers itself in window.rkbChecklistData. */
   function withData(holder, scope, callback) {
     var store = window.rkbChecklistData || {};
     if (store[scope]) { if (callback) callback(store[scope]); return; }
@@ -140,7 +140,7 @@
     bindBoxes(boxes, scope, update);
     update();
     if (!toolbar) return;
-    var preload = function () { withData(holder, scope, null); };
+    var preload = function () { withData(holder, "builder", null); };
     toolbar.addEventListener("pointerover", preload);
     toolbar.addEventListener("focusin", preload);
     toolbar.addEventListener("click", function (event) {
@@ -148,10 +148,14 @@
       if (!button) return;
       var fmt = button.getAttribute("data-rkb-download");
       var action = button.getAttribute("data-rkb-action");
-      if (fmt) {
-        withData(holder, scope, function (data) {
-          var file = data.files[fmt];
-          if (file) download(file.name, file.mime, fill(file.parts, fmt, ticked(boxes)));
+      if (fmt && EXPORTS[fmt]) {
+        // The builder's checklist for this scenario alone is the CLI's (tests/test_checklist_builder.py).
+        withData(holder, "builder", function (index) {
+          var form = {};
+          FILTERS.forEach(function (name) { form[name] = ""; });
+          form.scenario = scope;
+          var cl = composeChecklist(index, form);
+          download(cl.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, cl, fmt, ticked(boxes)));
         });
       } else if (action === "reset") {
         resetBoxes(boxes, scope);
