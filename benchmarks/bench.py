@@ -242,7 +242,7 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
 
 
 FIRST_VISIT_PAGES = ("index.html", "checklists/pytorch-to-onnx-runtime.html", "workflow.html", "coverage.html")
-_ASSET = re.compile(r"""(?:src|href)="([^"#?]+)(?:\?[^"]*)?\"""")
+_ASSET = re.compile(r"""(?<=\s)(?:src|href)="([^"#?]+)(?:\?[^"]*)?\"""")
 
 
 def first_visit_bytes(site: Path, page: str) -> int:
