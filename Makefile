@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
+.PHONY: help venv dev site serve validate bench test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -57,8 +57,14 @@ site: venv  ## Validate the KB, then build the site into site/ (swapped in only 
 	$(PY) -m generator validate --strict
 	$(PY) -m generator site --strict
 
-serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds on KB edits)
-	$(BIN)/mkdocs serve
+serve: venv  ## Live preview at http://127.0.0.1:8000 (rebuilds only the pages a KB edit changes)
+	KB_SERVE_INCREMENTAL=1 $(BIN)/mkdocs serve --dirty --no-strict
+
+BENCH_SCALES ?= 1,10,30
+BENCH_ROUNDS ?= 3
+
+bench: dev  ## Benchmark every stage against its floor at 1x, 10x, 30x (BENCH_SCALES=1,10 BENCH_ROUNDS=3); table + .bench/results.json
+	$(PY) benchmarks/bench.py --scales $(BENCH_SCALES) --rounds $(BENCH_ROUNDS)
 
 browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed PDFs) for the browser tests, if missing
 	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \
@@ -164,4 +170,4 @@ schemas: venv  ## Regenerate the JSON Schemas in schemas/
 check: lint test  ## Everything CI runs: format, lint, types, tests
 
 clean:  ## Remove build output and caches
-	rm -rf site .site-* .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf site .site-* .bench .cache .pytest_cache .mypy_cache .ruff_cache test-artifacts

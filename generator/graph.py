@@ -41,8 +41,14 @@ def cite_node(key: str) -> str:
 def build_graph(kb: KnowledgeBase) -> Graph:
     """Build the typed graph of a (validated) knowledge base.
 
-    Dangling references are skipped: validation reports them.
+    Dangling references are skipped: validation reports them. Built once per
+    knowledge base (the coverage rule and the pipeline share it); treat it as
+    read-only.
     """
+    return kb.memo("graph", lambda: _build_graph(kb))
+
+
+def _build_graph(kb: KnowledgeBase) -> Graph:
     graph = Graph()
     entities = kb.entities
     for eid in sorted(entities):

@@ -9,8 +9,9 @@ stage that builds them, so no module has to import the orchestrator for a type.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar, cast
 
 import networkx as nx
 
@@ -20,6 +21,8 @@ from generator.load.datasets import StudyData
 from generator.load.studies import Study
 from generator.load.yamlstrict import KeyPath, YamlDocument
 from generator.models import Entity, KbMeta, Vocabulary
+
+T = TypeVar("T")
 
 Graph: TypeAlias = nx.MultiDiGraph
 """The typed knowledge graph built by :func:`generator.graph.build_graph`."""
@@ -75,25 +78,58 @@ class KnowledgeBase:
     not "unknown"), so each mistake is reported once.
     """
 
+    _index: tuple[int, int, dict[str, Entity], dict[str, Source], dict[str, list[Entity]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """``entities``, ``sources`` and ``of_type`` computed once per state of ``entries``.
+
+    Every rule and renderer asks for them, many once per entity: rebuilt on
+    each call, they made validation and rendering quadratic. ``entries`` is
+    only ever appended to (by the schema stage), so its identity and length
+    say whether the index is current.
+    """
+
+    _memo: dict[str, tuple[int, int, Any]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, name: str, build: Callable[[], T]) -> T:
+        """``build()``, computed once per state of ``entries`` (for derived data several stages ask for)."""
+        state = (id(self.entries), len(self.entries))
+        cached = self._memo.get(name)
+        if cached is not None and cached[:2] == state:
+            return cast(T, cached[2])
+        value = build()
+        self._memo[name] = (*state, value)
+        return value
+
+    def _indexed(self) -> tuple[int, int, dict[str, Entity], dict[str, Source], dict[str, list[Entity]]]:
+        index = self._index
+        if index is not None and index[0] == id(self.entries) and index[1] == len(self.entries):
+            return index
+        entities: dict[str, Entity] = {}
+        sources: dict[str, Source] = {}
+        for entry in self.entries:
+            if entry.entity.id not in entities:
+                entities[entry.entity.id] = entry.entity
+                sources[entry.entity.id] = entry.source
+        by_kind: dict[str, list[Entity]] = {}
+        for entity in sorted(entities.values(), key=lambda e: e.id):
+            by_kind.setdefault(entity.kind, []).append(entity)
+        self._index = (id(self.entries), len(self.entries), entities, sources, by_kind)
+        return self._index
+
     @property
     def entities(self) -> dict[str, Entity]:
-        """Entities by id (first definition wins)."""
-        out: dict[str, Entity] = {}
-        for entry in self.entries:
-            out.setdefault(entry.entity.id, entry.entity)
-        return out
+        """Entities by id (first definition wins). Shared: do not modify."""
+        return self._indexed()[2]
 
     @property
     def sources(self) -> dict[str, Source]:
-        """Sources by entity id (first definition wins)."""
-        out: dict[str, Source] = {}
-        for entry in self.entries:
-            out.setdefault(entry.entity.id, entry.source)
-        return out
+        """Sources by entity id (first definition wins). Shared: do not modify."""
+        return self._indexed()[3]
 
     def of_type(self, kind: str) -> list[Entity]:
-        """Entities of one type, sorted by id."""
-        return sorted((e for e in self.entities.values() if e.kind == kind), key=lambda e: e.id)
+        """Entities of one type, sorted by id (a new list each call)."""
+        return list(self._indexed()[4].get(kind, ()))
 
 
 @dataclass(frozen=True)

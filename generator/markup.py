@@ -27,6 +27,7 @@ front matter HTML-escaped and JSON-quoted, because Material prints
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import json
 import re
@@ -73,9 +74,17 @@ _PARSER = _make_parser()
 
 def clean_text(text: str) -> str:
     """Drop control and format characters (keeps newlines and tabs as spaces)."""
+    # Fast path: ``isprintable`` is False for every category-C character (and
+    # for separators other than the space), so most texts skip the per-character scan.
+    if text.replace("\n", "").isprintable():
+        return text
     return "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
 
 
+# Both are pure functions of the text, and the same texts come back many
+# times in a build (an item on every checklist that selects it, in each
+# export format): remembered, not re-parsed.
+@functools.lru_cache(maxsize=1 << 16)
 def markdown_block(text: str | None) -> Markup:
     """Render entry Markdown (a body, a rationale) to safe HTML.
 
@@ -91,6 +100,7 @@ def markdown_block(text: str | None) -> Markup:
     return Markup(_PARSER.renderer.render(tokens, _PARSER.options, {}))  # sanitised by markdown-it
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def markdown_inline(text: str | None) -> Markup:
     """Render one line of entry Markdown (a step, a symptom) to safe inline HTML."""
     if not text:

@@ -12,6 +12,7 @@ exporter all read the relation kinds from this one place.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
@@ -708,13 +709,19 @@ def _find_ref(annotation: Any) -> tuple[Ref | None, bool]:
 
 def ref_fields(model: type[Entity]) -> list[RefField]:
     """List the reference fields of an entity model, in declaration order."""
+    return list(_ref_fields(model))
+
+
+@functools.cache
+def _ref_fields(model: type[Entity]) -> tuple[RefField, ...]:
+    """:func:`ref_fields`, computed once per model (it is asked once per reference check)."""
     fields = []
     for name, info in model.model_fields.items():
         direct = next((m for m in info.metadata if isinstance(m, Ref)), None)
         found, many = (direct, False) if direct else _find_ref(info.annotation)
         if found is not None:
             fields.append(RefField(name, found, many))
-    return fields
+    return tuple(fields)
 
 
 def _target(value: Any) -> str:
@@ -725,7 +732,7 @@ def _target(value: Any) -> str:
 def references(entity: Entity) -> list[tuple[RefField, int | None, str]]:
     """Every reference an entity makes: (field, index in list or None, target id)."""
     out: list[tuple[RefField, int | None, str]] = []
-    for field_ in ref_fields(type(entity)):
+    for field_ in _ref_fields(type(entity)):
         value = getattr(entity, field_.name)
         if field_.many:
             out.extend((field_, i, _target(item)) for i, item in enumerate(value))

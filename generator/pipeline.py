@@ -6,6 +6,9 @@ findings for the same knowledge base.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.findings import sort_findings
@@ -16,11 +19,30 @@ from generator.validate.rules import run_rules
 from generator.validate.schema import build_kb
 
 
+@contextmanager
+def _no_collector_pauses() -> Iterator[None]:
+    """Hold CPython's cyclic garbage collector while the pipeline runs.
+
+    Checking builds many small objects that all live until it returns; the
+    collector re-scanned every one of them again and again, a third of
+    validation at 30x the KB and growing faster than the KB. Reference
+    counting still frees everything that is dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(raw: RawKB) -> Checked:
     """Validate and link an in-memory knowledge base (no disk access)."""
-    kb, findings = build_kb(raw)
-    findings += run_rules(kb, findings)
-    return Checked(kb, build_graph(kb), sort_findings(findings))
+    with _no_collector_pauses():
+        kb, findings = build_kb(raw)
+        findings += run_rules(kb, findings)
+        return Checked(kb, build_graph(kb), sort_findings(findings))
 
 
 def check_folder(root: Path | str) -> Checked:

@@ -91,6 +91,8 @@ CHECKLISTS_FOLDER = "checklists"
 CHECKLISTS_INDEX = f"{CHECKLISTS_FOLDER}/index.md"
 #: The JSON index the checklist builder page composes checklists from.
 CHECKLISTS_JSON = f"{CHECKLISTS_FOLDER}/index.json"
+CHECKLISTS_DATA = f"{CHECKLISTS_FOLDER}/index.data.js"
+"""The builder's data (``index.json``) as a script the builder page loads (``fetch`` fails from disk)."""
 
 
 def checklist_path(scenario_id: str) -> str:

@@ -126,6 +126,24 @@ class StudyData:
             return self.provenance.labels[key]
         return self._spellings.get(key, value.strip())
 
+    def index(self, column: str) -> dict[str, list[int]]:
+        """Row indexes by normalised value of one column (built once per column).
+
+        Raises:
+            KeyError: for a column the data set does not have.
+        """
+        indexes = self._indexes
+        if column not in indexes:
+            by_value: dict[str, list[int]] = {}
+            for i, row in enumerate(self.rows):
+                by_value.setdefault(normalise(row[column]), []).append(i)
+            indexes[column] = by_value
+        return indexes[column]
+
+    @cached_property
+    def _indexes(self) -> dict[str, dict[str, list[int]]]:
+        return {}
+
     @cached_property
     def _spellings(self) -> dict[str, str]:
         counts: Counter[tuple[str, str]] = Counter()
@@ -145,8 +163,13 @@ def normalise(value: str) -> str:
 
 def select(dataset: StudyData, where: Mapping[str, str]) -> list[int]:
     """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``."""
-    wanted = {column: normalise(value) for column, value in where.items()}
-    return [i for i, row in enumerate(dataset.rows) if all(normalise(row[c]) == v for c, v in wanted.items())]
+    if not where:
+        return list(range(len(dataset.rows)))
+    found: set[int] | None = None
+    for column, value in where.items():
+        rows = dataset.index(column).get(normalise(value), ())
+        found = set(rows) if found is None else found.intersection(rows)
+    return sorted(found or ())
 
 
 def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list[int], list[Finding]]:

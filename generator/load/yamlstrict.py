@@ -13,6 +13,16 @@ builds plain Python values itself, so it can:
 * resolve plain scalars by a small YAML 1.2-like schema: ``true``/``false``,
   ``null``/``~``, and decimal integers; everything else (``no``, ``on``,
   ``1.10``, ``0755``, ``2024-01-01``) stays the string the author wrote.
+
+Speed: a clean file is read from libyaml's event stream (PyYAML's C parser,
+still event by event, so no recursion) by a tight loop, :func:`_build_fast`,
+at about the cost of the C loader itself. Anything that loop does not
+accept (a syntax error, a duplicate key, an anchor, a tag, a complex key,
+too deep a nesting, a second document, an empty file) sends the file
+through the pure-Python parser and :class:`_Builder`, which raise the
+problem with its message and position, so every finding reads the same
+whichever path found it. The two paths give equal values and positions for
+every file they both accept (``tests/load/test_yamlstrict_fast.py``).
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ _INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,8 @@ def check_indentation(text: str) -> None:
     Raises:
         YamlProblem: at the first tab found in a line's leading white space.
     """
+    if "\t" not in text:
+        return
     for number, line in enumerate(text.split("\n"), start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         tab = line.find("\t", 0, indent)
@@ -313,6 +326,116 @@ def _astuple(mark: Mark) -> tuple[int, int]:
     return (mark.line, mark.col)
 
 
+class _Fallback(Exception):
+    """The fast path met something only the careful path reports well."""
+
+
+_ScalarEvent = yaml.ScalarEvent
+_MappingStartEvent = yaml.MappingStartEvent
+_SequenceStartEvent = yaml.SequenceStartEvent
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_SKIP = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+_STREAM_END = yaml.StreamEndEvent
+_DOCUMENT_START = yaml.DocumentStartEvent
+
+
+def _build_fast(text: str) -> YamlDocument:
+    """Build a clean document from libyaml's events; raise :class:`_Fallback` on anything else.
+
+    The same values and positions as :class:`_Builder`, without its per-event
+    bookkeeping: keys are remembered per mapping in a set, positions are
+    written once per key or item.
+    """
+    loader = yaml.CSafeLoader(text)
+    positions: dict[KeyPath, Mark] = {}
+    # Frame: [container, path, pending key (None: expecting a key), key mark, seen keys, is a list]
+    stack: list[list[Any]] = []
+    data: Any = None
+    documents = 0
+    get_event: Any = loader.get_event  # events typed loosely: the loop checks their class itself
+    path: KeyPath
+    try:
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is _ScalarEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    raise _Fallback
+                m = event.start_mark
+                mark = Mark(m.line + 1, m.column + 1)
+                text_value = event.value
+                if not stack:
+                    data = resolve_plain(text_value) if not event.style and event.implicit[0] else text_value
+                    positions[()] = mark
+                    continue
+                frame = stack[-1]
+                if frame[5]:
+                    container = frame[0]
+                    path = (*frame[1], len(container))
+                    container.append(resolve_plain(text_value) if not event.style and event.implicit[0] else text_value)
+                    positions[path] = mark
+                elif frame[2] is None:
+                    seen = frame[4]
+                    if text_value in seen:
+                        raise _Fallback
+                    seen.add(text_value)
+                    frame[2], frame[3] = text_value, mark
+                else:
+                    key = frame[2]
+                    frame[0][key] = resolve_plain(text_value) if not event.style and event.implicit[0] else text_value
+                    positions[(*frame[1], key)] = frame[3]
+                    frame[2] = None
+            elif cls is _MappingStartEvent or cls is _SequenceStartEvent:
+                if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                    raise _Fallback
+                if len(stack) >= MAX_DEPTH:
+                    raise _Fallback
+                m = event.start_mark
+                mark = Mark(m.line + 1, m.column + 1)
+                is_list = cls is _SequenceStartEvent
+                container = [] if is_list else {}
+                if not stack:
+                    path = ()
+                    data = container
+                    positions[()] = mark
+                else:
+                    frame = stack[-1]
+                    if frame[5]:
+                        parent = frame[0]
+                        path = (*frame[1], len(parent))
+                        parent.append(container)
+                    elif frame[2] is None:
+                        raise _Fallback  # a complex key
+                    else:
+                        key = frame[2]
+                        path = (*frame[1], key)
+                        frame[0][key] = container
+                        mark_of_key = frame[3]
+                        frame[2] = None
+                        positions[path] = mark_of_key
+                        stack.append([container, path, None, None, set(), is_list])
+                        continue
+                    positions[path] = mark
+                stack.append([container, path, None, None, set(), is_list])
+            elif isinstance(event, _CLOSE):
+                stack.pop()
+            elif cls is _DOCUMENT_START:
+                documents += 1
+                if documents > 1:
+                    raise _Fallback
+            elif cls is _STREAM_END:
+                break
+            elif not isinstance(event, _SKIP):
+                raise _Fallback  # an alias
+    except yaml.YAMLError:
+        raise _Fallback from None
+    finally:
+        loader.dispose()
+    if documents == 0 or data is None:
+        raise _Fallback
+    return YamlDocument(data=data, positions=positions)
+
+
 def parse(raw: bytes) -> YamlDocument:
     """Parse one strict-YAML file.
 
@@ -328,6 +451,16 @@ def parse(raw: bytes) -> YamlDocument:
     text = decode(raw)
     check_line_breaks(text)
     check_indentation(text)
+    if _NON_PRINTABLE.search(text) is None:  # libyaml and PyYAML disagree on a few of these; let PyYAML report
+        try:
+            return _build_fast(text)
+        except _Fallback:
+            pass
+    return _parse_careful(text)
+
+
+def _parse_careful(text: str) -> YamlDocument:
+    """The pure-Python path: every problem raised with its message and position."""
     builder = _Builder()
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):

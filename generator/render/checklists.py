@@ -2,16 +2,22 @@
 
 ``checklists/<scenario>.md`` shows the scenario's checklist with checkboxes
 (state kept in the browser by ``docs/assets/checklist/checklist.js``), a
-progress bar, "reset" and downloads. The downloads are built in the browser
-from the same templates the CLI fills (:mod:`generator.checklist.export`), so
-they are byte-identical to ``checklist SCENARIO --format md|csv|json`` for
-the same ticks. ``checklists/index.md`` lists the scenarios and hosts the
-builder, which composes checklists live from ``checklists/index.json`` (also
-embedded in the page, so it works from ``file://`` too).
+progress bar, "reset" and downloads. ``checklists/index.md`` lists the
+scenarios and hosts the builder, which composes checklists live from
+``checklists/index.json``; the page loads the same data as
+``checklists/index.data.js`` (a script, so it works from ``file://`` too,
+and not inlined, as it grows with the KB).
+
+A scenario page's downloads are the builder's for that scenario alone,
+built in the browser from the same data when a reader first reaches for
+the toolbar: byte-identical to ``checklist SCENARIO --format md|csv|json``
+for the same ticks (``tests/test_checklist_builder.py`` runs the builder's
+code against the CLI for every scenario). Per-scenario templates would
+repeat every item's text once per scenario.
 
 Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
-:func:`generator.markup.markdown_text`; embedded JSON sits in an HTML-escaped attribute.
+:func:`generator.markup.markdown_text`; data scripts are ASCII JSON with ``<``, ``>`` and ``&`` escaped.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from markupsafe import Markup
 
 from generator import urls as paths
 from generator.checklist.compose import Checklist, Item, Query, compose, compose_selection, item_facts, site_link
-from generator.checklist.export import Part, export_model, md_details, md_practice_line, templates
+from generator.checklist.export import export_model, md_details, md_practice_line
 from generator.graph import stages_in_order
 from generator.kb import Checked
 from generator.markup import (
@@ -41,20 +47,20 @@ from generator.models import ChecklistItem, Practice, Scenario
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
-MIME = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
-
 
 def data_json(data: Any) -> str:
-    """Compact, ASCII-only JSON for a ``data-rkb-json`` attribute (the template escapes it).
-
-    Pages carry their data in an attribute, not in a ``<script type="application/json">``:
-    Material's instant navigation re-creates every script of a new page as JavaScript.
-    """
+    """Compact, ASCII-only JSON (sorted keys) for the data scripts pages load."""
     return json.dumps(data, sort_keys=True, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
 
 
-def _parts_json(parts: tuple[Part, ...]) -> list[Any]:
-    return [part if isinstance(part, str) else {"slot": part.uid} for part in parts]
+def builder_script(index: dict[str, Any]) -> str:
+    """The builder's data as the script checklist pages load (registered as ``"builder"``).
+
+    The JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no entry
+    text can end the script or change its meaning.
+    """
+    text = data_json(index).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{data_json('builder')}] = {text};\n"
 
 
 def _labels(checked: Checked) -> dict[str, str]:
@@ -65,15 +71,6 @@ def _labels(checked: Checked) -> dict[str, str]:
 def _endpoint(labels: dict[str, str], framework: str | None, hardware: list[str]) -> str:
     text = labels.get(framework, framework) if framework else "any framework"
     return f"{text} on {', '.join(labels.get(h, h) for h in hardware)}" if hardware else text
-
-
-def page_data(cl: Checklist) -> dict[str, Any]:
-    """What the page script needs: item ids and the download templates."""
-    files = {
-        fmt: {"name": f"{cl.scope}-checklist.{fmt}", "mime": MIME[fmt], "parts": _parts_json(parts)}
-        for fmt, parts in templates(cl).items()
-    }
-    return {"scope": cl.scope, "items": [i.uid for i in cl.items], "files": files}
 
 
 def details_view(
@@ -147,7 +144,16 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",
-        front=Markup(front_matter({"title": f"Checklist: {scenario.title}", "description": scenario.summary})),
+        # Out of the search index: every item's text is already there, on its practice's page.
+        front=Markup(
+            front_matter(
+                {
+                    "title": f"Checklist: {scenario.title}",
+                    "description": scenario.summary,
+                    "search": {"exclude": True},
+                }
+            )
+        ),
         summary=plain(scenario.summary),
         source=_endpoint(labels, scenario.source.framework, scenario.source.hardware),
         target=_endpoint(labels, scenario.target.framework, scenario.target.hardware),
@@ -157,7 +163,7 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         scope=cl.scope,
         total=len(cl.items),
         stages=stages,
-        data=data_json(page_data(cl)),
+        data_src=paths.href(doc, paths.CHECKLISTS_DATA),
         command=f"python -m generator checklist {scenario.id} --format md",
     )
 
@@ -282,8 +288,8 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
         front=Markup(front_matter({"title": "Checklists", "description": "Checklists before a port."})),
         rows=rows,
         index=index,
-        index_json=data_json(index),
         index_href=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON),
+        data_src=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA),
     )
 
 
@@ -291,12 +297,13 @@ def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | byt
     """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
-    files: dict[str, str | bytes] = {
-        paths.checklist_path(s.id): checklist_page(checked, s, checklists[s.id]) for s in scenarios
-    }
+    files: dict[str, str | bytes] = {}
+    for s in scenarios:
+        files[paths.checklist_path(s.id)] = checklist_page(checked, s, checklists[s.id])
     index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )
+    files[paths.CHECKLISTS_DATA] = builder_script(index)
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

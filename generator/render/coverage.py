@@ -2,7 +2,9 @@
 
 The matrix has a row per practice (in workflow order) and a column per
 challenge that counts (not deprecated); an empty column is a challenge no
-practice addresses. The gaps are :func:`generator.graph.coverage`'s, the
+practice addresses. A matrix grows with the square of the KB, so above
+:data:`MATRIX_MAX_COLUMNS` challenges the page lists each challenge with the
+practices that address it instead (as many links as relations). The gaps are :func:`generator.graph.coverage`'s, the
 same that ``validate`` warns about and ``stats`` lists: those challenges and
 the leaf defect types that no practice prevents or detects.
 """
@@ -22,6 +24,17 @@ from generator.markup import front_matter
 from generator.models import Practice
 from generator.render.context import Link, Site
 from generator.render.templating import render
+
+MATRIX_MAX_COLUMNS = 40
+"""Above this many challenges, a list per challenge replaces the matrix."""
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    """A challenge and the practices that address it (the list form of a matrix column)."""
+
+    challenge: Link
+    practices: list[Link]
 
 
 @dataclass(frozen=True)
@@ -94,14 +107,22 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
     counted = set(cov.challenges)
     challenges = sorted((c for c in site.kb.of_type("challenge") if c.id in counted), key=lambda c: c.title.casefold())
     practices = _practices_in_order(site)
-    rows = [
-        MatrixRow(
-            site.link(doc, p.id),
-            site.link(doc, p.stage).text,
-            [p.id in cov.matrix.get(c.id, []) for c in challenges],
-        )
-        for p in practices
-    ]
+    rows: list[MatrixRow] = []
+    by_challenge: list[ChallengeRow] = []
+    if len(challenges) <= MATRIX_MAX_COLUMNS:
+        addressed_by = {c.id: set(cov.matrix.get(c.id, [])) for c in challenges}
+        rows = [
+            MatrixRow(
+                site.link(doc, p.id),
+                site.link(doc, p.stage).text,
+                [p.id in addressed_by[c.id] for c in challenges],
+            )
+            for p in practices
+        ]
+    else:
+        by_challenge = [
+            ChallengeRow(site.link(doc, c.id), site.links(doc, cov.matrix.get(c.id, []))) for c in challenges
+        ]
     defects = defect_rows(site, doc, cov.unguarded_defects)
     addressed = len(cov.challenges) - len(cov.uncovered_challenges)
     page = render(
@@ -110,6 +131,7 @@ def render_coverage(checked: Checked) -> dict[str, str | bytes]:
         columns=[site.link(doc, c.id) for c in challenges],
         counts=[len(cov.matrix.get(c.id, [])) for c in challenges],
         rows=rows,
+        by_challenge=by_challenge,
         uncovered=site.links(doc, cov.uncovered_challenges),
         unguarded=site.links(doc, cov.unguarded_defects),
         defects=defects,

@@ -2,6 +2,9 @@
 
 Graphviz is deterministic for the same DOT text, so results are cached by
 that text (``mkdocs serve`` re-renders only the diagrams that changed).
+Across builds, the MkDocs adapter keeps them on disk by the hash of that
+text (:func:`seed` before rendering, :func:`drawn` after): this module
+itself never touches the disk.
 The SVG is then trimmed for inlining into a page: no XML prolog, doctype or
 comments, ids prefixed so several diagrams can share a page, a responsive
 size, and an accessible name.
@@ -9,8 +12,10 @@ size, and an accessible name.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
@@ -35,10 +40,37 @@ def dot_program() -> str:
     return find_dot()
 
 
+_seeded: dict[str, str] = {}
+"""SVG by :func:`dot_key`, drawn by earlier builds (:func:`seed`)."""
+_new: dict[str, str] = {}
+"""SVG by :func:`dot_key`, drawn by Graphviz since the last :func:`drawn`."""
+
+
+def dot_key(dot_source: str) -> str:
+    """The cache key of a diagram: a hash of its DOT text."""
+    return hashlib.sha256(dot_source.encode("utf-8")).hexdigest()
+
+
+def seed(svgs: Mapping[str, str]) -> None:
+    """Offer SVGs drawn by earlier builds, by :func:`dot_key` (the adapter reads them from disk)."""
+    _seeded.update(svgs)
+
+
+def drawn() -> dict[str, str]:
+    """The SVGs Graphviz drew since the last call, by :func:`dot_key` (for the adapter to keep)."""
+    out = dict(sorted(_new.items()))
+    _new.clear()
+    return out
+
+
 @lru_cache(maxsize=2048)
 def svg_of(dot_source: str) -> str:
-    """Render DOT text to SVG (cached by the text)."""
-    return render_svg(dot_source, dot_program())
+    """Render DOT text to SVG (cached by the text, and by its hash across builds)."""
+    key = dot_key(dot_source)
+    svg = _seeded.get(key)
+    if svg is None:
+        svg = _new[key] = render_svg(dot_source, dot_program())
+    return svg
 
 
 def render_all(sources: list[str]) -> list[str]:

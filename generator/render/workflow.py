@@ -5,6 +5,11 @@ practices sit in rows of at most :data:`ROW` under its header node, and
 invisible edges hold the clusters in order. Visible edges are the workflow's
 own: ``next`` (solid) and ``feeds-back-to`` (dashed). Every node links to
 its page. Below the diagram the same content is listed as text.
+
+The diagram stays readable at any size: a stage with more than
+:data:`MAX_PER_STAGE` practices shows its essential ones first, up to that
+many, and one "+N more" node that links to the stage's page (the text
+listing below keeps every practice).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from generator.render.svg import inline, svg_of
 from generator.render.templating import render
 
 ROW = 4
+MAX_PER_STAGE = 16
+"""Practice nodes a stage's cluster shows at most (the last one may be "+N more")."""
+_RANK = {"essential": 0, "recommended": 1, "situational": 2}
 
 
 def _node(name: str, label: str, kind: str, url: str, tooltip: str, **extra: str) -> pydot.Node:
@@ -62,9 +70,19 @@ def cluster_name(stage_id: str) -> str:
     return f"cluster_{stage_id}"
 
 
+def shown(practices: list[Practice]) -> tuple[list[Practice], int]:
+    """The practices a stage's cluster draws (in their order) and how many it leaves out."""
+    if len(practices) <= MAX_PER_STAGE:
+        return practices, 0
+    ranked = sorted(range(len(practices)), key=lambda i: (_RANK.get(practices[i].importance, 3), i))
+    keep = sorted(ranked[: max(MAX_PER_STAGE - 1, 0)])
+    return [practices[i] for i in keep], len(practices) - len(keep)
+
+
 def _rows(stage: Stage, practices: list[Practice]) -> list[list[str]]:
-    """Node names of a stage's rows; an empty stage gets a placeholder node."""
-    names = [p.id for p in practices] or [f"empty:{stage.id}"]
+    """Node names of a stage's rows; an empty stage gets a placeholder node, a full one a "+N more" node."""
+    drawn, hidden = shown(practices)
+    names = [p.id for p in drawn] + ([f"more:{stage.id}"] if hidden else []) or [f"empty:{stage.id}"]
     return [names[i : i + ROW] for i in range(0, len(names), ROW)]
 
 
@@ -85,11 +103,17 @@ def _cluster(stage: Stage, practices: list[Practice], rows: list[list[str]], doc
         tooltip=dot_quote(f"stage: {plain(stage.title)}"),
     )
     by_id = {p.id: p for p in practices}
+    hidden = shown(practices)[1]
     for row in rows:
         same = pydot.Subgraph(rank="same")
         for c, name in enumerate(row):
             if name in by_id:
                 same.add_node(_practice_node(by_id[name], doc))
+            elif name.startswith("more:"):
+                more = f"+{hidden} more practices"
+                url = paths.href(doc, paths.page_path("stage", stage.id))
+                tooltip = f"{more} in stage {plain(stage.title)}"
+                same.add_node(_node(name, more, "practice", url, tooltip, style=dot_quote("filled,rounded,dashed")))
             else:
                 same.add_node(pydot.Node(dot_quote(name), label=dot_quote("No practice yet"), style="dashed"))
             if c:

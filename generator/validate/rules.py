@@ -332,6 +332,7 @@ class ScenarioChecklist(Rule):
             return
         practices = {pid: p for pid, p in ctx.by_kind.get("practice", {}).items() if isinstance(p, Practice)}
         every = sorted(f"{pid}/{ci.id}" for pid, p in practices.items() for ci in p.checklist)
+        known = set(every)
         sel = scenario_selection(scenario)
         selected = {s.uid for s in select_items(ctx.kb, sel)}
         seen: set[str] = set()
@@ -342,7 +343,7 @@ class ScenarioChecklist(Rule):
                 continue
             if uid in seen:
                 yield error("duplicate-essential", f"essential item '{uid}' is listed twice.", where)
-            elif uid not in every:
+            elif uid not in known:
                 yield error(
                     "unknown-item",
                     f"essential item '{uid}' does not exist.{suggestion(uid, every)}",

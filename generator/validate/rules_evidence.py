@@ -83,8 +83,11 @@ def query_problems(data: StudyData, conditions: Mapping[str, str], entry: Entry,
             hint = suggestion(column, data.columns) or f" Columns: {', '.join(data.columns)}."
             out.append(error("unknown-data-column", f"'{data.name}' has no column '{column}'.{hint}", where))
             continue
+        key = normalise(value)
+        if key and key in data.index(column):
+            continue
         values = sorted({v for v in data.column(column) if v.strip()}, key=normalise)
-        if normalise(value) not in {normalise(v) for v in values}:
+        if key not in {normalise(v) for v in values}:
             hint = suggestion(value, values) or (
                 f" Values: {', '.join(values)}." if len(values) <= 20 else f" It has {len(values)} distinct values."
             )

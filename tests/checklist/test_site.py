@@ -10,7 +10,6 @@ import pytest
 
 from generator import urls as paths
 from generator.checklist.compose import Query, compose
-from generator.checklist.export import Slot, fill, templates
 from generator.markup import markdown_text
 from generator.render import BuildInfo, render_build
 from generator.render.checklists import data_json, render_checklist_pages
@@ -30,19 +29,27 @@ def files(kb):
     return render_checklist_pages(kb, COMMIT)
 
 
-def embedded(page: str, cls: str) -> dict:
-    match = re.search(rf'<div class="{cls}" hidden data-rkb-json="([^"]*)"></div>', page)
-    assert match, f"{cls} block missing"
-    return json.loads(html.unescape(match.group(1)))
+def loaded(script: str, name: str) -> dict:
+    """The data a page's on-demand script registers under ``name``."""
+    prefix = f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{json.dumps(name)}] = "
+    assert script.startswith(prefix) and script.endswith(";\n")
+    return json.loads(script[len(prefix) : -2])
 
 
-def page_data(page: str) -> dict:
-    return embedded(page, "rkb-data")
+def page_data(files: dict, scenario: str) -> dict:
+    """The data a checklist page loads on demand: the builder's, and this scenario's entry in it."""
+    page = files[paths.checklist_path(scenario)]
+    match = re.search(r'<div class="rkb-data" hidden data-rkb-scope="([^"]+)" data-rkb-src="([^"]+)"></div>', page)
+    assert match and match.group(1) == scenario
+    assert f"checklists/{match.group(2)}" == paths.CHECKLISTS_DATA
+    index = loaded(files[paths.CHECKLISTS_DATA], "builder")
+    return next(s for s in index["scenarios"] if s["id"] == scenario)
 
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
-        [paths.checklist_path(s) for s in SCENARIOS] + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON]
+        [paths.checklist_path(s) for s in SCENARIOS]
+        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON, paths.CHECKLISTS_DATA]
     )
     assert not any(p.startswith("scenarios/") for p in files)
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
@@ -50,8 +57,8 @@ def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
 
 def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> None:
     built = render_build(kb, BuildInfo(commit="c0ffee" * 6 + "c0ff"))
-    page = built["checklists/pytorch-to-onnx-runtime.md"]
-    assert isinstance(page, str) and "c0ffeec0ffee" in page
+    data = built[paths.CHECKLISTS_DATA]
+    assert isinstance(data, str) and "c0ffeec0ffee" in data
 
 
 def test_every_item_has_a_labelled_checkbox(files, kb) -> None:
@@ -82,18 +89,11 @@ def test_page_has_progress_reset_and_downloads(files) -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_page_downloads_are_the_cli_exports(files, kb, scenario: str) -> None:
-    data = page_data(files[paths.checklist_path(scenario)])
+def test_page_downloads_come_from_the_builder_data(files, kb, scenario: str) -> None:
+    # The builder's downloads for a scenario are the CLI's: tests/test_checklist_builder.py.
+    data = page_data(files, scenario)
     checklist = compose(kb, Query(scenario=scenario), commit=COMMIT)
-    assert data["scope"] == scenario
     assert data["items"] == [i.uid for i in checklist.items]
-    done = set(data["items"][::2])
-    for fmt, parts in templates(checklist).items():
-        file = data["files"][fmt]
-        assert file["name"] == f"{scenario}-checklist.{fmt}"
-        rebuilt = tuple(Slot(p["slot"]) if isinstance(p, dict) else p for p in file["parts"])
-        assert rebuilt == parts
-        assert fill(rebuilt, fmt, done) == fill(parts, fmt, done)
 
 
 def test_hostile_text_is_escaped_on_pages() -> None:
@@ -120,7 +120,9 @@ checklist:
     assert "<img" not in page and "<b>" not in page and "<!-- comment" not in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; | x" in page
     assert r"## Stage 3: Testing \*now\* &lt;b&gt;\{: \.x\}&lt;/b&gt; \#" in page
-    data = page_data(page)  # still parses: the JSON escapes < > &
+    data = page_data(files, "pytorch-to-onnx-runtime")  # still parses: the JSON escapes < > &
+    script = files[paths.CHECKLISTS_DATA]
+    assert "<" not in script and ">" not in script
     assert "sneaky/sneaky" in data["items"]
     index = files["checklists/index.md"]
     assert "<script" not in index
@@ -140,7 +142,8 @@ def test_heading_text() -> None:
 
 def test_builder_index(files, kb) -> None:
     index = json.loads(files[paths.CHECKLISTS_JSON])
-    assert embedded(files["checklists/index.md"], "rkb-index") == index
+    assert '<div class="rkb-index" hidden data-rkb-src="index.data.js"></div>' in files[paths.CHECKLISTS_INDEX]
+    assert loaded(files[paths.CHECKLISTS_DATA], "builder") == index
     assert [s["id"] for s in index["stages"]] == ["analysis", "implementation", "testing"]
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
     practices = {p["id"]: p for p in index["practices"]}
@@ -198,7 +201,7 @@ def test_rendering_is_deterministic(kb, files) -> None:
 def test_no_scenarios(kb) -> None:
     edits: dict[str, str | None] = {f"scenarios/{s}.yaml": None for s in SCENARIOS}
     files = render_checklist_pages(checked_kb(edits), COMMIT)
-    assert sorted(files) == [paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
+    assert sorted(files) == [paths.CHECKLISTS_DATA, paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
     assert "No scenario yet" in files[paths.CHECKLISTS_INDEX]
 
 

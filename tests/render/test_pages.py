@@ -130,6 +130,18 @@ def test_coverage_gaps_and_matrix(files: dict[str, str | bytes]) -> None:
     assert page.count('class="kb-hit"') == 1
 
 
+def test_coverage_lists_practices_per_challenge_when_a_matrix_would_be_too_large(
+    checked: Checked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.render import coverage
+
+    monkeypatch.setattr(coverage, "MATRIX_MAX_COLUMNS", 0)
+    page = text(coverage.render_coverage(checked), "coverage.md")
+    assert 'class="kb-matrix"' not in page and 'class="kb-hit"' not in page
+    assert "## Challenges and their practices" in page
+    assert page.count('<a class="kb-chip kb-chip--practice" href="practices/read-the-reference-code.html">') >= 1
+
+
 def test_workflow_lists_stages_in_order_with_practices(files: dict[str, str | bytes]) -> None:
     page = text(files, "workflow.md")
     assert page.index("1. <a") < page.index("2. <a")
@@ -196,3 +208,13 @@ def test_an_organisation_author_is_cited_by_its_whole_name() -> None:
     assert split_authors(field) == ["Jane Doe", "PyTorch Contributors"]
     assert corporate_authors(field) == frozenset({"PyTorch Contributors"})
     assert corporate_authors("{Larivi{\\`e}re}, Ann") == frozenset()
+
+
+def test_workflow_diagram_caps_each_stage(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render import workflow
+    from generator.render.context import Site
+
+    monkeypatch.setattr(workflow, "MAX_PER_STAGE", 0)
+    dot = workflow.workflow_dot(Site(checked), "workflow.md")
+    assert "more practices" in dot
+    assert 'URL="stages/' in dot

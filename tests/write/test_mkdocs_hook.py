@@ -102,3 +102,50 @@ def test_mkdocs_build_with_a_failing_graphviz_exits_1_without_traceback(
     assert 'Graphviz failed on diagram "' in result.output
     assert "Error: out of memory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_diagrams_skip_markdown_and_come_back_unchanged() -> None:
+    from generator.write.mkdocs_hooks import drop_diagrams, lift_diagrams
+
+    page = (Path(__file__).resolve().parents[1] / "golden" / "base" / "workflow.md").read_text(encoding="utf-8")
+    store: dict[str, str] = {}
+    lifted = lift_diagrams(page, store)
+    assert 'class="kb-graph"' not in lifted and len(store) == 1
+    assert len(lifted) < len(page) / 2
+    assert drop_diagrams(lifted, store) == page
+
+
+def test_diagrams_are_kept_between_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_diagrams: None
+) -> None:
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setattr(svg, "_seeded", {})
+    monkeypatch.setattr(svg, "_new", {})
+    monkeypatch.setattr(mkdocs_hooks, "_loaded", set())
+    first = generated_files(BASE_KB)
+    mkdocs_hooks.save_diagrams(tmp_path)
+    assert len(list(tmp_path.glob("*.svg"))) >= 3
+
+    def no_dot() -> str:
+        raise DotNotFound("no dot in this test")
+
+    svg.svg_of.cache_clear()
+    svg.dot_program.cache_clear()
+    monkeypatch.setattr(svg, "find_dot", no_dot)
+    mkdocs_hooks.load_diagrams(tmp_path)
+    assert generated_files(BASE_KB) == first  # every diagram came from the cache
+
+
+def test_live_editing_mirror_rewrites_only_changed_files(tmp_path: Path) -> None:
+    import os
+
+    from generator.write.mkdocs_hooks import mirror
+
+    mirror(tmp_path, "practices/a.md", "one")
+    page = tmp_path / "practices" / "a.md"
+    os.utime(page, (1, 1))
+    mirror(tmp_path, "practices/a.md", "one")
+    assert page.stat().st_mtime == 1  # unchanged: a dirty rebuild skips it
+    mirror(tmp_path, "practices/a.md", "two")
+    assert page.read_text() == "two" and page.stat().st_mtime > 1

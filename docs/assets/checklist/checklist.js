@@ -103,11 +103,33 @@
 
   /* ------------------------------------------------------------ scenario pages */
 
+  /* A page's data lives in a script beside it (the builder's,
+     checklists/index.data.js), loaded when needed: the builder at start, a
+     scenario page the first time a reader reaches for its toolbar (most
+     visits never download). A script, not fetch(), so it also loads from
+     file://. It registers itself in window.rkbChecklistData. */
+  function withData(holder, scope, callback) {
+    var store = window.rkbChecklistData || {};
+    if (store[scope]) { if (callback) callback(store[scope]); return; }
+    var waiting = holder.rkbWaiting || (holder.rkbWaiting = []);
+    if (callback) waiting.push(callback);
+    if (holder.rkbLoading) return;
+    holder.rkbLoading = true;
+    var script = document.createElement("script");
+    script.src = holder.getAttribute("data-rkb-src");
+    script.onload = function () {
+      var data = (window.rkbChecklistData || {})[scope];
+      holder.rkbWaiting = [];
+      waiting.forEach(function (fn) { if (fn && data) fn(data); });
+    };
+    script.onerror = function () { holder.rkbLoading = false; };
+    document.head.appendChild(script);
+  }
+
   function initChecklist(holder) {
     if (holder.hasAttribute("data-rkb-ready")) return;
     holder.setAttribute("data-rkb-ready", "");
-    var data = JSON.parse(holder.getAttribute("data-rkb-json"));
-    var scope = data.scope;
+    var scope = holder.getAttribute("data-rkb-scope");
     var boxes = Array.prototype.filter.call(document.querySelectorAll("input.rkb-box"), function (box) {
       return box.getAttribute("data-rkb-scope") === scope;
     });
@@ -118,14 +140,23 @@
     bindBoxes(boxes, scope, update);
     update();
     if (!toolbar) return;
+    var preload = function () { withData(holder, "builder", null); };
+    toolbar.addEventListener("pointerover", preload);
+    toolbar.addEventListener("focusin", preload);
     toolbar.addEventListener("click", function (event) {
       var button = event.target.closest("button");
       if (!button) return;
       var fmt = button.getAttribute("data-rkb-download");
       var action = button.getAttribute("data-rkb-action");
-      if (fmt && data.files[fmt]) {
-        var file = data.files[fmt];
-        download(file.name, file.mime, fill(file.parts, fmt, ticked(boxes)));
+      if (fmt && EXPORTS[fmt]) {
+        // The builder's checklist for this scenario alone is the CLI's (tests/test_checklist_builder.py).
+        withData(holder, "builder", function (index) {
+          var form = {};
+          FILTERS.forEach(function (name) { form[name] = ""; });
+          form.scenario = scope;
+          var cl = composeChecklist(index, form);
+          download(cl.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, cl, fmt, ticked(boxes)));
+        });
       } else if (action === "reset") {
         resetBoxes(boxes, scope);
         update();
@@ -573,10 +604,19 @@
     });
   }
 
+  /* The builder's data (checklists/index.data.js) grows with the KB, so the
+     page does not inline it: it is loaded here, and the builder starts when
+     it arrives (data-rkb-ready is set then). */
   function initBuilder(root) {
+    if (root.hasAttribute("data-rkb-loading")) return;
+    root.setAttribute("data-rkb-loading", "");
+    var holder = root.querySelector(".rkb-index");
+    withData(holder, "builder", function (index) { startBuilder(root, index); });
+  }
+
+  function startBuilder(root, index) {
     if (root.hasAttribute("data-rkb-ready")) return;
     root.setAttribute("data-rkb-ready", "");
-    var index = JSON.parse(root.querySelector(".rkb-index").getAttribute("data-rkb-json"));
     var form = root.querySelector("form");
     var toolbar = root.querySelector(".rkb-toolbar");
     var boxes = [];
@@ -626,7 +666,7 @@
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".rkb-data[data-rkb-json]"), initChecklist);
+    Array.prototype.forEach.call(document.querySelectorAll(".rkb-data[data-rkb-src]"), initChecklist);
     Array.prototype.forEach.call(document.querySelectorAll("[data-rkb-builder]"), initBuilder);
   }
 

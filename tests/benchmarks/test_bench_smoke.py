@@ -1,0 +1,53 @@
+"""A 1x run of ``make bench``, so the benchmark cannot rot unnoticed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synthkb import make_kb
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "benchmarks" / "bench.py"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_synthetic_kb_is_deterministic_and_scales(tmp_path: Path) -> None:
+    one = make_kb(ROOT / "kb", tmp_path / "a", 2)
+    make_kb(ROOT / "kb", tmp_path / "b", 2)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert one > len(list((ROOT / "kb").rglob("*.yaml")))
+    clone = next((tmp_path / "a" / "practices").glob("*-x1.yaml")).read_text(encoding="utf-8")
+    assert "(copy 1)" in clone
+
+
+def _bench(tmp_path: Path, stages: str) -> dict:
+    out = tmp_path / "results.json"
+    command = [sys.executable, str(BENCH), "--scales", "1", "--rounds", "1", "--stages", stages]
+    result = subprocess.run(
+        [*command, "--work", str(tmp_path), "--json", str(out)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("| stage |")
+    return json.loads(out.read_text())["summary"]["1"]
+
+
+def test_bench_smoke_checks(tmp_path: Path) -> None:
+    row = _bench(tmp_path, "validate,checklist,graph")
+    for stage in ("validate", "checklist", "graph"):
+        assert row[stage]["ratio"] > 1, stage
+
+
+@pytest.mark.site
+def test_bench_smoke_site_and_serve(tmp_path: Path) -> None:
+    row = _bench(tmp_path, "site,serve")
+    assert row["site"]["ratio"] > 0
+    assert row["site"]["bytes_per_entity"] > 0
+    assert row["serve"]["seconds"] > 0
