@@ -74,6 +74,13 @@
       });
     }
     document.querySelectorAll("[data-kb-table-tools]").forEach(setup);
+    // Material wraps Markdown tables in a scrolling frame; a keyboard reaches it
+    // only if it is focusable (axe: scrollable-region-focusable).
+    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Table, scrollable");
+    });
   }
 
   if (typeof document$ !== "undefined") {
