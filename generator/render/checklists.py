@@ -129,7 +129,16 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
         stages.append({"heading": heading, "practices": practices})
     return render(
         "checklist-page.md.j2",
-        front=Markup(front_matter({"title": f"Checklist: {scenario.title}", "description": scenario.summary})),
+        front=Markup(
+            front_matter(
+                {
+                    "title": f"Checklist: {scenario.title}",
+                    "description": scenario.summary,
+                    # below the entity pages whose items a checklist repeats
+                    "search": {"boost": 0.25},
+                }
+            )
+        ),
         summary=plain(scenario.summary),
         source=_endpoint(labels, scenario.source.framework, scenario.source.hardware),
         target=_endpoint(labels, scenario.target.framework, scenario.target.hardware),

@@ -188,6 +188,8 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
             "description": entity.summary,
             "tags": tag_names(site, entity),
             "hide": ["navigation", "tags"],
+            # entity pages rank above the checklist pages that repeat their items
+            "search": {"boost": 2},
         }
     )
     rel = site.source_rel(entity.id)

@@ -196,7 +196,7 @@ def index_page(site: Site, kind: str) -> str:
     return render(
         "index.md.j2",
         front=Markup(
-            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"]})
+            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"], "search": {"boost": 0.5}})
         ),  # escaped by front_matter
         intro=INTROS[kind],
         kind=kind,

@@ -16,6 +16,7 @@ so ``mkdocs serve`` does not re-read every release on each rebuild.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -33,6 +34,7 @@ from generator.pipeline import check_folder
 from generator.render import BuildInfo, PathCollision, render_build
 from generator.render import Files as RenderedFiles
 from generator.render.diagrams import DiagramError
+from generator.render.searchindex import expand_index
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 
@@ -88,3 +90,11 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     """Rebuild when a KB entry or the bibliography changes."""
     server.watch(str(kb_dir(config)))
     return server
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Add synonyms to the search index (before the offline plugin inlines it)."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(expand_index(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

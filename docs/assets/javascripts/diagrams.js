@@ -37,7 +37,7 @@
     frame.appendChild(svg);
     var tools = document.createElement("div");
     tools.className = "kb-diagram__tools";
-    var full = button("Full screen", "\u26F6 Full screen", "full");
+    var full = button("Full screen", "Full screen", "full");
     full.setAttribute("aria-pressed", "false");
     tools.appendChild(button("Zoom out", "\u2212", "out"));
     tools.appendChild(button("1:1 (actual size)", "1:1", "reset"));
@@ -55,7 +55,7 @@
       figure.classList.remove("kb-diagram--full");
       document.documentElement.classList.remove("kb-noscroll");
       full.setAttribute("aria-pressed", "false");
-      full.textContent = "\u26F6 Full screen";
+      full.textContent = "Full screen";
       full.setAttribute("aria-label", "Full screen");
     }
 
@@ -73,7 +73,7 @@
           figure.classList.add("kb-diagram--full");
           document.documentElement.classList.add("kb-noscroll");
           full.setAttribute("aria-pressed", "true");
-          full.textContent = "\u2715 Close full screen";
+          full.textContent = "Close full screen";
           full.setAttribute("aria-label", "Close full screen");
           full.focus();
         }
