@@ -174,6 +174,13 @@ def test_ticks_persist_across_reloads_and_reset_clears_them(site: BuiltSite, pag
     expect(progress).to_have_text(f"2 of {len(items)} done ({200 // len(items)}%)")
     assert page.locator(".rkb-progress__bar").evaluate("el => el.value") == 2
 
+    # Reset asks first: declining keeps every tick, accepting clears them
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Reset").click()
+    assert asked and "Clear every tick" in asked[0]
+    assert _ticked(page) == [items[0], items[2]]
+    page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Reset").click()
     assert _ticked(page) == []
     page.reload()

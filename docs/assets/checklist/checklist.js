@@ -127,6 +127,7 @@
         var file = data.files[fmt];
         download(file.name, file.mime, fill(file.parts, fmt, ticked(boxes)));
       } else if (action === "reset") {
+        if (!window.confirm("Clear every tick on this checklist? This cannot be undone.")) return;
         resetBoxes(boxes, scope);
         update();
       } else if (action === "print") {
@@ -606,6 +607,7 @@
       if (fmt && EXPORTS[fmt]) {
         download(current.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, current, fmt, ticked(boxes)));
       } else if (action === "reset") {
+        if (!window.confirm("Clear every tick on this checklist? This cannot be undone.")) return;
         resetBoxes(boxes, "builder");
         update();
       } else if (action === "print") {
