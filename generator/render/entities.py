@@ -7,9 +7,12 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.graph import related
 from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
@@ -18,7 +21,7 @@ from generator.render.context import KIND_LABELS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
 from generator.render.neighbourhood import neighbourhood_dot
-from generator.render.relations import relation_groups
+from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
 from generator.render.views import CardRow, Chip, Citations, Section, chips, link_citations, tag_chips, tag_names
@@ -157,10 +160,86 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
     return out
 
 
+def _descendants(site: Site, defect_id: str) -> list[Defect]:
+    """A defect type's sub-types, all levels down, in title order per level."""
+    out: list[Defect] = []
+    level = [defect_id]
+    while level:
+        below = sorted(
+            (d for d in site.kb.of_type("defect") if isinstance(d, Defect) and d.parent in level),
+            key=lambda d: plain(d.title).casefold(),
+        )
+        out += below
+        level = [d.id for d in below]
+    return out
+
+
+def subtype_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> list[Section]:
+    """What a parent defect type gathers from its sub-types: practices, figures, examples.
+
+    A reader asking "which practices help with environment defects, and how
+    common are they?" gets the answer on the parent's page, not four clicks away.
+    Practices are ranked by importance and evidence (as relation lists are).
+    """
+    if not isinstance(entity, Defect):
+        return []
+    subtypes = _descendants(site, entity.id)
+    if not subtypes:
+        return []
+    guards: dict[str, list[tuple[str, str]]] = {}
+    for sub in subtypes:
+        for relation in ("detects", "prevents"):
+            for practice in related(site.graph, sub.id, relation, incoming=True):
+                guards.setdefault(practice, []).append((relation, sub.id))
+    out: list[Section] = []
+    if guards:
+        items = []
+        for practice_id in sorted(guards, key=lambda p: (*evidence_rank(site, p), plain(site.entities[p].title))):
+            practice = site.entities[practice_id]
+            link = site.link(doc, practice_id)
+            what = []
+            for relation in ("detects", "prevents"):
+                subs = [site.link(doc, s) for r, s in guards[practice_id] if r == relation]
+                if subs:
+                    names = Markup(", ").join(Markup('<a href="{}">{}</a>').format(s.href, s.text) for s in subs)
+                    what.append(Markup("{} {}").format(relation, names))
+            importance = IMPORTANCE.get(getattr(practice, "importance", ""), "")
+            items.append(
+                Markup('<a href="{}">{}</a> <span class="kb-chip">{}</span>: {}').format(
+                    link.href, link.text, importance, Markup("; ").join(what)
+                )
+            )
+        out.append(
+            Section(
+                "Practices for its sub-types",
+                "list",
+                items,
+                f"{len(items)} practices detect or prevent one of its {len(subtypes)} sub-types, most important first.",
+            )
+        )
+    figures = []
+    for sub in subtypes:
+        for row in figure_rows(sub.figures, cites):
+            figures.append(replace(row, label=f"{plain(sub.title)}: {row.label}"))
+    if figures:
+        out.append(Section("Figures of its sub-types", "figures", figures))
+    examples = [
+        (Link(ex.url, ex.url.split("://", 1)[-1]), Markup("{} ({})").format(markdown_inline(ex.note), plain(sub.title)))
+        for sub in subtypes
+        for ex in sub.examples
+    ]
+    if examples:
+        out.append(Section("Real examples of its sub-types", "examples", examples))
+    return out
+
+
 def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Section]:
     """Every section of an entity's page, in order."""
     cites = Citations(site, doc)
     out = content_sections(site, entity, doc, cites)
+    # a parent's gathered sections come before its (long) table of cases
+    cases = next((i for i, s in enumerate(out) if s.part == "cases" or s.heading.startswith("Cases")), len(out))
+    out[cases:cases] = subtype_sections(site, entity, doc, cites)
     groups = relation_groups(site, entity.id, doc, effect_notes(site, entity.id, cites))
     if groups:
         out.append(Section("Relations", "relations", groups))

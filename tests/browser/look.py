@@ -65,8 +65,11 @@ MEASURE = """() => {
                labels: null, targets: null, nodes: 0, wide: []};
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
-    if (r.width && r.right > window.innerWidth + 1 && !el.closest('.kb-scroll, .kb-diagram, .md-sidebar, .md-search, .md-nav, .highlight, pre, .md-typeset__table, .md-typeset__scrollwrap')) {
-      out.wide.push(el.tagName.toLowerCase() + '.' + (el.className && el.className.baseVal === undefined ? el.className : '') + ' ' + Math.round(r.right));
+    const framed = '.kb-table-wrap, .kb-matrix-wrap, .kb-diagram, .md-sidebar, .md-search, .md-nav, pre, '
+      + '.md-typeset__scrollwrap';
+    if (r.width && r.right > window.innerWidth + 1 && !el.closest(framed)) {
+      const name = typeof el.className === 'string' ? el.className : '';
+      out.wide.push(el.tagName.toLowerCase() + '.' + name + ' ' + Math.round(r.right));
       if (out.wide.length > 5) break;
     }
   }
