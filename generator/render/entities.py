@@ -12,9 +12,10 @@ from dataclasses import replace
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.checklist.compose import Query, compose
 from generator.graph import related
 from generator.kb import Checked
-from generator.markup import front_matter, markdown_block, markdown_inline, plain
+from generator.markup import counted, front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, Link, Site
@@ -233,6 +234,56 @@ def subtype_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
     return out
 
 
+def scenario_includes(site: Site, scenario: Scenario, doc: str) -> Section | None:
+    """What a scenario's checklist holds, stage by stage, essential items first.
+
+    The same selection as the scenario's checklist page (one definition, in
+    :func:`generator.checklist.compose.compose`), summarised per practice.
+    """
+    checklist = compose(site.checked, Query(scenario=scenario.id))
+    if not checklist.items:
+        return None
+    blocks = []
+    for stage, groups in checklist.grouped():
+        if not groups:
+            continue
+        ranked = sorted(
+            groups,
+            key=lambda g: (
+                not any(i.essential for i in g[1]),
+                *evidence_rank(site, g[0].id),
+                plain(g[0].title).casefold(),
+            ),
+        )
+        rows = []
+        for practice, items in ranked:
+            essential = sum(i.essential for i in items)
+            mark = (
+                Markup(' <span class="kb-chip kb-chip--essential">{} on the essential list</span>').format(essential)
+                if essential
+                else Markup("")
+            )
+            link = site.link(doc, practice.id)
+            rows.append(
+                Markup('<li><a href="{}">{}</a>{} <span class="kb-tree__meta">{} practice, {}</span></li>').format(
+                    link.href, link.text, mark, IMPORTANCE[practice.importance].lower(), counted(len(items), "item")
+                )
+            )
+        count = sum(len(items) for _, items in groups)
+        blocks.append(
+            Markup('<h3>{}. {} <span class="kb-count">{}</span></h3>\n<ul class="kb-list">\n{}\n</ul>').format(
+                stage.order, stage.title, counted(count, "item"), Markup("\n").join(rows)
+            )
+        )
+    essential = sum(i.essential for i in checklist.items)
+    href = paths.href(doc, paths.checklist_path(scenario.id))
+    intro = Markup(
+        '<p class="kb-intro">{} in {}; {} on the essential list. Practices with essential items come first in '
+        'each stage. <a href="{}">Open the checklist</a> to tick them.</p>'
+    ).format(counted(len(checklist.items), "item"), counted(len(blocks), "stage"), essential, href)
+    return Section("What it includes", "html", intro + Markup("\n").join(blocks))
+
+
 def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Section]:
     """Every section of an entity's page, in order."""
     cites = Citations(site, doc)
@@ -240,6 +291,9 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     # a parent's gathered sections come before its (long) table of cases
     cases = next((i for i, s in enumerate(out) if s.part == "cases" or s.heading.startswith("Cases")), len(out))
     out[cases:cases] = subtype_sections(site, entity, doc, cites)
+    if isinstance(entity, Scenario):
+        includes = scenario_includes(site, entity, doc)
+        out[:0] = [includes] if includes is not None else []
     groups = relation_groups(site, entity.id, doc, effect_notes(site, entity.id, cites))
     if groups:
         out.append(Section("Relations", "relations", groups))
