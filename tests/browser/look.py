@@ -47,6 +47,7 @@ PAGE_TYPES: dict[str, str] = {
     "workflow": "workflow.html",
     "taxonomy": "taxonomy.html",
     "coverage": "coverage.html",
+    "matrix": "matrix.html",
     "checklist": "checklists/pytorch-to-onnx-runtime.html",
     "builder": "checklists/index.html",
     "references": "references.html",

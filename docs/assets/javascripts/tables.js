@@ -64,7 +64,53 @@
     apply();
   }
 
+  // The stage matrix: cells carry data-paradigm and data-scenario; the two
+  // drop-downs hide the others. The choice is kept in the URL (?paradigm=&scenario=).
+  function setupMatrix(tools) {
+    var matrix = document.getElementById("kb-stage-matrix");
+    if (!matrix || tools.hasAttribute("data-kb-ready")) return;
+    tools.setAttribute("data-kb-ready", "");
+    var selects = Array.prototype.slice.call(tools.querySelectorAll("select[data-kb-matrix-filter]"));
+    var cells = Array.prototype.slice.call(matrix.querySelectorAll("li.kb-cell[data-paradigm]"));
+    var count = tools.querySelector("[data-kb-matrix-count]");
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var wanted = params.get(select.getAttribute("data-kb-matrix-filter"));
+      if (wanted) select.value = wanted;
+    });
+
+    function apply() {
+      var shown = 0;
+      cells.forEach(function (cell) {
+        var ok = selects.every(function (select) {
+          var value = select.value;
+          var have = (cell.getAttribute("data-" + select.getAttribute("data-kb-matrix-filter")) || "").split(" ");
+          return !value || have.indexOf(value) >= 0;
+        });
+        cell.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = shown + " of " + cells.length + " cells";
+    }
+
+    function remember() {
+      var url = new URL(window.location.href);
+      selects.forEach(function (select) {
+        var name = select.getAttribute("data-kb-matrix-filter");
+        if (select.value) url.searchParams.set(name, select.value);
+        else url.searchParams.delete(name);
+      });
+      window.history.replaceState(null, "", url);
+    }
+
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { apply(); remember(); });
+    });
+    apply();
+  }
+
   function init() {
+    document.querySelectorAll("[data-kb-matrix-tools]").forEach(setupMatrix);
     if (typeof Tablesort !== "undefined") {
       document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
         if (!table.hasAttribute("data-kb-sorted")) {
