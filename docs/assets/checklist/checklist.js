@@ -559,6 +559,12 @@
     return f;
   }
 
+  // "#build-your-own" names a heading; "#stage=...&trains=false" holds filters.
+  function isAnchor(hash) {
+    var text = hash.replace(/^#/, "");
+    return text !== "" && text.indexOf("=") < 0;
+  }
+
   function readHash(form) {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     FILTERS.forEach(function (name) {
@@ -617,8 +623,11 @@
     readHash(form);
     refresh(false);
     // A shared link or the back button changes the hash: follow it (while this page is shown).
+    // A jump to a heading (the table of contents' "#build-your-own") is not a
+    // filter change: the filters stay as they are.
     window.addEventListener("hashchange", function () {
       if (!root.isConnected) return;
+      if (isAnchor(window.location.hash)) return;
       readHash(form);
       refresh(false);
     });
