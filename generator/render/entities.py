@@ -7,6 +7,7 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from markupsafe import Markup
@@ -18,7 +19,7 @@ from generator.kb import Checked
 from generator.markup import counted, front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.render.checklists import practice_item_view
-from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.context import KIND_LABELS, KIND_PLURALS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
 from generator.render.neighbourhood import neighbourhood_dot
@@ -120,6 +121,23 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
     return rows
 
 
+#: Code in a step written as prose: a dotted call (``torch.onnx.export(model, x)``,
+#: one level of nested parentheses), a dotted API name of a common library, or
+#: a shell command. Wrapped in backticks so the page shows it as code.
+_CODE_RE = re.compile(
+    r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\((?:[^()`]|\([^()`]*\))*\)"
+    r"|\b(?:torch|tf|onnx|onnxruntime|numpy|np|keras|jax|transformers|tflite_runtime|ort)(?:\.[A-Za-z_]\w*)+"
+    r"|\b(?:pip install|python -m|conda (?:env|install|create)|docker (?:run|build)|git (?:tag|rev-parse|log))"
+    r"(?: [\w./=:<>+@-]+)+"
+)
+
+
+def code_spans(text: str) -> str:
+    """``text`` with prose-written code (calls, API names, commands) in backticks; existing code spans kept."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else _CODE_RE.sub(lambda m: f"`{m.group(0)}`", part) for part in parts)
+
+
 def _listing(heading: str, items: list[str], *, ordered: bool = False) -> list[Section]:
     if not items:
         return []
@@ -134,7 +152,7 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
         note = importance_note(entity.importance_basis, cites)
         if note is not None:
             out.append(Section(f"Why it is {IMPORTANCE[entity.importance].lower()}", "importance", note))
-        out += _listing("Steps", entity.steps, ordered=True)
+        out += _listing("Steps", [code_spans(step) for step in entity.steps], ordered=True)
         out += _listing("When it does not apply", entity.not_applicable_when)
     elif isinstance(entity, Challenge | Defect):
         out += _listing("Symptoms", entity.symptoms)
@@ -311,7 +329,32 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     return out
 
 
-def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
+def reading_order(site: Site, kind: str) -> list[str]:
+    """The order previous/next walks a type in: practices by stage then evidence, stages by order, others by title."""
+    entities = [e for e in site.kb.of_type(kind) if e.status != "deprecated"]
+
+    def key(e: Entity) -> tuple[object, ...]:
+        if isinstance(e, Practice):
+            stage = site.entities.get(e.stage)
+            return (getattr(stage, "order", 0), *evidence_rank(site, e.id), plain(e.title).casefold())
+        if isinstance(e, Stage):
+            return (e.order, e.id)
+        return (plain(e.title).casefold(), e.id)
+
+    return [e.id for e in sorted(entities, key=key)]
+
+
+def neighbours(site: Site, entity: Entity, doc: str, order: list[str]) -> tuple[Link | None, Link | None]:
+    """The previous and next entry of the same type in reading order (None at the ends)."""
+    if entity.id not in order:
+        return None, None
+    i = order.index(entity.id)
+    before = site.link(doc, order[i - 1]) if i > 0 else None
+    after = site.link(doc, order[i + 1]) if i + 1 < len(order) else None
+    return before, after
+
+
+def entity_page(site: Site, entity: Entity, svg: Markup, order: list[str] | None = None) -> str:
     """The Markdown page of one entity."""
     doc = paths.page_path(entity.kind, entity.id)
     replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
@@ -327,6 +370,8 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
     )
     rel = site.source_rel(entity.id)
     checklist = paths.href(doc, paths.checklist_path(entity.id)) if isinstance(entity, Scenario) else ""
+    walk = order if order is not None else reading_order(site, entity.kind)
+    previous, following = neighbours(site, entity, doc, walk)
     return render(
         "entity.md.j2",
         front=Markup(meta),  # every value escaped by front_matter
@@ -341,6 +386,12 @@ def entity_page(site: Site, entity: Entity, svg: Markup) -> str:
         yaml_path=paths.source_path(rel) if rel else "",
         sections=page_sections(site, entity, doc, svg),
         title=plain(entity.title),
+        crumbs=[
+            Link(paths.href(doc, "index.md"), "Home"),
+            Link(paths.href(doc, paths.index_path(entity.kind)), KIND_PLURALS[entity.kind]),
+        ],
+        previous=previous,
+        following=following,
     )
 
 
@@ -351,7 +402,8 @@ def render_entities(checked: Checked) -> dict[str, str | bytes]:
     docs = [paths.page_path(e.kind, e.id) for e in entities]
     svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
     out: dict[str, str | bytes] = {}
+    orders = {kind: reading_order(site, kind) for kind in {e.kind for e in entities}}
     for entity, doc, svg in zip(entities, docs, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
-        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label))
+        out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), orders[entity.kind])
     return out

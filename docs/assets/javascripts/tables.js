@@ -109,7 +109,24 @@
     apply();
   }
 
+  // Entity and checklist pages are not in the navigation, so Material marks no
+  // tab: mark the tab they belong to (Browse, Checklists).
+  function markTab() {
+    if (document.querySelector(".md-tabs__item--active")) return;
+    var path = window.location.pathname;
+    var folder = /\/(practices|challenges|defects|stages|paradigms|scenarios|checklists)\/[^/]*$/.exec(path);
+    if (!folder) return;
+    var want = folder[1] === "checklists" ? "/checklists/index.html" : "/practices/index.html";
+    Array.prototype.some.call(document.querySelectorAll(".md-tabs__link"), function (link) {
+      var href = link.href.split("#")[0].split("?")[0];
+      if (href.slice(-want.length) !== want) return false;
+      link.parentNode.classList.add("md-tabs__item--active");
+      return true;
+    });
+  }
+
   function init() {
+    markTab();
     document.querySelectorAll("[data-kb-matrix-tools]").forEach(setupMatrix);
     if (typeof Tablesort !== "undefined") {
       document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
