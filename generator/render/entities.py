@@ -128,7 +128,7 @@ _CODE_RE = re.compile(
     r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\((?:[^()`]|\([^()`]*\))*\)"
     r"|\b(?:torch|tf|onnx|onnxruntime|numpy|np|keras|jax|transformers|tflite_runtime|ort)(?:\.[A-Za-z_]\w*)+"
     r"|\b(?:pip install|python -m|conda (?:env|install|create)|docker (?:run|build)|git (?:tag|rev-parse|log))"
-    r"(?: [\w./=:<>+@-]+)+"
+    r"(?: [\w./=:<>+@-]*[\w/=:<>+@-])+"
 )
 
 
@@ -319,7 +319,9 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
         items = [practice_item_view(entity.id, item) for item in entity.checklist]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
-        out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
+        # the diagram's text alternative: the relations list above holds the same nodes and links
+        intro = Markup('Click a node to open its page. The same links as text: <a href="#relations">Relations</a>.')
+        out.append(Section("Neighbourhood", "diagram", svg, intro))
     evidence = cites.evidence(entity.evidence)
     if evidence:
         notes = tuple(scope_notes(site, cites, [ev.cite for ev in entity.evidence]))
