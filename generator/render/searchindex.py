@@ -130,6 +130,6 @@ def expand_index(index: dict[str, Any]) -> dict[str, Any]:
         docs.append(doc)
     config = dict(index.get("config", {}))
     fields = dict(config.get("fields", {}))
-    fields.setdefault("syn", {"boost": 10.0})
+    fields.setdefault("syn", {"boost": 1000.0})
     config["fields"] = fields
     return {**index, "config": config, "docs": docs}

@@ -57,7 +57,7 @@ def test_expanded_index_keeps_text_and_adds_a_field() -> None:
     index = {"config": {"fields": {"title": {"boost": 1000.0}}}, "docs": [doc]}
     out = expand_index(index)
     assert out["docs"][0]["text"] == "x" and "suppression" in out["docs"][0]["syn"]
-    assert out["config"]["fields"]["syn"] == {"boost": 10.0}
+    assert out["config"]["fields"]["syn"] == {"boost": 1000.0}
     assert index["docs"][0].get("syn") is None  # the input is not changed
 
 
