@@ -46,7 +46,9 @@ def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
     ]
     page = render(
         "references.md.j2",
-        front=Markup(front_matter({"title": "References", "hide": ["navigation"]})),  # escaped by front_matter
+        front=Markup(
+            front_matter({"title": "References", "hide": ["navigation"], "search": {"boost": 0.5}})
+        ),  # escaped by front_matter
         items=items,
     )
     return {doc: page}

@@ -75,6 +75,8 @@ def changelog_page(releases: Sequence[Release], checked: Checked) -> str:
     lines = [
         "---",
         "title: Changelog",
+        "search:",
+        "  boost: 0.3",
         "---",
         "",
         "# Changelog",

@@ -7,21 +7,25 @@ steps and checklist items, a defect type's symptoms, figures and examples).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from markupsafe import Markup
 
 from generator import urls as paths
+from generator.checklist.compose import Query, compose
 from generator.findings import processing
+from generator.graph import related
 from generator.kb import Checked
-from generator.markup import front_matter, markdown_block, markdown_inline, plain
+from generator.markup import counted, front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.render.checklists import practice_item_view
-from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.context import KIND_LABELS, KIND_PLURALS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
 from generator.render.neighbourhood import neighbourhood_dot
-from generator.render.relations import relation_groups
+from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
 from generator.render.views import CardRow, Chip, Citations, Section, chips, link_citations, tag_chips, tag_names
@@ -119,6 +123,23 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
     return rows
 
 
+#: Code in a step written as prose: a dotted call (``torch.onnx.export(model, x)``,
+#: one level of nested parentheses), a dotted API name of a common library, or
+#: a shell command. Wrapped in backticks so the page shows it as code.
+_CODE_RE = re.compile(
+    r"\b[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\((?:[^()`]|\([^()`]*\))*\)"
+    r"|\b(?:torch|tf|onnx|onnxruntime|numpy|np|keras|jax|transformers|tflite_runtime|ort)(?:\.[A-Za-z_]\w*)+"
+    r"|\b(?:pip install|python -m|conda (?:env|install|create)|docker (?:run|build)|git (?:tag|rev-parse|log))"
+    r"(?: [\w./=:<>+@-]*[\w/=:<>+@-])+"
+)
+
+
+def code_spans(text: str) -> str:
+    """``text`` with prose-written code (calls, API names, commands) in backticks; existing code spans kept."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else _CODE_RE.sub(lambda m: f"`{m.group(0)}`", part) for part in parts)
+
+
 def _listing(heading: str, items: list[str], *, ordered: bool = False) -> list[Section]:
     if not items:
         return []
@@ -133,7 +154,7 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
         note = importance_note(entity.importance_basis, cites)
         if note is not None:
             out.append(Section(f"Why it is {IMPORTANCE[entity.importance].lower()}", "importance", note))
-        out += _listing("Steps", entity.steps, ordered=True)
+        out += _listing("Steps", [code_spans(step) for step in entity.steps], ordered=True)
         out += _listing("When it does not apply", entity.not_applicable_when)
     elif isinstance(entity, Challenge | Defect):
         out += _listing("Symptoms", entity.symptoms)
@@ -160,10 +181,139 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
     return out
 
 
+def _descendants(site: Site, defect_id: str) -> list[Defect]:
+    """A defect type's sub-types, all levels down, in title order per level."""
+    out: list[Defect] = []
+    level = [defect_id]
+    while level:
+        below = sorted(
+            (d for d in site.kb.of_type("defect") if isinstance(d, Defect) and d.parent in level),
+            key=lambda d: plain(d.title).casefold(),
+        )
+        out += below
+        level = [d.id for d in below]
+    return out
+
+
+def subtype_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> list[Section]:
+    """What a parent defect type gathers from its sub-types: practices, figures, examples.
+
+    A reader asking "which practices help with environment defects, and how
+    common are they?" gets the answer on the parent's page, not four clicks away.
+    Practices are ranked by importance and evidence (as relation lists are).
+    """
+    if not isinstance(entity, Defect):
+        return []
+    subtypes = _descendants(site, entity.id)
+    if not subtypes:
+        return []
+    guards: dict[str, list[tuple[str, str]]] = {}
+    for sub in subtypes:
+        for relation in ("detects", "prevents"):
+            for guard in related(site.graph, sub.id, relation, incoming=True):
+                guards.setdefault(guard, []).append((relation, sub.id))
+    out: list[Section] = []
+    if guards:
+        items = []
+        for practice_id in sorted(guards, key=lambda p: (*evidence_rank(site, p), plain(site.entities[p].title))):
+            practice = site.entities[practice_id]
+            link = site.link(doc, practice_id)
+            what = []
+            for relation in ("detects", "prevents"):
+                subs = [site.link(doc, s) for r, s in guards[practice_id] if r == relation]
+                if subs:
+                    names = Markup(", ").join(Markup('<a href="{}">{}</a>').format(s.href, s.text) for s in subs)
+                    what.append(Markup("{} {}").format(relation, names))
+            importance = IMPORTANCE.get(getattr(practice, "importance", ""), "")
+            items.append(
+                Markup('<a href="{}">{}</a> <span class="kb-chip">{}</span>: {}').format(
+                    link.href, link.text, importance, Markup("; ").join(what)
+                )
+            )
+        out.append(
+            Section(
+                "Practices for its sub-types",
+                "list",
+                items,
+                f"{len(items)} practices detect or prevent one of its {len(subtypes)} sub-types, most important first.",
+            )
+        )
+    figures = []
+    for sub in subtypes:
+        for row in figure_rows(sub.figures, cites):
+            figures.append(replace(row, label=f"{plain(sub.title)}: {row.label}"))
+    if figures:
+        out.append(Section("Figures of its sub-types", "figures", figures))
+    examples = [
+        (Link(ex.url, ex.url.split("://", 1)[-1]), Markup("{} ({})").format(markdown_inline(ex.note), plain(sub.title)))
+        for sub in subtypes
+        for ex in sub.examples
+    ]
+    if examples:
+        out.append(Section("Real examples of its sub-types", "examples", examples))
+    return out
+
+
+def scenario_includes(site: Site, scenario: Scenario, doc: str) -> Section | None:
+    """What a scenario's checklist holds, stage by stage, essential items first.
+
+    The same selection as the scenario's checklist page (one definition, in
+    :func:`generator.checklist.compose.compose`), summarised per practice.
+    """
+    checklist = compose(site.checked, Query(scenario=scenario.id))
+    if not checklist.items:
+        return None
+    blocks = []
+    for stage, groups in checklist.grouped():
+        if not groups:
+            continue
+        ranked = sorted(
+            groups,
+            key=lambda g: (
+                not any(i.essential for i in g[1]),
+                *evidence_rank(site, g[0].id),
+                plain(g[0].title).casefold(),
+            ),
+        )
+        rows = []
+        for practice, items in ranked:
+            essential = sum(i.essential for i in items)
+            mark = (
+                Markup(' <span class="kb-chip kb-chip--essential">{} on the essential list</span>').format(essential)
+                if essential
+                else Markup("")
+            )
+            link = site.link(doc, practice.id)
+            rows.append(
+                Markup('<li><a href="{}">{}</a>{} <span class="kb-tree__meta">{} practice, {}</span></li>').format(
+                    link.href, link.text, mark, IMPORTANCE[practice.importance].lower(), counted(len(items), "item")
+                )
+            )
+        count = sum(len(items) for _, items in groups)
+        blocks.append(
+            Markup('<h3>{}. {} <span class="kb-count">{}</span></h3>\n<ul class="kb-list">\n{}\n</ul>').format(
+                stage.order, stage.title, counted(count, "item"), Markup("\n").join(rows)
+            )
+        )
+    essential = sum(i.essential for i in checklist.items)
+    href = paths.href(doc, paths.checklist_path(scenario.id))
+    intro = Markup(
+        '<p class="kb-intro">{} in {}; {} on the essential list. Practices with essential items come first in '
+        'each stage. <a href="{}">Open the checklist</a> to tick them.</p>'
+    ).format(counted(len(checklist.items), "item"), counted(len(blocks), "stage"), essential, href)
+    return Section("What it includes", "html", intro + Markup("\n").join(blocks))
+
+
 def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Section]:
     """Every section of an entity's page, in order."""
     cites = Citations(site, doc)
     out = content_sections(site, entity, doc, cites)
+    # a parent's gathered sections come before its (long) table of cases
+    cases = next((i for i, s in enumerate(out) if s.part == "cases" or s.heading.startswith("Cases")), len(out))
+    out[cases:cases] = subtype_sections(site, entity, doc, cites)
+    if isinstance(entity, Scenario):
+        includes = scenario_includes(site, entity, doc)
+        out[:0] = [includes] if includes is not None else []
     groups = relation_groups(site, entity.id, doc, effect_notes(site, entity.id, cites))
     if groups:
         out.append(Section("Relations", "relations", groups))
@@ -173,7 +323,9 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
         ]
         out.append(Section("Checklist items", "checklist", items, "Exported checklists include these items."))
     if groups:
-        out.append(Section("Neighbourhood", "diagram", svg, "Click a node to open its page."))
+        # the diagram's text alternative: the relations list above holds the same nodes and links
+        intro = Markup('Click a node to open its page. The same links as text: <a href="#relations">Relations</a>.')
+        out.append(Section("Neighbourhood", "diagram", svg, intro))
     evidence = cites.evidence(entity.evidence)
     if evidence:
         notes = tuple(scope_notes(site, cites, [ev.cite for ev in entity.evidence]))
@@ -183,7 +335,34 @@ def page_sections(site: Site, entity: Entity, doc: str, svg: Markup) -> list[Sec
     return out
 
 
-def entity_page(site: Site, entity: Entity, svg: Markup, changed: str | None = None) -> str:
+def reading_order(site: Site, kind: str) -> list[str]:
+    """The order previous/next walks a type in: practices by stage then evidence, stages by order, others by title."""
+    entities = [e for e in site.kb.of_type(kind) if e.status != "deprecated"]
+
+    def key(e: Entity) -> tuple[object, ...]:
+        if isinstance(e, Practice):
+            stage = site.entities.get(e.stage)
+            return (getattr(stage, "order", 0), *evidence_rank(site, e.id), plain(e.title).casefold())
+        if isinstance(e, Stage):
+            return (e.order, e.id)
+        return (plain(e.title).casefold(), e.id)
+
+    return [e.id for e in sorted(entities, key=key)]
+
+
+def neighbours(site: Site, entity: Entity, doc: str, order: list[str]) -> tuple[Link | None, Link | None]:
+    """The previous and next entry of the same type in reading order (None at the ends)."""
+    if entity.id not in order:
+        return None, None
+    i = order.index(entity.id)
+    before = site.link(doc, order[i - 1]) if i > 0 else None
+    after = site.link(doc, order[i + 1]) if i + 1 < len(order) else None
+    return before, after
+
+
+def entity_page(
+    site: Site, entity: Entity, svg: Markup, order: list[str] | None = None, changed: str | None = None
+) -> str:
     """The Markdown page of one entity (``changed``: when its YAML file last changed in git)."""
     doc = paths.page_path(entity.kind, entity.id)
     replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
@@ -193,10 +372,14 @@ def entity_page(site: Site, entity: Entity, svg: Markup, changed: str | None = N
             "description": entity.summary,
             "tags": tag_names(site, entity),
             "hide": ["navigation", "tags"],
+            # entity pages rank above the checklist pages that repeat their items
+            "search": {"boost": 2},
         }
     )
     rel = site.source_rel(entity.id)
     checklist = paths.href(doc, paths.checklist_path(entity.id)) if isinstance(entity, Scenario) else ""
+    walk = order if order is not None else reading_order(site, entity.kind)
+    previous, following = neighbours(site, entity, doc, walk)
     return render(
         "entity.md.j2",
         front=Markup(meta),  # every value escaped by front_matter
@@ -212,6 +395,12 @@ def entity_page(site: Site, entity: Entity, svg: Markup, changed: str | None = N
         changed=changed,
         sections=page_sections(site, entity, doc, svg),
         title=plain(entity.title),
+        crumbs=[
+            Link(paths.href(doc, "index.md"), "Home"),
+            Link(paths.href(doc, paths.index_path(entity.kind)), KIND_PLURALS[entity.kind]),
+        ],
+        previous=previous,
+        following=following,
     )
 
 
@@ -228,10 +417,11 @@ def render_entities(checked: Checked, last_changed: Mapping[str, str] | None = N
     svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
     out: dict[str, str | bytes] = {}
     sources = checked.kb.sources
+    orders = {kind: reading_order(site, kind) for kind in {e.kind for e in entities}}
     for entity, doc, svg in zip(entities, docs, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
         rel = site.source_rel(entity.id)
         changed = (last_changed or {}).get(rel) if rel else None
         with processing(sources[entity.id].path if entity.id in sources else doc):
-            out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), changed)
+            out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), orders[entity.kind], changed)
     return out

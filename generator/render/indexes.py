@@ -25,7 +25,10 @@ from generator.render.views import Chip, chips
 INTROS: dict[str, str] = {
     "practice": "What to do when reusing or porting a model, with the stage it belongs to and what it guards against.",
     "challenge": "Problems engineers meet when they reengineer a model, and how many practices address each.",
-    "defect": "Types of defects found in reengineered models, from the defect taxonomy.",
+    "defect": (
+        "Types of defects found in reengineered models, from the defect taxonomy. Frequency is the largest "
+        "share a study reports for the type (its page says what was counted)."
+    ),
     "stage": "The stages of the reengineering workflow, in order.",
     "paradigm": "The ways a model is reused: as a concept, by adaptation, or by deployment.",
     "scenario": "Typical ports and reuse set-ups; each selects the checklist items that apply.",
@@ -106,7 +109,15 @@ def _challenge(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, s
 def _defect(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, str]]:
     assert isinstance(e, Defect)
     parent = _links(site, doc, [e.parent]) if e.parent else _text("(root)", "")
+    # How common the type is: the largest share any study reports for it.
+    top = max(e.figures, key=lambda f: f.count / f.total, default=None)
+    frequency = (
+        Cell([Chip(f"{100 * top.count / top.total:.0f}%")], f"{1000 * top.count / top.total:07.1f}", numeric=True)
+        if top
+        else Cell([Chip("not counted")], "-001", numeric=True)
+    )
     cells = [
+        frequency,
         _text(COMPONENTS[e.component]),
         parent,
         _count(_incoming(site, e.id, "detects")),
@@ -156,7 +167,7 @@ def _scenario(site: Site, e: Entity, doc: str) -> tuple[list[Cell], dict[str, st
 TABLES: dict[str, tuple[list[str], Columns]] = {
     "practice": (["Stage", "Importance", "Paradigms", "Challenges#", "Defect types#", "Items#"], _practice),
     "challenge": (["Paradigms", "Stages", "Practices#"], _challenge),
-    "defect": (["Component", "Parent type", "Detected by#", "Prevented by#", "Figures#"], _defect),
+    "defect": (["Frequency#", "Component", "Parent type", "Detected by#", "Prevented by#", "Figures#"], _defect),
     "stage": (["Order#", "Next", "Practices#"], _stage),
     "paradigm": (["Activities", "Practices#", "Challenges#"], _paradigm),
     "scenario": (["Source", "Target", "Paradigms"], _scenario),
@@ -196,7 +207,7 @@ def index_page(site: Site, kind: str) -> str:
     return render(
         "index.md.j2",
         front=Markup(
-            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"]})
+            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"], "search": {"boost": 0.5}})
         ),  # escaped by front_matter
         intro=INTROS[kind],
         kind=kind,

@@ -67,7 +67,41 @@ ORDER = [
     ("replaced-by", True),
     ("replaced-by", False),
 ]
+
+
+def _stage_order(site: Site, entity_id: str) -> tuple[int]:
+    entity = site.entities.get(entity_id)
+    return (int(getattr(entity, "order", 0)) if entity is not None and entity.kind == "stage" else 0,)
+
+
 _KIND_ORDER = ["practice", "challenge", "defect", "stage", "paradigm", "scenario"]
+
+
+_IMPORTANCE_RANK = {"essential": 0, "recommended": 1, "situational": 2}
+
+
+def evidence_rank(site: Site, entity_id: str) -> tuple[float, ...]:
+    """Sort key that puts the best-supported entries first (then the title breaks ties).
+
+    Practices by importance, then by how much evidence they cite; defect types
+    by the largest share a study reports for them; challenges by their
+    evidence, then by how many practices address them.
+    """
+    entity = site.entities.get(entity_id)
+    if entity is None:
+        return (0.0,)
+    evidence = float(len(getattr(entity, "evidence", []) or []))
+    kind = entity.kind
+    if kind == "practice":
+        return (float(_IMPORTANCE_RANK.get(getattr(entity, "importance", ""), 3)), -evidence)
+    if kind == "defect":
+        figures = getattr(entity, "figures", []) or []
+        share = max((f.count / f.total for f in figures), default=-1.0)
+        return (-share, -evidence)
+    if kind == "challenge":
+        addressed = len({s for s, _, d in site.graph.in_edges(entity_id, data=True) if d["relation"] == "addresses"})
+        return (-evidence, -float(addressed))
+    return (0.0,)
 
 
 @dataclass(frozen=True)
@@ -108,7 +142,11 @@ def relation_groups(
         relation, outgoing, kind = key
         names = OUTGOING if outgoing else INCOMING
         heading = names.get(relation, relation).format(kinds=KIND_PLURALS.get(kind, kind))
-        pairs = sorted(((site.link(from_doc, i), i) for i in sorted(found[key])), key=lambda p: p[0].text.casefold())
+        # ranked by evidence (importance, frequency), not by alphabet; stages keep workflow order
+        pairs = sorted(
+            ((site.link(from_doc, i), i) for i in sorted(found[key])),
+            key=lambda p: (*_stage_order(site, p[1]), *evidence_rank(site, p[1]), p[0].text.casefold()),
+        )
         notes = tuple((bases or {}).get((relation, outgoing, other)) for _, other in pairs)
         links = [link for link, _ in pairs]
         groups.append(RelationGroup(heading, relation, outgoing, links, notes if any(notes) else ()))

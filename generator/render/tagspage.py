@@ -17,5 +17,7 @@ from generator.render.templating import render
 
 def render_tags(checked: Checked) -> dict[str, str | bytes]:
     """Renderer: the tags page."""
-    front = Markup(front_matter({"title": "Tags", "hide": ["navigation"]}))  # escaped by front_matter
+    front = Markup(
+        front_matter({"title": "Tags", "hide": ["navigation"], "search": {"boost": 0.3}})
+    )  # escaped by front_matter
     return {paths.TAGS_PAGE: render("tags.md.j2", front=front, entities=len(checked.kb.entities))}

@@ -43,6 +43,8 @@ class TreeNode:
     detected_by: int
     figures: list[FigureRow]
     children: list[TreeNode] = field(default_factory=list)
+    guards: set[str] = field(default_factory=set)
+    """Practices that detect or prevent this type or one of its sub-types (as the coverage page counts)."""
 
     def walk(self) -> Iterator[TreeNode]:
         """Yield the node itself, then its descendants depth-first."""
@@ -87,6 +89,9 @@ def tree(site: Site, doc: str, cites: Citations) -> list[TreeNode]:
             figure_rows(d.figures, cites),
         )
         node.children = [build(c) for c in children.get(d.id, [])]
+        node.guards = {
+            p for relation in ("detects", "prevents") for p in related(site.graph, d.id, relation, incoming=True)
+        }.union(*(c.guards for c in node.children))
         return node
 
     return [build(root) for root in children.get(None, [])]

@@ -38,11 +38,13 @@ so ``mkdocs serve`` does not re-read every release on each rebuild.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -51,6 +53,7 @@ from mkdocs.structure.files import File, Files
 from generator.findings import current_file, format_text, visible
 from generator.render import Files as RenderedFiles
 from generator.render import svg
+from generator.render.searchindex import expand_index
 from generator.write.files import write_atomic
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
@@ -211,3 +214,35 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     """Rebuild when a KB entry or the bibliography changes."""
     server.watch(str(kb_dir(config)))
     return server
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Add synonyms to the search index (before the offline plugin inlines it)."""
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if path.is_file():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(expand_index(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+    """Make the 404 page's links relative, so it is styled when opened from disk."""
+    if template_name != "404.html":
+        return output_content
+    return relative_404(output_content, urlsplit(config.site_url or "/").path or "/")
+
+
+def relative_404(html: str, site_path: str) -> str:
+    """The 404 page with links relative to the site root, plus a ``<base>`` for other paths.
+
+    Opened from disk or at the site root the relative links work as they are; a
+    server that answers a missing page deeper down with this page gets a
+    ``<base>`` pointing at the site root, written before any link is read.
+    """
+    if not site_path.endswith("/"):
+        site_path += "/"
+    text = html.replace(f'"{site_path}', '"./')  # attributes and the theme's config (base, search worker)
+    base = (
+        "<script>if (location.protocol !== 'file:' && !/\\/404\\.html$/.test(location.pathname))"
+        f" document.write('<base href=\"{site_path}\">');</script>"
+    )
+    return text.replace("<head>", "<head>\n" + base, 1)

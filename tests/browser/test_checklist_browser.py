@@ -174,6 +174,13 @@ def test_ticks_persist_across_reloads_and_reset_clears_them(site: BuiltSite, pag
     expect(progress).to_have_text(f"2 of {len(items)} done ({200 // len(items)}%)")
     assert page.locator(".rkb-progress__bar").evaluate("el => el.value") == 2
 
+    # Reset asks first: declining keeps every tick, accepting clears them
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.get_by_role("button", name="Reset").click()
+    assert asked and "Clear every tick" in asked[0]
+    assert _ticked(page) == [items[0], items[2]]
+    page.once("dialog", lambda d: d.accept())
     page.get_by_role("button", name="Reset").click()
     assert _ticked(page) == []
     page.reload()
@@ -392,3 +399,19 @@ def test_print_to_pdf_renders_the_checklist(site: BuiltSite, page: Page, tmp_pat
     builder.locator(".rkb-builder").evaluate("el => el.scrollIntoView()")
     _save("checklist-builder.png", builder.screenshot(full_page=False))
     builder.close()
+
+
+def test_builder_keeps_its_filters_when_the_table_of_contents_is_used(site: BuiltSite, page: Page) -> None:
+    page.goto(f"{site.base}checklists/index.html")
+    page.select_option("select[name='trains']", "false")
+    page.locator("input[name='essential']").check()
+    command = page.locator(".rkb-builder__command")
+    kept = command.inner_text()
+    items = _builder_items(page)
+    assert "--essential" in kept and "trains=false" in page.url
+    page.locator("a[href='#build-your-own']:visible").first.click()
+    page.wait_for_url("**#build-your-own")
+    expect(command).to_have_text(kept)
+    assert _builder_items(page) == items
+    assert page.locator("input[name='essential']").is_checked()
+    assert page.locator("select[name='trains']").input_value() == "false"

@@ -158,6 +158,7 @@
           download(cl.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, cl, fmt, ticked(boxes)));
         });
       } else if (action === "reset") {
+        if (!window.confirm("Clear every tick on this checklist? This cannot be undone.")) return;
         resetBoxes(boxes, scope);
         update();
       } else if (action === "print") {
@@ -592,6 +593,12 @@
     return f;
   }
 
+  // "#build-your-own" names a heading; "#stage=...&trains=false" holds filters.
+  function isAnchor(hash) {
+    var text = hash.replace(/^#/, "");
+    return text !== "" && text.indexOf("=") < 0;
+  }
+
   function readHash(form) {
     var params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
     FILTERS.forEach(function (name) {
@@ -649,6 +656,7 @@
       if (fmt && EXPORTS[fmt]) {
         download(current.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, current, fmt, ticked(boxes)));
       } else if (action === "reset") {
+        if (!window.confirm("Clear every tick on this checklist? This cannot be undone.")) return;
         resetBoxes(boxes, "builder");
         update();
       } else if (action === "print") {
@@ -658,8 +666,11 @@
     readHash(form);
     refresh(false);
     // A shared link or the back button changes the hash: follow it (while this page is shown).
+    // A jump to a heading (the table of contents' "#build-your-own") is not a
+    // filter change: the filters stay as they are.
     window.addEventListener("hashchange", function () {
       if (!root.isConnected) return;
+      if (isAnchor(window.location.hash)) return;
       readHash(form);
       refresh(false);
     });

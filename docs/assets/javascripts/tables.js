@@ -64,7 +64,70 @@
     apply();
   }
 
+  // The stage matrix: cells carry data-paradigm and data-scenario; the two
+  // drop-downs hide the others. The choice is kept in the URL (?paradigm=&scenario=).
+  function setupMatrix(tools) {
+    var matrix = document.getElementById("kb-stage-matrix");
+    if (!matrix || tools.hasAttribute("data-kb-ready")) return;
+    tools.setAttribute("data-kb-ready", "");
+    var selects = Array.prototype.slice.call(tools.querySelectorAll("select[data-kb-matrix-filter]"));
+    var cells = Array.prototype.slice.call(matrix.querySelectorAll("li.kb-cell[data-paradigm]"));
+    var count = tools.querySelector("[data-kb-matrix-count]");
+    var params = new URLSearchParams(window.location.search);
+    selects.forEach(function (select) {
+      var wanted = params.get(select.getAttribute("data-kb-matrix-filter"));
+      if (wanted) select.value = wanted;
+    });
+
+    function apply() {
+      var shown = 0;
+      cells.forEach(function (cell) {
+        var ok = selects.every(function (select) {
+          var value = select.value;
+          var have = (cell.getAttribute("data-" + select.getAttribute("data-kb-matrix-filter")) || "").split(" ");
+          return !value || have.indexOf(value) >= 0;
+        });
+        cell.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      if (count) count.textContent = shown + " of " + cells.length + " cells";
+    }
+
+    function remember() {
+      var url = new URL(window.location.href);
+      selects.forEach(function (select) {
+        var name = select.getAttribute("data-kb-matrix-filter");
+        if (select.value) url.searchParams.set(name, select.value);
+        else url.searchParams.delete(name);
+      });
+      window.history.replaceState(null, "", url);
+    }
+
+    selects.forEach(function (select) {
+      select.addEventListener("change", function () { apply(); remember(); });
+    });
+    apply();
+  }
+
+  // Entity and checklist pages are not in the navigation, so Material marks no
+  // tab: mark the tab they belong to (Browse, Checklists).
+  function markTab() {
+    if (document.querySelector(".md-tabs__item--active")) return;
+    var path = window.location.pathname;
+    var folder = /\/(practices|challenges|defects|stages|paradigms|scenarios|checklists)\/[^/]*$/.exec(path);
+    if (!folder) return;
+    var want = folder[1] === "checklists" ? "/checklists/index.html" : "/practices/index.html";
+    Array.prototype.some.call(document.querySelectorAll(".md-tabs__link"), function (link) {
+      var href = link.href.split("#")[0].split("?")[0];
+      if (href.slice(-want.length) !== want) return false;
+      link.parentNode.classList.add("md-tabs__item--active");
+      return true;
+    });
+  }
+
   function init() {
+    markTab();
+    document.querySelectorAll("[data-kb-matrix-tools]").forEach(setupMatrix);
     if (typeof Tablesort !== "undefined") {
       document.querySelectorAll("table[data-kb-sortable]").forEach(function (table) {
         if (!table.hasAttribute("data-kb-sorted")) {
@@ -74,6 +137,13 @@
       });
     }
     document.querySelectorAll("[data-kb-table-tools]").forEach(setup);
+    // Material wraps Markdown tables in a scrolling frame; a keyboard reaches it
+    // only if it is focusable (axe: scrollable-region-focusable).
+    document.querySelectorAll(".md-typeset__scrollwrap:not([tabindex])").forEach(function (wrap) {
+      wrap.tabIndex = 0;
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Table, scrollable");
+    });
   }
 
   if (typeof document$ !== "undefined") {
