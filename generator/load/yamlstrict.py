@@ -364,11 +364,15 @@ def _build_fast(text: str) -> YamlDocument:
                 m = event.start_mark
                 mark = Mark(m.line + 1, m.column + 1)
                 text_value = event.value
+                if len(text_value) > MAX_STRING:
+                    raise _Fallback  # the careful path reports the limit
                 if not stack:
                     data = resolve_plain(text_value) if not event.style and event.implicit[0] else text_value
                     positions[()] = mark
                     continue
                 frame = stack[-1]
+                if len(frame[0]) >= MAX_ITEMS:
+                    raise _Fallback  # the careful path reports the limit
                 if frame[5]:
                     container = frame[0]
                     path = (*frame[1], len(container))
@@ -400,6 +404,8 @@ def _build_fast(text: str) -> YamlDocument:
                     positions[()] = mark
                 else:
                     frame = stack[-1]
+                    if len(frame[0]) >= MAX_ITEMS:
+                        raise _Fallback  # the careful path reports the limit
                     if frame[5]:
                         parent = frame[0]
                         path = (*frame[1], len(parent))
@@ -427,7 +433,8 @@ def _build_fast(text: str) -> YamlDocument:
                 break
             elif not isinstance(event, _SKIP):
                 raise _Fallback  # an alias
-    except yaml.YAMLError:
+    except (yaml.YAMLError, YamlProblem):
+        # A limit or a problem: the careful path reports it, with its own message and position.
         raise _Fallback from None
     finally:
         loader.dispose()

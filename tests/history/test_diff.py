@@ -157,7 +157,7 @@ def test_changelog_from_tags(repo: Path) -> None:
     result = run_cli(["changelog"], cwd=repo)
     assert result.exit_code == 0
     page = result.stdout
-    assert page.startswith("---\ntitle: Changelog\n---\n\n# Changelog\n")
+    assert page.startswith("---\ntitle: Changelog\n") and "\n---\n\n# Changelog\n" in page
     body = page.split("## ", 1)[1]
     assert "## " + body == (
         "## Unreleased\n\n### Changed\n\n- stage: [Release](stages/release.md): `order`\n\n"
