@@ -110,12 +110,15 @@ def instant_site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> It
     """The site with Material's instant navigation on, served where its site_url says.
 
     The config inherits mkdocs.yml from a folder that mirrors the repository
-    with symlinks, so every path mkdocs.yml gives relative to itself resolves.
+    with symlinks (docs/ copied: the hook refuses pages read through a link),
+    so every path mkdocs.yml gives relative to itself resolves.
     """
     out = tmp_path_factory.mktemp("instant-site")
     mirror = tmp_path_factory.mktemp("instant-config")
     for entry in ROOT.iterdir():
-        if entry.name not in {"mkdocs.yml", "site", ".git"}:
+        if entry.name == "docs":  # the hook reads pages only from real files, never through a link
+            shutil.copytree(entry, mirror / entry.name)
+        elif entry.name not in {"mkdocs.yml", "site", ".git", ".venv", ".venv-engines"}:
             (mirror / entry.name).symlink_to(entry)
     with serve(out) as base:
         config = mirror / "mkdocs.yml"
