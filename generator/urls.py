@@ -128,6 +128,7 @@ RESERVED_NAMES: dict[str, str] = {
             DOWNLOADS_PAGE,
             TAGS_PAGE,
             FINDINGS_PAGE,
+            MATRIX_PAGE,
             PRINT_PAGE,
             "changelog.md",
             "cite.md",

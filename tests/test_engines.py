@@ -70,9 +70,12 @@ def material(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_config_is_engine_neutral() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "!relative" not in config
-    # No copied theme files: only main.html, which extends the theme's base template.
-    assert sorted(p.name for p in (ROOT / "overrides").rglob("*") if p.is_file()) == ["main.html"]
+    # No copied theme files: every override extends the theme's base template (main.html) or
+    # main.html (the 404 page), filling blocks only.
+    overrides = sorted(p.name for p in (ROOT / "overrides").rglob("*") if p.is_file())
+    assert overrides == ["404.html", "main.html"]
     assert '{% extends "base.html" %}' in (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert '{% extends "main.html" %}' in (ROOT / "overrides" / "404.html").read_text(encoding="utf-8")
 
 
 def _meta(page: Path) -> dict[str, str]:
