@@ -61,6 +61,7 @@ def test_corpus_is_large_and_covers_every_class() -> None:
             assert "exit" in spec and "args" in spec, case.name
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_case_outcome(case: Case, tmp_path: Path) -> None:
     workspace = make_workspace(case, tmp_path)

@@ -11,9 +11,12 @@ from generator.load.yamlstrict import YamlProblem, _build_fast, _Fallback, _pars
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(p for folder in ("kb", "tests") for p in (ROOT / folder).rglob("*.yaml"))
+HOSTILE = ROOT / "tests" / "hostile"
+#: The hostile corpus runs with the other corpus tests (marker ``sweep``), outside ``make test-fast``.
+PARAMS = [pytest.param(p, marks=pytest.mark.sweep) if HOSTILE in p.parents else p for p in FILES]
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", PARAMS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_fast_path_equals_careful_path(path: Path) -> None:
     try:
         text = decode(path.read_bytes())
