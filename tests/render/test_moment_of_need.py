@@ -5,24 +5,11 @@ from __future__ import annotations
 import pytest
 
 from generator.kb import Checked
-from generator.pipeline import check_folder
-from generator.render import render_site
 from generator.render.context import Site
 from generator.render.entities import code_spans
 from generator.render.relations import evidence_rank
 from generator.render.searchindex import expand_index, extra_words
 from generator.write.mkdocs_hooks import relative_404
-from tests.conftest import BASE_KB
-
-
-@pytest.fixture(scope="module")
-def checked() -> Checked:
-    return check_folder(BASE_KB)
-
-
-@pytest.fixture(scope="module")
-def files(checked: Checked) -> dict[str, str | bytes]:
-    return render_site(checked)
 
 
 def page(files: dict[str, str | bytes], path: str) -> str:

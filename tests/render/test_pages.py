@@ -15,18 +15,8 @@ from generator.pipeline import check_folder
 from generator.render import RENDERERS, render_site
 from generator.render.bibformat import format_reference, latex_to_text, split_authors
 from generator.urls import href, page_url
-from tests.conftest import BASE_KB, graphviz_runs
+from tests.conftest import graphviz_runs
 from tests.site_fixtures import UNSAFE_LINKS, hostile_kb
-
-
-@pytest.fixture(scope="module")
-def checked() -> Checked:
-    return check_folder(BASE_KB)
-
-
-@pytest.fixture(scope="module")
-def files(checked: Checked) -> dict[str, str | bytes]:
-    return render_site(checked)
 
 
 def text(files: dict[str, str | bytes], path: str) -> str:
