@@ -6,6 +6,8 @@ import importlib.util
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -31,7 +33,29 @@ recall = _module()
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
+    """The script as a user runs it: a separate process."""
     return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False, cwd=ROOT)
+
+
+@pytest.fixture
+def call(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """``main`` in this process (the edit-loop tier cannot afford a Python start-up per case)."""
+
+    def call(*args: str, cwd: Path = ROOT) -> Result:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        code = recall.main(list(args))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return call
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.fixture
@@ -50,8 +74,8 @@ def test_prints_recall_counts_named_share_and_inapplicable_items(kb: Path) -> No
     )
 
 
-def test_json_output_and_targets(kb: Path) -> None:
-    result = run("--kb", str(kb), "--reference", str(FIXTURE), "--format", "json", "--targets")
+def test_json_output_and_targets(kb: Path, call: Callable[..., Result]) -> None:
+    result = call("--kb", str(kb), "--reference", str(FIXTURE), "--format", "json", "--targets")
     assert result.returncode == 1  # 75% is below the 90% target
     data = json.loads(result.stdout)
     (row,) = data["scenarios"]
@@ -82,23 +106,19 @@ def test_json_output_and_targets(kb: Path) -> None:
     ],
     ids=["empty", "weight", "regex", "scenario", "yaml"],
 )
-def test_bad_reference_files_are_located_errors(kb: Path, tmp_path: Path, text: str, message: str) -> None:
+def test_bad_reference_files_are_located_errors(
+    kb: Path, tmp_path: Path, text: str, message: str, call: Callable[..., Result]
+) -> None:
     folder = tmp_path / "x"
     folder.mkdir()
     (folder / "pytorch-to-onnx-runtime.yaml").write_text(text, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--kb", str(kb), "--reference", "x"],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
+    result = call("--kb", str(kb), "--reference", "x", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {message}"), result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_scenario_and_missing_folder(kb: Path, tmp_path: Path) -> None:
+def test_unknown_scenario_and_missing_folder(kb: Path, tmp_path: Path, call: Callable[..., Result]) -> None:
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "nowhere-scenario.yaml").write_text(
         (FIXTURE / "pytorch-to-onnx-runtime.yaml")
@@ -106,9 +126,9 @@ def test_unknown_scenario_and_missing_folder(kb: Path, tmp_path: Path) -> None:
         .replace("scenario: pytorch-to-onnx-runtime", "scenario: nowhere-scenario"),
         encoding="utf-8",
     )
-    result = run("--kb", str(kb), "--reference", str(tmp_path / "r"))
+    result = call("--kb", str(kb), "--reference", str(tmp_path / "r"))
     assert result.returncode == 1 and "scenario 'nowhere-scenario' is not in" in result.stderr
-    empty = run("--kb", str(kb), "--reference", str(tmp_path / "none"))
+    empty = call("--kb", str(kb), "--reference", str(tmp_path / "none"))
     assert (empty.returncode, empty.stderr) == (1, f"error: no reference sets (*.yaml) in {tmp_path / 'none'}\n")
 
 
