@@ -30,11 +30,13 @@ Everything is done once, at build time, on the parsed ``search_index.json``
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
 from generator.models import FOLDERS
 from generator.urls import (
+    BIBLIOGRAPHY_PAGE,
     COVERAGE_PAGE,
     FINDINGS_PAGE,
     MATRIX_PAGE,
@@ -68,7 +70,6 @@ SYNONYMS: list[tuple[str, str]] = [
     ),
     (r"fp32|float32|single[ -]precision", "fp32 float32"),
     (r"tensorflow|TF[12]?|keras", "tf tensorflow"),
-    (r"pytorch|torch", "pytorch torch"),
     (r"tflite|tensorflow lite|litert", "tflite tensorflow lite litert"),
     (r"onnx ?runtime|onnxruntime|ORT", "onnxruntime onnx runtime ort"),
     (r"hugging ?face|HF|transformers", "hf huggingface hugging face"),
@@ -120,11 +121,14 @@ REPEATED_SECTIONS = (
     "practices-for-its-sub-types",
     "figures-of-its-sub-types",
     "real-examples-of-its-sub-types",
+    "why-it-is-essential",  # why a practice is essential or recommended: its evidence, said again
+    "why-it-is-recommended",
 )
 
 #: Pages that repeat every other page.
 REPEATED_PAGES = frozenset({url_of(PRINT_PAGE)})
 
+_BIBLIOGRAPHY = url_of(BIBLIOGRAPHY_PAGE)
 _ENTITY_FOLDERS = tuple(f"{folder}/" for folder in FOLDERS.values())
 #: Pages that list other pages (their titles and summaries): only their own
 #: entry and its first paragraph are kept.
@@ -135,19 +139,24 @@ LISTING_PAGES = frozenset(
     }
 )
 
-#: Bookkeeping in the text of entity sections: a checklist item's number,
-#: id, severity and effort, when it is done, what it was checked with, its
-#: issue links and documentation links (the item's text and how-to stay),
-#: scope notes on evidence, and the sentence introducing the items.
+#: Bookkeeping in the text of entity sections and the bibliography: a
+#: checklist item's number, id, severity and effort, when it is done, what
+#: it was checked with, its issue links and documentation links (the item's
+#: text and how-to stay), scope notes on evidence, the sentence introducing
+#: the items, BibTeX keys and the list of entries citing a source.
 _BOOKKEEPING = [
     re.compile(r"(?<=<li>)\d+\."),
     re.compile(r"<code>[a-z0-9-]+/[a-z0-9-]+</code>"),
     re.compile(r"severity: \w+\s*effort: [\w ]+?(?=<p>|</li>)"),
     re.compile(r"<p>(?:Docs|Done when|Checked with|Real failures): .*?</p>"),
-    re.compile(r"\s*<p>Scope \[\d+\] .*?</p>"),
+    re.compile(r"\s*<p>Scope(?: \[\d+\])? .*?</p>"),
+    re.compile(r"BibTeX key <code>[^<]*</code>"),
+    re.compile(r"\s*Cited by: .*?(?=\s*</li>)"),
     re.compile(r"<p>Exported checklists include these items\..*?</p>\s*"),
 ]
 _FIRST_PARAGRAPH = re.compile(r"<p>.*?</p>", re.S)
+#: Paragraph and list tags: a result preview is a few lines of running text.
+_BLOCK_TAGS = re.compile(r"\s*</?(?:p|ol|ul|li)>\s*")
 
 #: Pages whose example blocks only repeat their text (the finding codes'
 #: sample messages).
@@ -207,9 +216,9 @@ def _compound_forms(text: str, *, prefixes: bool) -> list[str]:
         parts = re.split(r"[-\u2011]", word)
         if "\u2011" in word:
             words.extend(part for part in parts if prefixes or part not in BOUND_PREFIXES)
-        for start in range(len(parts) - 1):
-            for end in range(start + 2, len(parts) + 1):
-                words.append("".join(parts[start:end]))
+        words.extend(a + b for a, b in itertools.pairwise(parts))  # "nonmaximum", "maximumsuppression"
+        if len(parts) > 2:
+            words.append("".join(parts))
     return words
 
 
@@ -276,12 +285,13 @@ def compact_index(index: dict[str, Any]) -> dict[str, Any]:
         if location in LISTING_PAGES:
             first = _FIRST_PARAGRAPH.search(text)
             text = first.group(0) if first else ""
-        elif location.startswith(_ENTITY_FOLDERS):
+        elif location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
             for pattern in _BOOKKEEPING:
                 text = pattern.sub("", text)
         elif location.partition("#")[0] in EXAMPLE_PAGES:
             text = _EXAMPLE.sub("", text)
-        if "#" in location and not text.strip():
+        text = _BLOCK_TAGS.sub(" ", text).strip()
+        if "#" in location and not text:
             continue
         title = doc.get("title", "")
         new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
