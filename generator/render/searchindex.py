@@ -224,7 +224,7 @@ def _compound_forms(text: str, *, prefixes: bool) -> list[str]:
 
 def _new_words(words: str, text: str) -> str:
     """The words of ``words`` that ``text`` does not already have."""
-    have = set(_WORD_SPLIT.split(_TAGS.sub(" ", text).lower()))
+    have = {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", text).lower())}
     return " ".join(word for word in dict.fromkeys(words.split()) if word not in have)
 
 
