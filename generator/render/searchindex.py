@@ -1,28 +1,34 @@
 """The site search index, made small and made to find what engineers type.
 
-Material's search (lunr) indexes every section of every page and, by
-default, splits words at spaces and hyphens. Two problems follow:
+Material's search (lunr) indexes every section of every page, splits words
+at spaces and hyphens, does not stem English, and gives every query word a
+trailing wildcard ("crash" finds "crashes", "conversion" does not find
+"converted"). Two problems follow:
 
 * **Noise and size.** Entity pages carry sections that only repeat other
   pages (relation lists, the bibliography, sub-type aggregates, study-case
   tables, a scenario's list of practices) and every section repeats the
   page's tags. They made up over half of the index and put pages that merely
   *link* to a topic above the page *about* it. :func:`compact_index` drops
-  them, the ``print.html`` copy of every page, and bookkeeping text
-  (checklist item ids, severity and effort, scope notes).
-* **Spelling.** Split at hyphens, "non-maximum suppression" is "non" +
-  "maximum" + "suppression", and "non" matches every page about
-  non-determinism, titles first. The index's separator (:data:`SEPARATOR`)
-  therefore keeps hyphenated words whole, and :func:`extra_words` adds, for
-  each section, the other ways to type what it says: the parts and joined
-  forms of its hyphenated words ("fine-tuning": "fine", "tuning",
-  "finetuning"), American forms of British spellings, and the other members
-  of a synonym group (:data:`SYNONYMS`: "NMS" and "non-maximum
-  suppression", "int8" and "quantisation", ...). They go into a field of
-  their own (``syn``, weighted like the text), so result previews still show
-  the page's words. A page's title words and the words of its id (ids are
-  curated short names, such as ``guard-against-split-leakage``) and their
-  other forms go into ``alt``, weighted like the title.
+  them, the ``print.html`` copy of every page, the sections of pages that
+  list other pages, and bookkeeping text (checklist item ids, severity and
+  effort, scope notes, BibTeX keys). Material weights tags a thousand times
+  the title; here they weigh less, so the stage "Code review" comes before
+  the practices tagged with it.
+* **Spelling.** The query "non-maximum suppression" is "non" + "maximum" +
+  "suppression", and "non" used to match every title about
+  non-determinism. :func:`bind_prefixes` writes the hyphen after a bound
+  prefix ("non-", "re-") as a non-breaking hyphen, which looks the same but
+  keeps the word whole, and :func:`extra_words` adds, for each section, the
+  other ways to type what it says: the parts and joined forms of its
+  hyphenated words ("non-determinism": "determinism", "nondeterminism"),
+  both "-ise" and "-ize" forms, and the other members of a synonym group
+  (:data:`SYNONYMS`: "NMS" and "non-maximum suppression", "int8" and
+  "quantisation", "BN" and "batchnorm", ...). They go into a field of their
+  own (``syn``, weighted like the text), so result previews still show the
+  page's words. A page's id words (ids are curated short names, such as
+  ``guard-against-split-leakage``) and its title's other spellings go into
+  ``alt``, weighted like the title.
 
 Everything is done once, at build time, on the parsed ``search_index.json``
 (pure functions; the MkDocs hook reads and writes the file).
@@ -180,7 +186,7 @@ _IZE_STEMS = {
     "prioriti", "recogn", "real", "token", "vector", "synchron", "character", "parametr",
     "central", "final", "stabil", "author", "random", "discret", "binar", "emphas", "memor",
     "modular", "harmon", "generalis", "localis", "local", "container", "capital", "penal",
-    "linear", "material", "operational", "fuse", "iter", "croni",
+    "linear", "material", "operational",
 }  # fmt: skip
 
 
@@ -273,8 +279,9 @@ def compact_index(index: dict[str, Any]) -> dict[str, Any]:
     lists its sections under it). Each entry gets ``syn``: other spellings of
     its text's words, weighted like the text; a page's entry also gets ``alt``:
     its id's words and other spellings of its title, weighted like the title.
-    The separator keeps hyphenated words whole, except at spaces, hyphens
-    between words, and slashes.
+    A section's entry gets the other spellings of its heading there. Text, titles and
+    tags have their bound prefixes joined (:func:`bind_prefixes`), and the
+    index splits words at :data:`SEPARATOR`.
     """
     docs = []
     for doc in index.get("docs", []):
