@@ -151,9 +151,17 @@ def broken_links(site: Path) -> list[str]:
     return problems
 
 
+def search_index(site: Path) -> dict[str, Any]:
+    """The built search index: ``search_index.js`` (written once, as a script) or ``search_index.json``."""
+    script = site / "search" / "search_index.js"
+    if script.is_file():
+        return json.loads(script.read_text(encoding="utf-8").removeprefix("var __index = "))  # type: ignore[no-any-return]
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 def search_locations(site: Path) -> set[str]:
     """Page URLs (without anchors) in the built search index."""
-    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    index = search_index(site)
     return {doc["location"].split("#", 1)[0] for doc in index["docs"]}
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -18,6 +17,7 @@ from generator.pipeline import check
 from generator.render import RENDERERS
 from generator.render.redirects import render_redirects
 from tests.conftest import BASE_KB, ROOT, run_cli
+from tests.site_fixtures import search_index
 
 PRACTICE = BASE_KB / "practices" / "read-the-reference-code.yaml"
 RENAMED = (
@@ -72,7 +72,7 @@ def test_old_url_serves_a_redirect_in_the_built_site(tmp_path: Path) -> None:
     redirect = (site / "practices/read-the-reference-code.html").read_text()
     assert 'url=read-reference-code-first.html"' in redirect
     assert (site / "practices/read-reference-code-first.html").is_file()
-    index = json.loads((site / "search/search_index.json").read_text())
+    index = search_index(site)
     assert not [d for d in index["docs"] if "read-the-reference-code" in d["location"]]
     contributing = (site / "contributing.html").read_text()
     assert "What reviewers look for" in contributing and "--8&lt;--" not in contributing

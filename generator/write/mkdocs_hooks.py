@@ -48,12 +48,13 @@ from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator.findings import current_file, format_text, visible
 from generator.render import Files as RenderedFiles
 from generator.render import svg
-from generator.render.searchindex import expand_index
+from generator.render.searchindex import compact_index
 from generator.write.files import write_atomic
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
@@ -216,12 +217,42 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     return server
 
 
+#: Answers the theme's request for ``search_index.json`` from ``search_index.js`` (see :func:`on_post_build`).
+SEARCH_INDEX_SHIM = "assets/javascripts/search-index.js"
+#: How Material's ``offline`` plugin starts the script it writes.
+SEARCH_INDEX_JS_PREFIX = "var __index = "
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load the search index shim before the theme (only builds that run this hook write one index)."""
+    polyfills = config.extra.get("polyfills") or []
+    if SEARCH_INDEX_SHIM not in polyfills:
+        config.extra["polyfills"] = [*polyfills, SEARCH_INDEX_SHIM]
+    return config
+
+
+@event_priority(-200)  # after the offline plugin (-100) has written search_index.js
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Add synonyms to the search index (before the offline plugin inlines it)."""
-    path = Path(config.site_dir) / "search" / "search_index.json"
-    if path.is_file():
-        index = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(expand_index(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    """Write the compacted search index (synonyms added, repeats dropped), once.
+
+    Material fetches ``search/search_index.json`` over http and loads
+    ``search/search_index.js`` (written by the ``offline`` plugin) from disk.
+    When the script exists, it alone is written and the JSON is removed: the
+    shim (:data:`SEARCH_INDEX_SHIM`) answers the theme's request for the JSON
+    with the script's bytes after its ``var __index = ``.
+    """
+    folder = Path(config.site_dir) / "search"
+    path = folder / "search_index.json"
+    if not path.is_file():
+        return
+    index = compact_index(json.loads(path.read_text(encoding="utf-8")))
+    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    script = folder / "search_index.js"
+    if script.is_file():
+        script.write_text(SEARCH_INDEX_JS_PREFIX + data, encoding="utf-8")
+        path.unlink()
+    else:
+        path.write_text(data, encoding="utf-8")
 
 
 def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -8,7 +8,7 @@ from generator.kb import Checked
 from generator.render.context import Site
 from generator.render.entities import code_spans
 from generator.render.relations import evidence_rank
-from generator.render.searchindex import expand_index, extra_words
+from generator.render.searchindex import compact_index, extra_words
 from generator.write.mkdocs_hooks import relative_404
 
 
@@ -39,12 +39,12 @@ def test_words_that_only_look_british_are_left_alone() -> None:
     assert extra_words("a precise exercise, we advise") == ""
 
 
-def test_expanded_index_keeps_text_and_adds_a_field() -> None:
-    doc = {"location": "a.html", "title": "NMS", "text": "x"}
-    index = {"config": {"fields": {"title": {"boost": 1000.0}}}, "docs": [doc]}
-    out = expand_index(index)
-    assert out["docs"][0]["text"] == "x" and "suppression" in out["docs"][0]["syn"]
-    assert out["config"]["fields"]["syn"] == {"boost": 1000.0}
+def test_compacted_index_keeps_text_and_adds_fields() -> None:
+    doc = {"location": "a.html", "title": "x", "text": "NMS"}
+    index = {"config": {"fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}}}, "docs": [doc]}
+    out = compact_index(index)
+    assert out["docs"][0]["text"] == "NMS" and "suppression" in out["docs"][0]["syn"]
+    assert out["config"]["fields"]["syn"] == {"boost": 1.0}
     assert index["docs"][0].get("syn") is None  # the input is not changed
 
 

@@ -1,0 +1,105 @@
+"""The search index step (issues 14 and 15): what is kept, what is dropped, and the other spellings added."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from generator.render.searchindex import SEPARATOR, bind_prefixes, compact_index, extra_words
+
+CONFIG = {
+    "separator": r"[\s\-]+",
+    "fields": {"title": {"boost": 1000.0}, "text": {"boost": 1.0}, "tags": {"boost": 1e6}},
+}
+
+
+def compact(*docs: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out = compact_index({"config": CONFIG, "docs": list(docs)})
+    return {doc["location"]: doc for doc in out["docs"]}
+
+
+def test_sections_that_repeat_other_pages_are_dropped_from_entity_pages_only() -> None:
+    out = compact(
+        {"location": "practices/p.html", "title": "P", "text": "<p>Summary.</p>"},
+        {"location": "practices/p.html#relations", "title": "Relations", "text": "Addresses challenges"},
+        {"location": "practices/p.html#references", "title": "References", "text": "[1] Doe"},
+        {"location": "practices/p.html#why-it-is-essential", "title": "Why it is essential", "text": "x"},
+        {"location": "practices/p.html#steps", "title": "Steps", "text": "<ol><li>Do it.</li></ol>"},
+        {"location": "about.html#references", "title": "References", "text": "kept"},
+        {"location": "print.html", "title": "The whole knowledge base", "text": "everything again"},
+    )
+    assert sorted(out) == ["about.html#references", "practices/p.html", "practices/p.html#steps"]
+
+
+def test_listing_pages_keep_their_first_paragraph_only() -> None:
+    out = compact(
+        {"location": "practices/index.html", "title": "Practices", "text": "<p>What to do.</p><table>P1 P2</table>"},
+        {"location": "workflow.html#model-analysis", "title": "Model analysis", "text": "P1 P2"},
+    )
+    assert out == {"practices/index.html": out["practices/index.html"]}
+    assert out["practices/index.html"]["text"] == "What to do."
+
+
+def test_checklist_bookkeeping_leaves_and_the_item_and_its_how_to_stay() -> None:
+    text = (
+        "<p>Exported checklists include these items. Tick them.</p> <ol> <li>1.Seed all generators. "
+        "<code>p/seed-everything</code>severity: majoreffort: minutes"
+        "<p>How: Call <code>torch.manual_seed(s)</code>.</p>"
+        "<p>Done when: Two runs match.</p><p>Docs: PyTorch: Reproducibility</p></li> </ol>"
+    )
+    out = compact({"location": "practices/p.html#checklist-items", "title": "Checklist items", "text": text})
+    kept = out["practices/p.html#checklist-items"]["text"]
+    assert kept == "Seed all generators. How: Call <code>torch.manual_seed(s)</code>."
+
+
+def test_tags_stay_on_the_page_entry_and_weigh_less_than_the_title() -> None:
+    out = compact_index(
+        {
+            "config": CONFIG,
+            "docs": [
+                {"location": "stages/s.html", "title": "Code review", "text": "x", "tags": ["Workflow stage"]},
+                {"location": "stages/s.html#details", "title": "Details", "text": "y", "tags": ["Workflow stage"]},
+            ],
+        }
+    )
+    assert [doc.get("tags") for doc in out["docs"]] == [["Workflow stage"], None]
+    fields = out["config"]["fields"]
+    assert fields["tags"]["boost"] < fields["title"]["boost"] == fields["alt"]["boost"]
+    assert fields["syn"]["boost"] == fields["text"]["boost"]
+    assert out["config"]["separator"] == SEPARATOR
+
+
+def test_a_page_entry_gains_its_id_words_and_title_spellings() -> None:
+    out = compact(
+        {"location": "practices/guard-against-split-leakage.html", "title": "Keep test data apart", "text": "x"}
+    )
+    alt = out["practices/guard-against-split-leakage.html"]["alt"].split()
+    assert {"guard", "split", "leakage", "contamination"} <= set(alt)
+    assert "data" not in alt  # already in the title
+
+
+def test_bound_prefixes_keep_their_word_whole_and_look_the_same() -> None:
+    assert bind_prefixes("Non-determinism and re-verify, cross-framework") == (
+        "Non\u2011determinism and re\u2011verify, cross-framework"
+    )
+    assert not re.fullmatch(SEPARATOR, "\u2011")
+    out = compact(
+        {"location": "challenges/c.html", "title": "Training non-determinism", "text": "x", "tags": ["Non-determinism"]}
+    )
+    page = out["challenges/c.html"]
+    assert page["title"] == "Training non\u2011determinism" and page["tags"] == ["Non\u2011determinism"]
+    assert "determinism" in page["alt"].split() and "non" not in page["alt"].split()
+
+
+def test_other_spellings_are_not_repeated_from_the_text() -> None:
+    out = compact({"location": "practices/p.html#steps", "title": "Steps", "text": "<p>Quantise to int8 with NMS.</p>"})
+    syn = out["practices/p.html#steps"]["syn"].split()
+    assert {"quantization", "quantisation", "suppression"} <= set(syn)
+    assert "int8" not in syn and "nms" not in syn and len(syn) == len(set(syn))
+
+
+def test_ise_and_ize_forms_cover_what_people_type() -> None:
+    words = set(extra_words("Give each environment its own container; containerise it.").split())
+    assert {"containerization", "containerisation", "containerized"} <= words
+    assert {"license", "licence"} <= set(extra_words("Licence and provenance gaps").split())
+    assert {"tf", "tensorflow"} <= set(extra_words("Keras model").split())
