@@ -28,27 +28,63 @@ class BibItem:
     cited_by: list[Chip]
     scope: list[tuple[str, str]] = field(default_factory=list)
     """The study's scope (label, text), when kb/studies.yaml has a record for it."""
+    total: int = 0
+    """How many entries cite it (``cited_by`` may show fewer)."""
+    more: str = ""
+    """Link to the page listing every citing entry, when ``cited_by`` shows only the first."""
 
 
-def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: the references page."""
+#: Above this many "cited by" links on the page in all, each reference shows at most
+#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~800).
+CITED_BY_MAX_TOTAL = 3000
+CITED_BY_SHOWN = 25
+
+
+def cited_by_path(key: str) -> str:
+    """Docs path of the page listing every entry that cites ``key`` (only for long lists at scale)."""
+    return f"{paths.BIBLIOGRAPHY_PAGE.removesuffix('.md')}/{paths.reference_anchor(key)}.md"
+
+
+def render_bibliography(
+    checked: Checked, max_total: int = CITED_BY_MAX_TOTAL, shown: int = CITED_BY_SHOWN
+) -> dict[str, str | bytes]:
+    """Renderer: the references page (and, for a large KB, a "cited by" page per much-cited reference)."""
     site = Site(checked)
     doc = paths.BIBLIOGRAPHY_PAGE
     refs = sorted(site.references.values(), key=sort_key)
-    items = [
-        BibItem(
-            paths.reference_anchor(r.key),
-            r,
-            chips(site, doc, site.citing(r.key)),
-            site.scopes[r.key].parts if r.key in site.scopes else [],
+    citing = {r.key: site.citing(r.key) for r in refs}
+    capped = sum(len(ids) for ids in citing.values()) > max_total
+    files: dict[str, str | bytes] = {}
+    items = []
+    for r in refs:
+        cited_by = chips(site, doc, citing[r.key])
+        more = ""
+        if capped and len(cited_by) > shown:
+            page = cited_by_path(r.key)
+            more = paths.href(doc, page)
+            files[page] = render(
+                "cited-by.md.j2",
+                front=Markup(front_matter({"title": f"Cited by: {r.key}", "hide": ["navigation"]})),
+                ref=r,
+                back=paths.href(page, doc, paths.reference_anchor(r.key)),
+                cited_by=chips(site, page, citing[r.key]),
+            )
+            cited_by = cited_by[:shown]
+        items.append(
+            BibItem(
+                paths.reference_anchor(r.key),
+                r,
+                cited_by,
+                site.scopes[r.key].parts if r.key in site.scopes else [],
+                len(citing[r.key]),
+                more,
+            )
         )
-        for r in refs
-    ]
-    page = render(
+    files[doc] = render(
         "references.md.j2",
         front=Markup(
             front_matter({"title": "References", "hide": ["navigation"], "search": {"boost": 0.5}})
         ),  # escaped by front_matter
         items=items,
     )
-    return {doc: page}
+    return files
