@@ -147,7 +147,9 @@ def checklist_pages(
             if not stages or stages[-1]["id"] != stage.id:
                 heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
                 stages.append({"id": stage.id, "heading": heading, "practices": []})
-            guards = [(cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(items[0])]
+            guards = [
+                (cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(items[0])
+            ]
             stages[-1]["practices"].append(
                 {
                     "title": plain(practice.title),
@@ -329,7 +331,7 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
 def render_checklist_pages(
     checked: Checked, commit: str, part_items: int = CHECKLIST_PART_ITEMS
 ) -> dict[str, str | bytes]:
-    """Every checklist page (split into parts above ``part_items`` items) and the builder index, stamped with ``commit`` (pure)."""
+    """Every checklist page (in parts above ``part_items`` items) and the builder index, stamped with ``commit``."""
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
     files: dict[str, str | bytes] = {}

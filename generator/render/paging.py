@@ -77,7 +77,7 @@ def pagers(first: str, labels: list[str], noun: str = "Part") -> list[Pager | No
     docs = [part_path(first, n) for n in range(1, len(labels) + 1)]
     out: list[Pager | None] = []
     for n, doc in enumerate(docs):
-        links = [PagerLink(label, paths.href(doc, other), other == doc) for label, other in zip(labels, docs, strict=True)]
+        links = [PagerLink(lab, paths.href(doc, other), other == doc) for lab, other in zip(labels, docs, strict=True)]
         out.append(
             Pager(
                 noun,

@@ -224,7 +224,6 @@ def stage_blocks(site: Site, doc: str, max_listed: int = LIST_MAX_PER_STAGE) -> 
     return blocks
 
 
-
 def render_workflow(checked: Checked) -> dict[str, str | bytes]:
     """Renderer: the workflow page."""
     site = Site(checked)
