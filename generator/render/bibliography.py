@@ -35,9 +35,9 @@ class BibItem:
 
 
 #: Above this many "cited by" links on the page in all, each reference shows at most
-#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~800).
-CITED_BY_MAX_TOTAL = 3000
-CITED_BY_SHOWN = 25
+#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~300).
+CITED_BY_MAX_TOTAL = 1000
+CITED_BY_SHOWN = 10
 
 
 def cited_by_path(key: str) -> str:
@@ -46,9 +46,11 @@ def cited_by_path(key: str) -> str:
 
 
 def render_bibliography(
-    checked: Checked, max_total: int = CITED_BY_MAX_TOTAL, shown: int = CITED_BY_SHOWN
+    checked: Checked, max_total: int | None = None, shown: int | None = None
 ) -> dict[str, str | bytes]:
     """Renderer: the references page (and, for a large KB, a "cited by" page per much-cited reference)."""
+    shown = CITED_BY_SHOWN if shown is None else shown
+    max_total = CITED_BY_MAX_TOTAL if max_total is None else max_total
     site = Site(checked)
     doc = paths.BIBLIOGRAPHY_PAGE
     refs = sorted(site.references.values(), key=sort_key)

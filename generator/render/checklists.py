@@ -122,13 +122,14 @@ CHECKLIST_PART_ITEMS = 400
 
 
 def checklist_pages(
-    checked: Checked, scenario: Scenario, cl: Checklist, part_items: int = CHECKLIST_PART_ITEMS
+    checked: Checked, scenario: Scenario, cl: Checklist, part_items: int | None = None
 ) -> dict[str, str]:
     """The interactive checklist page of one scenario; above ``part_items`` items, its parts.
 
     Every part has the whole checklist's toolbar: ticks are stored per
     scenario and item, so progress, reset and downloads cover every part.
     """
+    part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
     first = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
@@ -328,10 +329,9 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
     )
 
 
-def render_checklist_pages(
-    checked: Checked, commit: str, part_items: int = CHECKLIST_PART_ITEMS
-) -> dict[str, str | bytes]:
+def render_checklist_pages(checked: Checked, commit: str, part_items: int | None = None) -> dict[str, str | bytes]:
     """Every checklist page (in parts above ``part_items`` items) and the builder index, stamped with ``commit``."""
+    part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
     files: dict[str, str | bytes] = {}

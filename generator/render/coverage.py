@@ -23,7 +23,7 @@ from generator.kb import Checked
 from generator.markup import front_matter, plain
 from generator.models import Practice
 from generator.render.context import Link, Site
-from generator.render.paging import chunks, pagers, part_path
+from generator.render.paging import chunks, even_chunks, pagers, part_path
 from generator.render.templating import render
 
 MATRIX_MAX_COLUMNS = 40
@@ -104,7 +104,7 @@ def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[Defect
 
 #: In its list form, above this many challenges or defect types the page is split into parts
 #: of at most this many rows of each (the statistics and gaps stay on the first).
-PART_ROWS = 300
+PART_ROWS = 200
 
 
 def _trees(rows: list[DefectRow]) -> list[list[int]]:
@@ -117,8 +117,9 @@ def _trees(rows: list[DefectRow]) -> list[list[int]]:
     return out
 
 
-def render_coverage(checked: Checked, part_rows: int = PART_ROWS) -> dict[str, str | bytes]:
+def render_coverage(checked: Checked, part_rows: int | None = None) -> dict[str, str | bytes]:
     """Renderer: the coverage page (in parts, for a large KB)."""
+    part_rows = PART_ROWS if part_rows is None else part_rows
     site = Site(checked)
     first = paths.COVERAGE_PAGE
     cov = coverage(site.kb, site.graph)
@@ -133,7 +134,7 @@ def render_coverage(checked: Checked, part_rows: int = PART_ROWS) -> dict[str, s
     if matrix or max(len(challenges), rows_count) <= part_rows:
         challenge_parts, tree_parts = [challenges], [trees]
     else:
-        challenge_parts, tree_parts = chunks(challenges, part_rows), chunks(trees, part_rows, len)
+        challenge_parts, tree_parts = even_chunks(challenges, part_rows), chunks(trees, part_rows, len)
     count = max(len(challenge_parts), len(tree_parts))
     challenge_parts += [[]] * (count - len(challenge_parts))
     tree_parts += [[]] * (count - len(tree_parts))

@@ -19,7 +19,7 @@ from generator.markup import front_matter, markdown_inline, plain
 from generator.models import FOLDERS, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Site
 from generator.render.entities import COMPONENTS, IMPORTANCE
-from generator.render.paging import chunks, pagers, part_path
+from generator.render.paging import even_chunks, pagers, part_path
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 
@@ -196,7 +196,7 @@ def _filter_options(site: Site, name: str, rows: list[Row]) -> list[tuple[str, s
 
 
 #: Above this many entries an index page is split into parts of at most this many rows (today's largest has ~90).
-INDEX_PART_ROWS = 300
+INDEX_PART_ROWS = 200
 
 
 def _initials(entities: list[Entity]) -> str:
@@ -205,12 +205,13 @@ def _initials(entities: list[Entity]) -> str:
     return first if first == last else f"{first}-{last}"
 
 
-def index_pages(site: Site, kind: str, part_rows: int = INDEX_PART_ROWS) -> dict[str, str]:
+def index_pages(site: Site, kind: str, part_rows: int | None = None) -> dict[str, str]:
     """The Markdown index page of one entity type; above ``part_rows`` entries, its parts (by title)."""
+    part_rows = INDEX_PART_ROWS if part_rows is None else part_rows
     first = paths.index_path(kind)
     headings, columns = TABLES[kind]
     entities = site.of_type(kind)
-    parts = chunks(entities, part_rows) if len(entities) > part_rows else [entities]
+    parts = even_chunks(entities, part_rows) if len(entities) > part_rows else [entities]
     out: dict[str, str] = {}
     for number, (part, pager) in enumerate(zip(parts, pagers(first, [_initials(p) for p in parts]), strict=True), 1):
         doc = part_path(first, number)

@@ -67,8 +67,9 @@ def scenario_practices(checked: Checked) -> dict[str, set[str]]:
 MAX_CELLS = 60
 
 
-def columns(site: Site, doc: str, max_cells: int = MAX_CELLS) -> list[Column]:
+def columns(site: Site, doc: str, max_cells: int | None = None) -> list[Column]:
     """The matrix's columns, in workflow order (at most ``max_cells`` practices and challenges each)."""
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     chosen = scenario_practices(site.checked)
     grouped = practices_by_stage(site.kb)
     challenges = [c for c in site.kb.of_type("challenge") if isinstance(c, Challenge) and c.status != "deprecated"]

@@ -37,6 +37,12 @@ def chunks(groups: Sequence[T], limit: int, weight: Callable[[T], int] = lambda 
     return out
 
 
+def even_chunks(items: Sequence[T], limit: int) -> list[list[T]]:
+    """``items`` in as few runs of at most ``limit`` as possible, of near-equal length."""
+    count = max(-(-len(items) // max(limit, 1)), 1)
+    return chunks(items, -(-len(items) // count))
+
+
 def part_path(first: str, number: int) -> str:
     """Docs path of part ``number`` (1-based) of the page ``first``: ``x.md``, then ``x/2.md``, ``x/3.md``...
 

@@ -45,8 +45,15 @@ class PrintedEntry:
     evidence: list[PrintedEvidence]
 
 
-#: Above this many entries the printable KB is split into parts of at most this many (today's KB has ~150).
-PRINT_PART_ENTRIES = 300
+#: Above this many characters of entry HTML the printable KB is split into parts of at most this
+#: many, cut between entries (today's KB has ~200,000; a part is then about half a megabyte).
+PRINT_PART_CHARS = 400_000
+
+
+def _weight(entry: PrintedEntry) -> int:
+    """Characters of HTML an entry adds to the page, roughly."""
+    texts = [entry.summary, entry.body, *entry.steps, *entry.checklist, *(ev.shows for ev in entry.evidence)]
+    return 300 + sum(len(t) for t in texts)
 
 
 def _entry(entity: Entity, doc: str) -> PrintedEntry:
@@ -81,10 +88,13 @@ def _label(part: list[Entity]) -> str:
     return ", ".join(spans) or "no entries"
 
 
-def render_printable(checked: Checked, part_entries: int = PRINT_PART_ENTRIES) -> dict[str, str | bytes]:
-    """Renderer: ``{"print.md": page}`` with every entry of the KB; above ``part_entries`` entries, in parts."""
+def render_printable(checked: Checked, part_chars: int | None = None) -> dict[str, str | bytes]:
+    """Renderer: ``{"print.md": page}`` with every entry of the KB; above ``part_chars`` characters, in parts."""
+    part_chars = PRINT_PART_CHARS if part_chars is None else part_chars
     ordered = sorted(checked.kb.entities.values(), key=lambda e: (list(FOLDERS).index(e.kind), e.id))
-    parts = chunks(ordered, part_entries) if len(ordered) > part_entries else [ordered]
+    weights = {e.id: _weight(_entry(e, paths.PRINT_PAGE)) for e in ordered}
+    total = sum(weights.values())
+    parts = chunks(ordered, part_chars, lambda e: weights[e.id]) if total > part_chars else [ordered]
     labels = [_label(part) for part in parts]
     out: dict[str, str | bytes] = {}
     for number, (part, pager) in enumerate(zip(parts, pagers(paths.PRINT_PAGE, labels), strict=True), 1):

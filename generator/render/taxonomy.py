@@ -183,8 +183,9 @@ def _sizes(site: Site) -> list[tuple[str, int]]:
     return [(root.id, size(root)) for root in children.get(None, [])]
 
 
-def render_taxonomy(checked: Checked, part_types: int = PART_TYPES) -> dict[str, str | bytes]:
+def render_taxonomy(checked: Checked, part_types: int | None = None) -> dict[str, str | bytes]:
     """Renderer: the defect taxonomy page (in parts of whole trees, for a large KB)."""
+    part_types = PART_TYPES if part_types is None else part_types
     site = Site(checked)
     first = paths.TAXONOMY_PAGE
     sizes = _sizes(site)

@@ -206,8 +206,9 @@ class StageBlock:
 LIST_MAX_PER_STAGE = 60
 
 
-def stage_blocks(site: Site, doc: str, max_listed: int = LIST_MAX_PER_STAGE) -> list[StageBlock]:
+def stage_blocks(site: Site, doc: str, max_listed: int | None = None) -> list[StageBlock]:
     """The workflow as text: each stage with its practices (at most ``max_listed``, essential first)."""
+    max_listed = LIST_MAX_PER_STAGE if max_listed is None else max_listed
     grouped = practices_by_stage(site.kb)
     blocks = []
     for stage in stages_in_order(site.kb):
