@@ -15,6 +15,7 @@ from generator.kb import Checked
 from generator.markup import front_matter
 from generator.render.bibformat import Reference, sort_key
 from generator.render.context import Site
+from generator.render.paging import chunks, pagers, part_path
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 
@@ -38,11 +39,33 @@ class BibItem:
 #: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~300).
 CITED_BY_MAX_TOTAL = 1000
 CITED_BY_SHOWN = 10
+#: A reference's own "cited by" page is split into parts of at most this many entries.
+CITED_BY_PART = 500
 
 
 def cited_by_path(key: str) -> str:
     """Docs path of the page listing every entry that cites ``key`` (only for long lists at scale)."""
     return f"{paths.BIBLIOGRAPHY_PAGE.removesuffix('.md')}/{paths.reference_anchor(key)}.md"
+
+
+def _cited_by_pages(site: Site, ref: Reference, first: str, ids: list[str]) -> dict[str, str]:
+    """The pages listing every entry that cites ``ref`` (in parts of :data:`CITED_BY_PART`)."""
+    by_title = sorted(ids, key=lambda i: (site.link(first, i).text.casefold(), i))  # the order chips show
+    parts = chunks(by_title, CITED_BY_PART)
+    labels = [f"{site.link(first, p[0]).text[:1].upper()}-{site.link(first, p[-1]).text[:1].upper()}" for p in parts]
+    out: dict[str, str] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(first, labels), strict=True), 1):
+        doc = part_path(first, number)
+        out[doc] = render(
+            "cited-by.md.j2",
+            front=Markup(front_matter({"title": f"Cited by: {ref.key}", "hide": ["navigation"]})),
+            ref=ref,
+            total=len(ids),
+            back=paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ref.key)),
+            cited_by=chips(site, doc, part),
+            pager=pager,
+        )
+    return out
 
 
 def render_bibliography(
@@ -64,13 +87,7 @@ def render_bibliography(
         if capped and len(cited_by) > shown:
             page = cited_by_path(r.key)
             more = paths.href(doc, page)
-            files[page] = render(
-                "cited-by.md.j2",
-                front=Markup(front_matter({"title": f"Cited by: {r.key}", "hide": ["navigation"]})),
-                ref=r,
-                back=paths.href(page, doc, paths.reference_anchor(r.key)),
-                cited_by=chips(site, page, citing[r.key]),
-            )
+            files.update(_cited_by_pages(site, r, page, citing[r.key]))
             cited_by = cited_by[:shown]
         items.append(
             BibItem(

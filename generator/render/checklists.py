@@ -44,7 +44,7 @@ from generator.markup import (
     scrub,
 )
 from generator.models import ChecklistItem, Practice, Scenario
-from generator.render.paging import chunks, pagers, part_path
+from generator.render.paging import even_chunks, pagers, part_path
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
@@ -137,7 +137,7 @@ def checklist_pages(
     for stage, groups in cl.grouped():
         for practice, items in groups:
             blocks.append((stage, {"practice": practice, "items": items, "boxes": [next(counter) for _ in items]}))
-    parts = chunks(blocks, part_items, lambda b: len(b[1]["items"])) if len(cl.items) > part_items else [blocks]
+    parts = even_chunks(blocks, part_items, lambda b: len(b[1]["items"])) if len(cl.items) > part_items else [blocks]
     names = [_part_label(part) for part in parts]
     out: dict[str, str] = {}
     for number, (part, pager) in enumerate(zip(parts, pagers(first, names, "Part"), strict=True), 1):

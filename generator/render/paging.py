@@ -37,10 +37,22 @@ def chunks(groups: Sequence[T], limit: int, weight: Callable[[T], int] = lambda 
     return out
 
 
-def even_chunks(items: Sequence[T], limit: int) -> list[list[T]]:
-    """``items`` in as few runs of at most ``limit`` as possible, of near-equal length."""
-    count = max(-(-len(items) // max(limit, 1)), 1)
-    return chunks(items, -(-len(items) // count))
+def even_chunks(items: Sequence[T], limit: int, weight: Callable[[T], int] = lambda _: 1) -> list[list[T]]:
+    """Like :func:`chunks`, but the runs are of near-equal weight (the last is not a small remainder)."""
+    total = sum(weight(i) for i in items)
+    count = max(-(-total // max(limit, 1)), 1)
+    out: list[list[T]] = [[]]
+    done = run = 0
+    for item in items:
+        w = weight(item)
+        # Cut where the run would pass its share of the total by more than half the item, or the limit.
+        if out[-1] and (done + w > total * len(out) / count + w / 2 or run + w > limit):
+            out.append([])
+            run = 0
+        out[-1].append(item)
+        done += w
+        run += w
+    return out
 
 
 def part_path(first: str, number: int) -> str:

@@ -23,7 +23,7 @@ from generator.render import bibliography, context, coverage, matrix, relations,
 from generator.render.checklists import render_checklist_pages
 from generator.render.context import Site
 from generator.render.indexes import index_pages
-from generator.render.paging import chunks, pagers, part_path
+from generator.render.paging import chunks, even_chunks, pagers, part_path
 from generator.render.printable import render_printable
 from generator.render.taxonomy import render_taxonomy
 from generator.render.views import tag_chips
@@ -257,3 +257,24 @@ def test_long_relation_groups_keep_the_best_supported_and_point_to_the_index(che
         if group.more:
             assert resolves(doc, group.more_href).endswith("/index.md")
     assert not any(g.more for g in whole.values())
+
+
+def test_a_long_cited_by_page_is_itself_split(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bibliography, "CITED_BY_PART", 4)
+    files = bibliography.render_bibliography(checked, max_total=10, shown=3)
+    site = Site(checked)
+    key = max(site.references, key=lambda k: len(site.citing(k)))
+    first = bibliography.cited_by_path(key)
+    docs = [d for d in files if d == first or d.startswith(first.removesuffix(".md") + "/")]
+    assert len(docs) == -(-len(site.citing(key)) // 4)
+    listed = [resolves(d, h) for d in docs for h in re.findall(r'class="kb-chip[^"]*" href="([^"]+)"', str(files[d]))]
+    assert sorted(listed) == sorted(paths.page_path(site.entities[i].kind, i) for i in site.citing(key))
+    assert part_links(first, str(files[first])) == docs
+
+
+def test_even_chunks_share_the_weight() -> None:
+    assert even_chunks(list(range(10)), 4) == [[0, 1, 2], [3, 4, 5, 6], [7, 8, 9]]
+    assert even_chunks(["aa", "aa", "aa", "a"], 4, len) == [["aa", "aa"], ["aa", "a"]]
+    assert even_chunks(["aaaaaa", "a", "a"], 4, len) == [["aaaaaa"], ["a", "a"]]
+    assert even_chunks(list(range(5)), 10) == [[0, 1, 2, 3, 4]]
+    assert even_chunks([], 4) == [[]]
