@@ -26,6 +26,7 @@ from generator.render.indexes import index_pages
 from generator.render.paging import chunks, even_chunks, pagers, part_path
 from generator.render.printable import render_printable
 from generator.render.taxonomy import render_taxonomy
+from generator.render.templating import render
 from generator.render.views import tag_chips
 from tests.conftest import ROOT
 
@@ -278,3 +279,9 @@ def test_even_chunks_share_the_weight() -> None:
     assert even_chunks(["aaaaaa", "a", "a"], 4, len) == [["aaaaaa"], ["a", "a"]]
     assert even_chunks(list(range(5)), 10) == [[0, 1, 2, 3, 4]]
     assert even_chunks([], 4) == [[]]
+
+
+def test_part_labels_are_escaped() -> None:
+    pager = pagers("print.md", ["<script>alert(1)</script>", "b & c"])[0]
+    out = render("parts/pager.html.j2", pager=pager)
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "b &amp; c" in out
