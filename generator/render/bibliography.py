@@ -15,6 +15,7 @@ from generator.kb import Checked
 from generator.markup import front_matter
 from generator.render.bibformat import Reference, sort_key
 from generator.render.context import Site
+from generator.render.paging import chunks, pagers, part_path
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 
@@ -28,27 +29,81 @@ class BibItem:
     cited_by: list[Chip]
     scope: list[tuple[str, str]] = field(default_factory=list)
     """The study's scope (label, text), when kb/studies.yaml has a record for it."""
+    total: int = 0
+    """How many entries cite it (``cited_by`` may show fewer)."""
+    more: str = ""
+    """Link to the page listing every citing entry, when ``cited_by`` shows only the first."""
 
 
-def render_bibliography(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: the references page."""
+#: Above this many "cited by" links on the page in all, each reference shows at most
+#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~300).
+CITED_BY_MAX_TOTAL = 1000
+CITED_BY_SHOWN = 10
+#: A reference's own "cited by" page is split into parts of at most this many entries.
+CITED_BY_PART = 500
+
+
+def cited_by_path(key: str) -> str:
+    """Docs path of the page listing every entry that cites ``key`` (only for long lists at scale)."""
+    return f"{paths.BIBLIOGRAPHY_PAGE.removesuffix('.md')}/{paths.reference_anchor(key)}.md"
+
+
+def _cited_by_pages(site: Site, ref: Reference, first: str, ids: list[str]) -> dict[str, str]:
+    """The pages listing every entry that cites ``ref`` (in parts of :data:`CITED_BY_PART`)."""
+    by_title = sorted(ids, key=lambda i: (site.link(first, i).text.casefold(), i))  # the order chips show
+    parts = chunks(by_title, CITED_BY_PART)
+    labels = [f"{site.link(first, p[0]).text[:1].upper()}-{site.link(first, p[-1]).text[:1].upper()}" for p in parts]
+    out: dict[str, str] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(first, labels), strict=True), 1):
+        doc = part_path(first, number)
+        out[doc] = render(
+            "cited-by.md.j2",
+            front=Markup(front_matter({"title": f"Cited by: {ref.key}", "hide": ["navigation"]})),
+            ref=ref,
+            total=len(ids),
+            back=paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ref.key)),
+            cited_by=chips(site, doc, part),
+            pager=pager,
+        )
+    return out
+
+
+def render_bibliography(
+    checked: Checked, max_total: int | None = None, shown: int | None = None
+) -> dict[str, str | bytes]:
+    """Renderer: the references page (and, for a large KB, a "cited by" page per much-cited reference)."""
+    shown = CITED_BY_SHOWN if shown is None else shown
+    max_total = CITED_BY_MAX_TOTAL if max_total is None else max_total
     site = Site(checked)
     doc = paths.BIBLIOGRAPHY_PAGE
     refs = sorted(site.references.values(), key=sort_key)
-    items = [
-        BibItem(
-            paths.reference_anchor(r.key),
-            r,
-            chips(site, doc, site.citing(r.key)),
-            site.scopes[r.key].parts if r.key in site.scopes else [],
+    citing = {r.key: site.citing(r.key) for r in refs}
+    capped = sum(len(ids) for ids in citing.values()) > max_total
+    files: dict[str, str | bytes] = {}
+    items = []
+    for r in refs:
+        cited_by = chips(site, doc, citing[r.key])
+        more = ""
+        if capped and len(cited_by) > shown:
+            page = cited_by_path(r.key)
+            more = paths.href(doc, page)
+            files.update(_cited_by_pages(site, r, page, citing[r.key]))
+            cited_by = cited_by[:shown]
+        items.append(
+            BibItem(
+                paths.reference_anchor(r.key),
+                r,
+                cited_by,
+                site.scopes[r.key].parts if r.key in site.scopes else [],
+                len(citing[r.key]),
+                more,
+            )
         )
-        for r in refs
-    ]
-    page = render(
+    files[doc] = render(
         "references.md.j2",
         front=Markup(
             front_matter({"title": "References", "hide": ["navigation"], "search": {"boost": 0.5}})
         ),  # escaped by front_matter
         items=items,
     )
-    return {doc: page}
+    return files

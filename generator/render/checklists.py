@@ -44,6 +44,7 @@ from generator.markup import (
     scrub,
 )
 from generator.models import ChecklistItem, Practice, Scenario
+from generator.render.paging import even_chunks, pagers, part_path
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
@@ -115,19 +116,42 @@ def item_view(item: Item, box_id: str) -> dict[str, Any]:
     }
 
 
-def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
-    """The interactive checklist page of one scenario."""
-    doc = paths.checklist_path(scenario.id)
+#: Above this many items a scenario's checklist is split into parts (pages) of at most this many,
+#: cut between practices, in checklist order; no scenario of today's KB comes near it (the largest has ~130).
+CHECKLIST_PART_ITEMS = 400
+
+
+def checklist_pages(
+    checked: Checked, scenario: Scenario, cl: Checklist, part_items: int | None = None
+) -> dict[str, str]:
+    """The interactive checklist page of one scenario; above ``part_items`` items, its parts.
+
+    Every part has the whole checklist's toolbar: ticks are stored per
+    scenario and item, so progress, reset and downloads cover every part.
+    """
+    part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
+    first = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
-    stages = []
+    blocks: list[tuple[Any, dict[str, Any]]] = []  # (stage, practice) in checklist order
     for stage, groups in cl.grouped():
-        practices = []
         for practice, items in groups:
+            blocks.append((stage, {"practice": practice, "items": items, "boxes": [next(counter) for _ in items]}))
+    parts = even_chunks(blocks, part_items, lambda b: len(b[1]["items"])) if len(cl.items) > part_items else [blocks]
+    names = [_part_label(part) for part in parts]
+    out: dict[str, str] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(first, names, "Part"), strict=True), 1):
+        doc = part_path(first, number)
+        stages: list[dict[str, Any]] = []
+        for stage, block in part:
+            practice, items = block["practice"], block["items"]
+            if not stages or stages[-1]["id"] != stage.id:
+                heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
+                stages.append({"id": stage.id, "heading": heading, "practices": []})
             guards = [
                 (cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(items[0])
             ]
-            practices.append(
+            stages[-1]["practices"].append(
                 {
                     "title": plain(practice.title),
                     "href": paths.href(doc, paths.page_path("practice", practice.id)),
@@ -137,35 +161,47 @@ def checklist_page(checked: Checked, scenario: Scenario, cl: Checklist) -> str:
                         (k, paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(k)))
                         for k in items[0].evidence
                     ],
-                    "checks": [item_view(i, f"rkb-{cl.scope}-{next(counter)}") for i in items],
+                    "checks": [item_view(i, f"rkb-{cl.scope}-{n}") for i, n in zip(items, block["boxes"], strict=True)],
                 }
             )
-        heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
-        stages.append({"heading": heading, "practices": practices})
-    return render(
-        "checklist-page.md.j2",
-        # Out of the search index: every item's text is already there, on its practice's page.
-        front=Markup(
-            front_matter(
-                {
-                    "title": f"Checklist: {scenario.title}",
-                    "description": scenario.summary,
-                    "search": {"exclude": True},
-                }
-            )
-        ),
-        summary=plain(scenario.summary),
-        source=_endpoint(labels, scenario.source.framework, scenario.source.hardware),
-        target=_endpoint(labels, scenario.target.framework, scenario.target.hardware),
-        count=f"{counted(len(cl.items), 'item')} in {counted(len(cl.stages), 'stage')}",
-        scenario_href=paths.href(doc, paths.page_path("scenario", scenario.id)),
-        index_href=paths.href(doc, paths.CHECKLISTS_INDEX),
-        scope=cl.scope,
-        total=len(cl.items),
-        stages=stages,
-        data_src=paths.href(doc, paths.CHECKLISTS_DATA),
-        command=f"python -m generator checklist {scenario.id} --format md",
-    )
+        title = f"Checklist: {scenario.title}"
+        out[doc] = render(
+            "checklist-page.md.j2",
+            # Out of the search index: every item's text is already there, on its practice's page.
+            front=Markup(
+                front_matter(
+                    {
+                        "title": title if number == 1 else f"{title} (part {number}: {names[number - 1]})",
+                        "description": scenario.summary,
+                        "search": {"exclude": True},
+                    }
+                )
+            ),
+            summary=plain(scenario.summary),
+            source=_endpoint(labels, scenario.source.framework, scenario.source.hardware),
+            target=_endpoint(labels, scenario.target.framework, scenario.target.hardware),
+            count=f"{counted(len(cl.items), 'item')} in {counted(len(cl.stages), 'stage')}",
+            scenario_href=paths.href(doc, paths.page_path("scenario", scenario.id)),
+            index_href=paths.href(doc, paths.CHECKLISTS_INDEX),
+            scope=cl.scope,
+            total=len(cl.items),
+            on_page=sum(len(b["items"]) for _, b in part),
+            pager=pager,
+            stages=stages,
+            data_src=paths.href(doc, paths.CHECKLISTS_DATA),
+            command=f"python -m generator checklist {scenario.id} --format md",
+        )
+    return out
+
+
+def _part_label(part: list[tuple[Any, dict[str, Any]]]) -> str:
+    """A part's label: the stages it covers (``Stages 2-4``) and its item count."""
+    orders = [stage.order for stage, _ in part]
+    items = sum(len(b["items"]) for _, b in part)
+    if not orders:
+        return "no items"
+    span = f"Stage {orders[0]}" if orders[0] == orders[-1] else f"Stages {orders[0]}-{orders[-1]}"
+    return f"{span}, {counted(items, 'item')}"
 
 
 def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: str = "") -> dict[str, Any]:
@@ -293,13 +329,14 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
     )
 
 
-def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | bytes]:
-    """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
+def render_checklist_pages(checked: Checked, commit: str, part_items: int | None = None) -> dict[str, str | bytes]:
+    """Every checklist page (in parts above ``part_items`` items) and the builder index, stamped with ``commit``."""
+    part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
     files: dict[str, str | bytes] = {}
     for s in scenarios:
-        files[paths.checklist_path(s.id)] = checklist_page(checked, s, checklists[s.id])
+        files.update(checklist_pages(checked, s, checklists[s.id], part_items))
     index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"

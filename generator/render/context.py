@@ -7,6 +7,7 @@ formatted references and edit URLs. Values are plain text; templates escape.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -17,6 +18,7 @@ from generator.load.studies import Scope, scopes
 from generator.markup import plain
 from generator.models import Entity
 from generator.render.bibformat import Reference, format_reference
+from generator.render.paging import chunks, part_path
 
 #: Display name of each entity type, singular and plural.
 KIND_LABELS: dict[str, str] = {
@@ -45,6 +47,11 @@ class Link:
     text: str
     kind: str = ""
     hint: str = ""
+
+
+#: Above this many (entry, tag) pairs the tags page is split into parts of at most this many
+#: (today's KB has ~600): each part lists some tags, every tag is on one part.
+TAGS_PART_ENTRIES = 2500
 
 
 class Site:
@@ -76,6 +83,27 @@ class Site:
         """Vocabulary labels by term id."""
         vocabulary = self.kb.vocabulary
         return {tid: plain(term.label) for tid, term in vocabulary.all_terms().items()} if vocabulary else {}
+
+    def tag_names(self, entity: Entity) -> list[str]:
+        """Tag names of an entity for the tags plugin: its type, then its terms."""
+        return [KIND_LABELS[entity.kind], *(self.label(tag) for tag in entity.tags)]
+
+    @cached_property
+    def tag_parts(self) -> list[list[str]]:
+        """The tags page's parts: tag names in the listing's order, in runs of at most ``TAGS_PART_ENTRIES`` entries.
+
+        One part unless the KB is large; a tag listing more entries than that has a part of its own.
+        """
+        counts = Counter(name for e in self.kb.entities.values() for name in self.tag_names(e))
+        names = sorted(counts)  # the tags plugin sorts its listing by name
+        if sum(counts.values()) <= TAGS_PART_ENTRIES:
+            return [names]
+        return chunks(names, TAGS_PART_ENTRIES, counts.__getitem__)
+
+    @cached_property
+    def tag_pages(self) -> dict[str, str]:
+        """The docs path of the tags page (or part of it) that lists each tag name."""
+        return {name: part_path(paths.TAGS_PAGE, n) for n, part in enumerate(self.tag_parts, 1) for name in part}
 
     def of_type(self, kind: str) -> list[Entity]:
         """Entities of one type sorted by title (then id), as lists show them."""

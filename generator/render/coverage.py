@@ -20,9 +20,10 @@ from markupsafe import Markup
 from generator import urls as paths
 from generator.graph import coverage, related, stages_in_order
 from generator.kb import Checked
-from generator.markup import front_matter
+from generator.markup import front_matter, plain
 from generator.models import Practice
 from generator.render.context import Link, Site
+from generator.render.paging import chunks, even_chunks, pagers, part_path
 from generator.render.templating import render
 
 MATRIX_MAX_COLUMNS = 40
@@ -56,6 +57,7 @@ class DefectRow:
     prevented_by: list[Link]
     detected_below: bool
     gap: bool
+    id: str = ""
 
 
 def _practices_in_order(site: Site) -> list[Practice]:
@@ -89,6 +91,7 @@ def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[Defect
                 site.links(doc, related(graph, node, "prevents", incoming=True)),
                 detected(node),
                 node in gaps,
+                node,
             )
         )
         for child in children.get(node, []):
@@ -99,48 +102,99 @@ def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[Defect
     return rows
 
 
-def render_coverage(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: the coverage page."""
+#: In its list form, above this many challenges or defect types the page is split into parts
+#: of at most this many rows of each (the statistics and gaps stay on the first).
+PART_ROWS = 200
+
+
+def _trees(rows: list[DefectRow]) -> list[list[int]]:
+    """Row numbers of each root type's tree (a root and the rows below it, depth-first)."""
+    out: list[list[int]] = []
+    for n, row in enumerate(rows):
+        if row.depth == 0 or not out:
+            out.append([])
+        out[-1].append(n)
+    return out
+
+
+def render_coverage(checked: Checked, part_rows: int | None = None) -> dict[str, str | bytes]:
+    """Renderer: the coverage page (in parts, for a large KB)."""
+    part_rows = PART_ROWS if part_rows is None else part_rows
     site = Site(checked)
-    doc = paths.COVERAGE_PAGE
+    first = paths.COVERAGE_PAGE
     cov = coverage(site.kb, site.graph)
     counted = set(cov.challenges)
     challenges = sorted((c for c in site.kb.of_type("challenge") if c.id in counted), key=lambda c: c.title.casefold())
     practices = _practices_in_order(site)
-    rows: list[MatrixRow] = []
-    by_challenge: list[ChallengeRow] = []
-    if len(challenges) <= MATRIX_MAX_COLUMNS:
-        addressed_by = {c.id: set(cov.matrix.get(c.id, [])) for c in challenges}
-        rows = [
-            MatrixRow(
-                site.link(doc, p.id),
-                site.link(doc, p.stage).text,
-                [p.id in addressed_by[c.id] for c in challenges],
-            )
-            for p in practices
-        ]
+    matrix = len(challenges) <= MATRIX_MAX_COLUMNS
+    listed = defect_rows(site, first, cov.unguarded_defects)
+    ids = [row.id for row in listed]
+    trees = _trees(listed)
+    rows_count = sum(len(t) for t in trees)
+    if matrix or max(len(challenges), rows_count) <= part_rows:
+        challenge_parts, tree_parts = [challenges], [trees]
     else:
-        by_challenge = [
-            ChallengeRow(site.link(doc, c.id), site.links(doc, cov.matrix.get(c.id, []))) for c in challenges
+        challenge_parts, tree_parts = even_chunks(challenges, part_rows), chunks(trees, part_rows, len)
+    count = max(len(challenge_parts), len(tree_parts))
+    challenge_parts += [[]] * (count - len(challenge_parts))
+    tree_parts += [[]] * (count - len(tree_parts))
+
+    def label(number: int) -> str:
+        spans = [
+            f"{noun} {plain(part[0].title)[:1].upper()}-{plain(part[-1].title)[:1].upper()}"
+            for noun, part in (
+                ("challenges", challenge_parts[number]),
+                ("defect types", [site.entities[ids[t[0]]] for t in tree_parts[number]]),
+            )
+            if part
         ]
-    defects = defect_rows(site, doc, cov.unguarded_defects)
-    addressed = len(cov.challenges) - len(cov.uncovered_challenges)
-    page = render(
-        "coverage.md.j2",
-        front=Markup(front_matter({"title": "Coverage", "hide": ["navigation", "toc"]})),  # escaped
-        columns=[site.link(doc, c.id) for c in challenges],
-        counts=[len(cov.matrix.get(c.id, [])) for c in challenges],
-        rows=rows,
-        by_challenge=by_challenge,
-        uncovered=site.links(doc, cov.uncovered_challenges),
-        unguarded=site.links(doc, cov.unguarded_defects),
-        defects=defects,
-        stats={
-            "challenges": len(challenges),
-            "addressed": addressed,
-            "defects": len(cov.leaf_defects),
-            "guarded": len(cov.leaf_defects) - len(cov.unguarded_defects),
-            "practices": len(practices),
-        },
-    )
-    return {doc: page}
+        return "; ".join(spans)
+
+    out: dict[str, str | bytes] = {}
+    for number, pager in enumerate(pagers(first, [label(n) for n in range(count)]), 1):
+        doc = part_path(first, number)
+        rows: list[MatrixRow] = []
+        by_challenge: list[ChallengeRow] = []
+        part = challenge_parts[number - 1]
+        if matrix:
+            addressed_by = {c.id: set(cov.matrix.get(c.id, [])) for c in part}
+            rows = [
+                MatrixRow(
+                    site.link(doc, p.id),
+                    site.link(doc, p.stage).text,
+                    [p.id in addressed_by[c.id] for c in part],
+                )
+                for p in practices
+            ]
+        else:
+            by_challenge = [ChallengeRow(site.link(doc, c.id), site.links(doc, cov.matrix.get(c.id, []))) for c in part]
+        every = defect_rows(site, doc, cov.unguarded_defects)
+        defects = [every[n] for tree in tree_parts[number - 1] for n in tree]
+        addressed = len(cov.challenges) - len(cov.uncovered_challenges)
+        out[doc] = render(
+            "coverage.md.j2",
+            front=Markup(
+                front_matter(
+                    {
+                        "title": "Coverage" if number == 1 else f"Coverage (part {number})",
+                        "hide": ["navigation", "toc"],
+                    }
+                )
+            ),  # escaped
+            columns=[site.link(doc, c.id) for c in part],
+            counts=[len(cov.matrix.get(c.id, [])) for c in part],
+            rows=rows,
+            by_challenge=by_challenge,
+            uncovered=site.links(doc, cov.uncovered_challenges),
+            unguarded=site.links(doc, cov.unguarded_defects),
+            defects=defects,
+            pager=pager,
+            stats={
+                "challenges": len(challenges),
+                "addressed": addressed,
+                "defects": len(cov.leaf_defects),
+                "guarded": len(cov.leaf_defects) - len(cov.unguarded_defects),
+                "practices": len(practices),
+            },
+        )
+    return out

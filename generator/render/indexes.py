@@ -19,6 +19,7 @@ from generator.markup import front_matter, markdown_inline, plain
 from generator.models import FOLDERS, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Site
 from generator.render.entities import COMPONENTS, IMPORTANCE
+from generator.render.paging import even_chunks, pagers, part_path
 from generator.render.templating import render
 from generator.render.views import Chip, chips
 
@@ -194,33 +195,51 @@ def _filter_options(site: Site, name: str, rows: list[Row]) -> list[tuple[str, s
     return [(v, label(v)) for v in ordered]
 
 
-def index_page(site: Site, kind: str) -> str:
-    """The Markdown index page of one entity type."""
-    doc = paths.index_path(kind)
+#: Above this many entries an index page is split into parts of at most this many rows (today's largest has ~90).
+INDEX_PART_ROWS = 200
+
+
+def _initials(entities: list[Entity]) -> str:
+    """A part's label: the first letters of its first and last titles (``A-F``)."""
+    first, last = (plain(e.title)[:1].upper() or "?" for e in (entities[0], entities[-1]))
+    return first if first == last else f"{first}-{last}"
+
+
+def index_pages(site: Site, kind: str, part_rows: int | None = None) -> dict[str, str]:
+    """The Markdown index page of one entity type; above ``part_rows`` entries, its parts (by title)."""
+    part_rows = INDEX_PART_ROWS if part_rows is None else part_rows
+    first = paths.index_path(kind)
     headings, columns = TABLES[kind]
-    rows = []
-    for entity in site.of_type(kind):
-        cells, filters = columns(site, entity, doc)
-        link = site.link(doc, entity.id)
-        rows.append(Row(link.text, link.href, markdown_inline(entity.summary), cells, filters))
-    choices = [Filter(n, label, _filter_options(site, n, rows)) for n, label in FILTERS.get(kind, [])]
-    return render(
-        "index.md.j2",
-        front=Markup(
-            front_matter({"title": KIND_PLURALS[kind], "hide": ["navigation", "toc"], "search": {"boost": 0.5}})
-        ),  # escaped by front_matter
-        intro=INTROS[kind],
-        kind=kind,
-        noun=KIND_LABELS[kind].lower(),
-        headings=[(h.removesuffix("#"), h.endswith("#")) for h in headings],
-        rows=rows,
-        filters=[f for f in choices if len(f.options) > 1],
-        count=len(rows),
-        siblings=[(KIND_PLURALS[k], paths.href(doc, paths.index_path(k)), k == kind) for k in FOLDERS],
-    )
+    entities = site.of_type(kind)
+    parts = even_chunks(entities, part_rows) if len(entities) > part_rows else [entities]
+    out: dict[str, str] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(first, [_initials(p) for p in parts]), strict=True), 1):
+        doc = part_path(first, number)
+        rows = []
+        for entity in part:
+            cells, filters = columns(site, entity, doc)
+            link = site.link(doc, entity.id)
+            rows.append(Row(link.text, link.href, markdown_inline(entity.summary), cells, filters))
+        choices = [Filter(n, label, _filter_options(site, n, rows)) for n, label in FILTERS.get(kind, [])]
+        title = KIND_PLURALS[kind] if number == 1 else f"{KIND_PLURALS[kind]} ({_initials(part)})"
+        out[doc] = render(
+            "index.md.j2",
+            front=Markup(front_matter({"title": title, "hide": ["navigation", "toc"], "search": {"boost": 0.5}})),
+            intro=INTROS[kind],
+            kind=kind,
+            noun=KIND_LABELS[kind].lower(),
+            headings=[(h.removesuffix("#"), h.endswith("#")) for h in headings],
+            rows=rows,
+            filters=[f for f in choices if len(f.options) > 1],
+            count=len(rows),
+            total=len(entities),
+            pager=pager,
+            siblings=[(KIND_PLURALS[k], paths.href(doc, paths.index_path(k)), k == kind) for k in FOLDERS],
+        )
+    return out
 
 
 def render_indexes(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: the index page of every entity type."""
+    """Renderer: the index page of every entity type (in parts for a large type)."""
     site = Site(checked)
-    return {paths.index_path(kind): index_page(site, kind) for kind in FOLDERS}
+    return {path: page for kind in FOLDERS for path, page in index_pages(site, kind).items()}

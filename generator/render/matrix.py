@@ -47,6 +47,10 @@ class Column:
     link: Link
     practices: list[Cell]
     challenges: list[Cell]
+    more_practices: int = 0
+    """Practices left out of a long column (the stage's page lists them all)."""
+    more_challenges: int = 0
+    """Challenges left out of a long column."""
 
 
 def scenario_practices(checked: Checked) -> dict[str, set[str]]:
@@ -58,8 +62,14 @@ def scenario_practices(checked: Checked) -> dict[str, set[str]]:
     return out
 
 
-def columns(site: Site, doc: str) -> list[Column]:
-    """The matrix's columns, in workflow order."""
+#: A column lists at most this many practices and as many challenges, best-supported first, then
+#: "+N more" linking to the stage's page: a cap that only applies at scale (today's longest has ~15).
+MAX_CELLS = 60
+
+
+def columns(site: Site, doc: str, max_cells: int | None = None) -> list[Column]:
+    """The matrix's columns, in workflow order (at most ``max_cells`` practices and challenges each)."""
+    max_cells = MAX_CELLS if max_cells is None else max_cells
     chosen = scenario_practices(site.checked)
     grouped = practices_by_stage(site.kb)
     challenges = [c for c in site.kb.of_type("challenge") if isinstance(c, Challenge) and c.status != "deprecated"]
@@ -90,7 +100,16 @@ def columns(site: Site, doc: str) -> list[Column]:
             scenarios = " ".join(s for s, ids in sorted(chosen.items()) if ids & fixers)
             note = f"{len(fixers)} practice{'' if len(fixers) == 1 else 's'}"
             cells.append(Cell(site.link(doc, c.id), "challenge", note, False, " ".join(c.paradigms), scenarios))
-        out.append(Column(stage.order, site.link(doc, stage.id), practices, cells))
+        out.append(
+            Column(
+                stage.order,
+                site.link(doc, stage.id),
+                practices[:max_cells],
+                cells[:max_cells],
+                max(len(practices) - max_cells, 0),
+                max(len(cells) - max_cells, 0),
+            )
+        )
     return out
 
 

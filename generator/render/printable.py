@@ -17,6 +17,7 @@ from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import FOLDERS, Entity, Practice
 from generator.render.context import KIND_PLURALS
+from generator.render.paging import chunks, pagers, part_path
 from generator.render.templating import render
 
 
@@ -44,11 +45,22 @@ class PrintedEntry:
     evidence: list[PrintedEvidence]
 
 
-def _entry(entity: Entity) -> PrintedEntry:
+#: Above this many characters of entry HTML the printable KB is split into parts of at most this
+#: many, cut between entries (today's KB has ~200,000; a part is then about half a megabyte).
+PRINT_PART_CHARS = 400_000
+
+
+def _weight(entry: PrintedEntry) -> int:
+    """Characters of HTML an entry adds to the page, roughly."""
+    texts = [entry.summary, entry.body, *entry.steps, *entry.checklist, *(ev.shows for ev in entry.evidence)]
+    return 300 + sum(len(t) for t in texts)
+
+
+def _entry(entity: Entity, doc: str) -> PrintedEntry:
     practice = entity if isinstance(entity, Practice) else None
     return PrintedEntry(
         anchor=f"{entity.kind}-{entity.id}",
-        href=paths.href(paths.PRINT_PAGE, paths.page_path(entity.kind, entity.id)),
+        href=paths.href(doc, paths.page_path(entity.kind, entity.id)),
         title=plain(entity.title),
         summary=markdown_inline(entity.summary),
         body=markdown_block(entity.body) if entity.body else Markup(""),
@@ -57,7 +69,7 @@ def _entry(entity: Entity) -> PrintedEntry:
         evidence=[
             PrintedEvidence(
                 ev.cite,
-                paths.href(paths.PRINT_PAGE, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ev.cite)),
+                paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ev.cite)),
                 ev.locator or "",
                 markdown_inline(ev.shows),
             )
@@ -66,21 +78,46 @@ def _entry(entity: Entity) -> PrintedEntry:
     )
 
 
-def render_printable(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: ``{"print.md": page}`` with every entry of the KB."""
-    entities = checked.kb.entities.values()
-    groups = [
-        {
-            "label": KIND_PLURALS[kind],
-            "entries": [_entry(e) for e in sorted(entities, key=lambda e: e.id) if e.kind == kind],
-        }
-        for kind in FOLDERS
-    ]
-    page = render(
-        "print.md.j2",
-        front=Markup(front_matter({"title": "The whole knowledge base", "hide": ["navigation", "toc"]})),
-        version=checked.kb.meta.version if checked.kb.meta else "unknown",
-        count=len(checked.kb.entities),
-        groups=[g for g in groups if g["entries"]],
-    )
-    return {paths.PRINT_PAGE: page}
+def _label(part: list[Entity]) -> str:
+    """A part's label: each type it prints, with the first letters of its first and last ids (``Practices a-f``)."""
+    spans = []
+    for kind in dict.fromkeys(e.kind for e in part):
+        ids = [e.id for e in part if e.kind == kind]
+        first, last = ids[0][0], ids[-1][0]
+        spans.append(f"{KIND_PLURALS[kind]} {first}" + (f"-{last}" if last != first else ""))
+    return ", ".join(spans) or "no entries"
+
+
+def render_printable(checked: Checked, part_chars: int | None = None) -> dict[str, str | bytes]:
+    """Renderer: ``{"print.md": page}`` with every entry of the KB; above ``part_chars`` characters, in parts."""
+    part_chars = PRINT_PART_CHARS if part_chars is None else part_chars
+    ordered = sorted(checked.kb.entities.values(), key=lambda e: (list(FOLDERS).index(e.kind), e.id))
+    weights = {e.id: _weight(_entry(e, paths.PRINT_PAGE)) for e in ordered}
+    total = sum(weights.values())
+    parts = chunks(ordered, part_chars, lambda e: weights[e.id]) if total > part_chars else [ordered]
+    labels = [_label(part) for part in parts]
+    out: dict[str, str | bytes] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(paths.PRINT_PAGE, labels), strict=True), 1):
+        doc = part_path(paths.PRINT_PAGE, number)
+        groups = [
+            {"label": KIND_PLURALS[kind], "entries": [_entry(e, doc) for e in part if e.kind == kind]}
+            for kind in dict.fromkeys(e.kind for e in part)
+        ]
+        title = "The whole knowledge base"
+        out[doc] = render(
+            "print.md.j2",
+            front=Markup(
+                front_matter(
+                    {
+                        "title": title if number == 1 else f"{title} (part {number}: {labels[number - 1]})",
+                        "hide": ["navigation", "toc"],
+                    }
+                )
+            ),
+            version=checked.kb.meta.version if checked.kb.meta else "unknown",
+            count=len(checked.kb.entities),
+            on_page=len(part),
+            pager=pager,
+            groups=groups,
+        )
+    return out

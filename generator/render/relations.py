@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from generator import urls as paths
+from generator.models import FOLDERS
 from generator.render.context import KIND_PLURALS, Link, Site
 
 #: Headings of outgoing relations (the page's entity is the edge's source).
@@ -114,16 +116,32 @@ class RelationGroup:
     links: list[Link]
     notes: tuple[Any, ...] = ()
     """Per link (same order), the basis of a claimed effect or None."""
+    more: int = 0
+    """Links left out of a long group (best-supported are kept); its type's index page lists them."""
+    more_href: str = ""
+    """The index page of the left-out links' type."""
+
+
+#: A relation group lists at most this many links, best-supported first, then "and N more"
+#: pointing to the type's index (which filters by stage and paradigm): only at scale, as
+#: today's largest group (a paradigm's practices) has ~50.
+MAX_LINKS = 200
 
 
 def relation_groups(
-    site: Site, entity_id: str, from_doc: str, bases: dict[tuple[str, bool, str], Any] | None = None
+    site: Site,
+    entity_id: str,
+    from_doc: str,
+    bases: dict[tuple[str, bool, str], Any] | None = None,
+    max_links: int | None = None,
 ) -> list[RelationGroup]:
     """Every relation of an entity except citations, grouped and ordered.
 
     ``bases`` maps (relation, outgoing, other id) to the basis shown beside
-    that link (see :func:`generator.render.evidence.effect_notes`).
+    that link (see :func:`generator.render.evidence.effect_notes`); a group
+    keeps its first ``max_links`` links (default :data:`MAX_LINKS`).
     """
+    max_links = MAX_LINKS if max_links is None else max_links
     graph = site.graph
     found: dict[tuple[str, bool, str], set[str]] = defaultdict(set)
     for _, target, data in graph.out_edges(entity_id, data=True):
@@ -149,5 +167,16 @@ def relation_groups(
         )
         notes = tuple((bases or {}).get((relation, outgoing, other)) for _, other in pairs)
         links = [link for link, _ in pairs]
-        groups.append(RelationGroup(heading, relation, outgoing, links, notes if any(notes) else ()))
+        more = max(len(links) - max_links, 0)
+        groups.append(
+            RelationGroup(
+                heading,
+                relation,
+                outgoing,
+                links[:max_links],
+                notes[:max_links] if any(notes) else (),
+                more,
+                paths.href(from_doc, paths.index_path(kind)) if more and kind in FOLDERS else "",
+            )
+        )
     return groups

@@ -9,7 +9,7 @@ each bar citing its source; every figure is also in a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 import pydot
@@ -26,6 +26,7 @@ from generator.render.diagrams import COLOURS, FONT, wrap
 from generator.render.entities import COMPONENTS
 from generator.render.evidence import scope_notes
 from generator.render.figures import FigureRow, figure_rows
+from generator.render.paging import chunks, pagers, part_path
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
 from generator.render.views import Citations
@@ -76,8 +77,8 @@ def _children(defects: dict[str, Defect]) -> dict[str | None, list[Defect]]:
     return out
 
 
-def tree(site: Site, doc: str, cites: Citations) -> list[TreeNode]:
-    """The taxonomy as nested nodes: roots by component, children by title."""
+def tree(site: Site, doc: str, cites: Citations, only: Collection[str] | None = None) -> list[TreeNode]:
+    """The taxonomy as nested nodes: roots by component, children by title (``only``: these roots)."""
     children = _children(_defects(site))
 
     def build(d: Defect) -> TreeNode:
@@ -94,7 +95,7 @@ def tree(site: Site, doc: str, cites: Citations) -> list[TreeNode]:
         }.union(*(c.guards for c in node.children))
         return node
 
-    return [build(root) for root in children.get(None, [])]
+    return [build(root) for root in children.get(None, []) if only is None or root.id in only]
 
 
 def _defect_node(node: TreeNode, doc: str, *, root: bool) -> pydot.Node:
@@ -167,24 +168,53 @@ def chart_groups(roots: list[TreeNode]) -> list[BarGroup]:
     return groups
 
 
-def render_taxonomy(checked: Checked) -> dict[str, str | bytes]:
-    """Renderer: the defect taxonomy page."""
+#: Above this many defect types the page is split into parts of whole trees, at most this many
+#: types each where a tree allows (today's KB has ~30).
+PART_TYPES = 150
+
+
+def _sizes(site: Site) -> list[tuple[str, int]]:
+    """Each root type's id and how many types its tree has, in page order."""
+    children = _children(_defects(site))
+
+    def size(d: Defect) -> int:
+        return 1 + sum(size(c) for c in children.get(d.id, []))
+
+    return [(root.id, size(root)) for root in children.get(None, [])]
+
+
+def render_taxonomy(checked: Checked, part_types: int | None = None) -> dict[str, str | bytes]:
+    """Renderer: the defect taxonomy page (in parts of whole trees, for a large KB)."""
+    part_types = PART_TYPES if part_types is None else part_types
     site = Site(checked)
-    doc = paths.TAXONOMY_PAGE
-    cites = Citations(site, doc)
-    roots = tree(site, doc, cites)
-    groups = chart_groups(roots)
-    chart = bar_chart(groups, "Headline share of each defect type in the studies") if groups else Markup("")
-    page = render(
-        "taxonomy.md.j2",
-        front=Markup(front_matter({"title": "Defect taxonomy", "hide": ["navigation"]})),  # escaped
-        roots=roots,
-        figures=root_figures(roots, doc),
-        chart=chart,
-        groups=groups,
-        all_figures=[(node, f) for root in roots for node in root.walk() for f in node.figures],
-        scopes=scope_notes(site, cites, [c.key for c in cites.listed]),
-        citations=cites.listed,
-        defect_count=len(_defects(site)),
-    )
-    return {doc: page}
+    first = paths.TAXONOMY_PAGE
+    sizes = _sizes(site)
+    total = sum(n for _, n in sizes)
+    parts = chunks(sizes, part_types, lambda r: r[1]) if total > part_types else [sizes]
+    labels = [
+        ", ".join(dict.fromkeys(COMPONENTS[getattr(site.entities[r], "component", "")] for r, _ in part))
+        + f" ({sum(n for _, n in part)} types)"
+        for part in parts
+    ]
+    out: dict[str, str | bytes] = {}
+    for number, (part, pager) in enumerate(zip(parts, pagers(first, labels), strict=True), 1):
+        doc = part_path(first, number)
+        cites = Citations(site, doc)
+        roots = tree(site, doc, cites, {r for r, _ in part}) if pager else tree(site, doc, cites)
+        groups = chart_groups(roots)
+        chart = bar_chart(groups, "Headline share of each defect type in the studies") if groups else Markup("")
+        title = "Defect taxonomy" if number == 1 else f"Defect taxonomy (part {number}: {labels[number - 1]})"
+        out[doc] = render(
+            "taxonomy.md.j2",
+            front=Markup(front_matter({"title": title, "hide": ["navigation"]})),  # escaped
+            roots=roots,
+            figures=root_figures(roots, doc),
+            chart=chart,
+            groups=groups,
+            all_figures=[(node, f) for root in roots for node in root.walk() for f in node.figures],
+            scopes=scope_notes(site, cites, [c.key for c in cites.listed]),
+            citations=cites.listed,
+            defect_count=total,
+            pager=pager,
+        )
+    return out

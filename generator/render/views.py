@@ -17,7 +17,7 @@ from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 from generator import urls as paths
 from generator.markup import markdown_inline
 from generator.models import STRENGTH_MEANING, Entity, Evidence
-from generator.render.context import KIND_LABELS, Link, Site
+from generator.render.context import Link, Site
 
 _TAG_SLUG = slugify(case="lower")
 
@@ -142,7 +142,7 @@ def chips(site: Site, from_doc: str, ids: list[str]) -> list[Chip]:
 
 def tag_names(site: Site, entity: Entity) -> list[str]:
     """Tag names of an entity for the tags plugin: its type, then its terms."""
-    return [KIND_LABELS[entity.kind], *(site.label(tag) for tag in entity.tags)]
+    return site.tag_names(entity)
 
 
 def tag_anchor(name: str) -> str:
@@ -152,11 +152,11 @@ def tag_anchor(name: str) -> str:
 
 
 def tag_chips(site: Site, from_doc: str, entity: Entity) -> list[Chip]:
-    """Card chips for an entity's vocabulary tags, linking to the tags page."""
+    """Card chips for an entity's vocabulary tags, linking to the tags page (or the part that lists the tag)."""
     out = []
     for tag in entity.tags:
         name = site.label(tag)
-        out.append(Chip(name, paths.href(from_doc, paths.TAGS_PAGE, tag_anchor(name)), "tag"))
+        out.append(Chip(name, paths.href(from_doc, site.tag_pages[name], tag_anchor(name)), "tag"))
     return out
 
 

@@ -197,20 +197,30 @@ class StageBlock:
     summary: Markup
     practices: list[tuple[Link, str, Markup]]
     feeds_back_to: list[Link]
+    more: int = 0
+    """Practices left out of a long stage's listing (the stage's page lists them all)."""
 
 
-def stage_blocks(site: Site, doc: str) -> list[StageBlock]:
-    """The workflow as text: each stage with its practices."""
+#: The text listing shows at most this many practices per stage, essential first, then "+N more"
+#: linking to the stage's page: a cap that only applies at scale (today's largest stage has ~15).
+LIST_MAX_PER_STAGE = 60
+
+
+def stage_blocks(site: Site, doc: str, max_listed: int | None = None) -> list[StageBlock]:
+    """The workflow as text: each stage with its practices (at most ``max_listed``, essential first)."""
+    max_listed = LIST_MAX_PER_STAGE if max_listed is None else max_listed
     grouped = practices_by_stage(site.kb)
     blocks = []
     for stage in stages_in_order(site.kb):
-        practices = [
-            (site.link(doc, p.id), IMPORTANCE[p.importance], markdown_inline(p.summary))
-            for p in grouped.get(stage.id, [])
-        ]
+        members = grouped.get(stage.id, [])
+        if len(members) > max_listed:
+            ranked = sorted(range(len(members)), key=lambda n: (_RANK.get(members[n].importance, 3), n))
+            members = [members[n] for n in sorted(ranked[:max_listed])]
+        practices = [(site.link(doc, p.id), IMPORTANCE[p.importance], markdown_inline(p.summary)) for p in members]
         back = site.links(doc, stage.feeds_back_to)
+        more = len(grouped.get(stage.id, [])) - len(members)
         blocks.append(
-            StageBlock(stage.order, site.link(doc, stage.id), markdown_inline(stage.summary), practices, back)
+            StageBlock(stage.order, site.link(doc, stage.id), markdown_inline(stage.summary), practices, back, more)
         )
     return blocks
 

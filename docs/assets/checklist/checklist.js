@@ -94,6 +94,20 @@
     return boxes.filter(function (box) { return box.checked; }).length;
   }
 
+  /* The ids ticked in this browser for one scope, on any page: a long checklist
+     is split into parts (pages), each holding only its own boxes. */
+  function storedTicks(scope) {
+    var prefix = PREFIX + scope + ":";
+    var out = [];
+    try {
+      for (var i = 0; i < window.localStorage.length; i++) {
+        var key = window.localStorage.key(i);
+        if (key && key.indexOf(prefix) === 0 && window.localStorage.getItem(key) === "1") out.push(key.slice(prefix.length));
+      }
+    } catch (e) { /* no storage: only this page's ticks are known */ }
+    return out;
+  }
+
   function resetBoxes(boxes, scope) {
     boxes.forEach(function (box) {
       box.checked = false;
@@ -136,7 +150,18 @@
     var toolbar = Array.prototype.filter.call(document.querySelectorAll("[data-rkb-toolbar]"), function (el) {
       return el.getAttribute("data-rkb-toolbar") === scope;
     })[0];
-    var update = function () { showProgress(toolbar, countTicked(boxes), boxes.length); };
+    // A part of a split checklist: progress, reset and downloads cover every part.
+    var total = parseInt(holder.getAttribute("data-rkb-total") || "0", 10);
+    var split = total > boxes.length;
+    var doneAll = function () {
+      var done = ticked(boxes);
+      if (split) storedTicks(scope).forEach(function (uid) { done[uid] = true; });
+      return done;
+    };
+    var update = function () {
+      if (!split) { showProgress(toolbar, countTicked(boxes), boxes.length); return; }
+      showProgress(toolbar, Math.min(total, Object.keys(doneAll()).length), total);
+    };
     bindBoxes(boxes, scope, update);
     update();
     if (!toolbar) return;
@@ -155,11 +180,12 @@
           FILTERS.forEach(function (name) { form[name] = ""; });
           form.scenario = scope;
           var cl = composeChecklist(index, form);
-          download(cl.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, cl, fmt, ticked(boxes)));
+          download(cl.scope + "-checklist." + fmt, EXPORTS[fmt][1], exportText(index, cl, fmt, doneAll()));
         });
       } else if (action === "reset") {
         if (!window.confirm("Clear every tick on this checklist? This cannot be undone.")) return;
         resetBoxes(boxes, scope);
+        if (split) storedTicks(scope).forEach(function (uid) { store.remove(storageKey(scope, uid)); });
         update();
       } else if (action === "print") {
         window.print();
