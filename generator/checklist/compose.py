@@ -23,6 +23,7 @@ from generator.graph import stages_in_order
 from generator.kb import Checked, KnowledgeBase
 from generator.load.gitinfo import UNKNOWN_COMMIT
 from generator.models import Applicability, DocLink, Effort, Importance, Practice, Severity
+from generator.pipeline import no_collector_pauses
 from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
 from generator.validate.selection import (
     IMPORTANCE_LEVELS,
@@ -184,6 +185,7 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     return compose_selection(checked, query, resolve(checked.kb, query), commit=commit)
 
 
+@no_collector_pauses()
 def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit: str = UNKNOWN_COMMIT) -> Checklist:
     """Compose the checklist of an already resolved selection (``query`` names and titles it)."""
     kb = checked.kb

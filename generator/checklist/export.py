@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,8 @@ from generator.checklist.schema import (
     StageModel,
 )
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, csv_cell, export_text, failure_label, gfm_text, md_url, scrub
+from generator.markup import counted, csv_cell, export_json, export_text, failure_label, gfm_text, md_url
+from generator.pipeline import no_collector_pauses
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -301,8 +301,7 @@ def json_template(cl: Checklist) -> Template:
     Indented JSON puts each key on its own line and escapes newlines inside
     strings, so a line starting with ``"status":`` is always an item's key.
     """
-    data = scrub(export_model(cl).model_dump(mode="json"))
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    text = export_json(export_model(cl).model_dump(mode="json"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"  # safe to embed in <script>
     parts: list[Part] = []
     pos = 0
@@ -321,6 +320,7 @@ def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
     return fill(json_template(cl), "json", done)
 
 
+@no_collector_pauses()
 def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     """The Markdown, CSV and JSON templates (for pages that rebuild downloads in the browser)."""
     return {
@@ -330,6 +330,7 @@ def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     }
 
 
+@no_collector_pauses()
 def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool = False) -> str:
     """Export in ``fmt`` (one of :data:`FORMATS`); ``compact`` keeps only the boxes (md, csv, html).
 
@@ -342,4 +343,6 @@ def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool
         raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if fmt == "json":
         return fill(json_template(cl), fmt, done)
-    return fill(templates(cl, compact=compact)[fmt], fmt, done)
+    if fmt == "csv":
+        return fill(csv_template(cl, compact=compact), fmt, done)
+    return fill(markdown_template(cl, compact=compact), fmt, done)
