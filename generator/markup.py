@@ -174,6 +174,8 @@ _MD_ESCAPE_RE = re.compile(r"([\\*_\[\]<>&~#$`|])")
 _CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
+# A pure function of the text, called for the same texts on every checklist that selects an item.
+@functools.lru_cache(maxsize=1 << 18)
 def gfm_text(text: str) -> str:
     """Escape entry text for GitHub Markdown (the checklist export): one line, no markup but code spans.
 
@@ -278,9 +280,17 @@ def _json_into(value: Any, newline: str, out: list[str], allow_nan: bool) -> Non
         # As scrub() then sort_keys: keys scrubbed first (the last value wins a clash), sorted after.
         pairs = sorted({export_text(str(k)): v for k, v in value.items()}.items())
         out.append("{")
-        for n, (key, item) in enumerate(pairs):
-            out.append(f"{',' if n else ''}{inner}{encode_basestring(key)}: ")
-            _json_into(item, inner, out, allow_nan)
+        comma = ""
+        for key, item in pairs:
+            head = f"{comma}{inner}{encode_basestring(key)}: "
+            comma = ","
+            if type(item) is str:  # most values: written here, one call fewer each
+                out.append(head + encode_basestring(export_text(item)))
+            elif item is None:
+                out.append(head + "null")
+            else:
+                out.append(head)
+                _json_into(item, inner, out, allow_nan)
         out.append(newline + "}")
     elif isinstance(value, list | tuple):
         if not value:

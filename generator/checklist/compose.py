@@ -144,10 +144,13 @@ class Checklist:
 
     def grouped(self) -> list[tuple[StageInfo, list[tuple[PracticeInfo, list[Item]]]]]:
         """Items grouped by stage, then by practice, in checklist order."""
+        by_stage: dict[str, list[Item]] = {}
+        for item in self.items:  # one pass, not one per stage
+            by_stage.setdefault(item.stage, []).append(item)
         out: list[tuple[StageInfo, list[tuple[PracticeInfo, list[Item]]]]] = []
         for stage in self.stages:
             groups: list[tuple[PracticeInfo, list[Item]]] = []
-            for item in (i for i in self.items if i.stage == stage.id):
+            for item in by_stage.get(stage.id, []):
                 if not groups or groups[-1][0].id != item.practice:
                     groups.append((self.practices[item.practice], []))
                 groups[-1][1].append(item)
