@@ -12,8 +12,9 @@ CSV export                :func:`csv_cell` (reversed by :func:`csv_uncell`)
 Graphviz DOT              :func:`dot_quote`
 ========================  =========================================
 
-JSON is written with :func:`json.dumps`; file names are ids, which the
-schema restricts to :data:`generator.ids.ID_PATTERN`.
+JSON is written with :func:`json.dumps`, exports with :func:`export_json`
+(the same text, scrubbed, faster); file names are ids, which the schema
+restricts to :data:`generator.ids.ID_PATTERN`.
 
 Entry text comes from untrusted contributors. It never reaches
 Python-Markdown as Markdown: it is rendered here to HTML by markdown-it with

@@ -9,7 +9,7 @@ for the same ticks. Output is deterministic: no dates, sorted JSON keys.
 Every string from an entry is escaped for its sink: Markdown (no markup,
 links or HTML can be injected; pipes escaped, newlines collapsed), CSV
 (formula-looking cells are neutralised with a leading apostrophe,
-reversibly) and JSON (``json.dumps``; ``allow_nan=False``).
+reversibly) and JSON (:func:`generator.markup.export_json`: standard indented JSON).
 The printable HTML export is in :mod:`generator.checklist.html`.
 """
 
