@@ -42,12 +42,14 @@ from generator.markup import (
     csv_cell,
     csv_uncell,
     dot_quote,
+    export_json,
     export_text,
     front_matter_text,
     gfm_text,
     markdown_block,
     markdown_inline,
     markdown_text,
+    scrub,
 )
 from generator.models import FOLDERS
 from generator.pipeline import check
@@ -112,6 +114,32 @@ def test_csv_cells_are_never_formulas_and_round_trip(text: str) -> None:
     buffer = io.StringIO()
     csv.writer(buffer).writerow([cell, "x"])
     assert next(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) == [cell, "x"]
+
+
+@FEW
+@given(TEXT)
+def test_export_text_fast_path_keeps_what_the_character_scan_keeps(text: str) -> None:
+    slow = "".join(
+        ch for ch in text if ch in "\t\n\r" or (unicodedata.category(ch) not in HIDDEN and ch not in "\ufffe\uffff")
+    )
+    assert export_text(text) == slow
+    assert export_text(f"line\n{text}\r\n\tend") == f"line\n{slow}\r\n\tend"
+
+
+JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@FEW
+@given(JSON_DATA)
+def test_export_json_is_the_standard_indented_json_of_the_scrubbed_data(data: object) -> None:
+    # The checklist's JSON export and the builder page (JSON.stringify(.., null, 2)) rely on this exact text.
+    expected = json.dumps(scrub(data), indent=2, sort_keys=True, ensure_ascii=False)
+    assert export_json(data) == expected
+    assert json.loads(export_json(data)) == json.loads(expected)
 
 
 _PARSER = MarkdownIt("commonmark")

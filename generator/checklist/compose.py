@@ -23,6 +23,7 @@ from generator.graph import stages_in_order
 from generator.kb import Checked, KnowledgeBase
 from generator.load.gitinfo import UNKNOWN_COMMIT
 from generator.models import Applicability, DocLink, Effort, Importance, Practice, Severity
+from generator.pipeline import no_collector_pauses
 from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
 from generator.validate.selection import (
     IMPORTANCE_LEVELS,
@@ -143,10 +144,13 @@ class Checklist:
 
     def grouped(self) -> list[tuple[StageInfo, list[tuple[PracticeInfo, list[Item]]]]]:
         """Items grouped by stage, then by practice, in checklist order."""
+        by_stage: dict[str, list[Item]] = {}
+        for item in self.items:  # one pass, not one per stage
+            by_stage.setdefault(item.stage, []).append(item)
         out: list[tuple[StageInfo, list[tuple[PracticeInfo, list[Item]]]]] = []
         for stage in self.stages:
             groups: list[tuple[PracticeInfo, list[Item]]] = []
-            for item in (i for i in self.items if i.stage == stage.id):
+            for item in by_stage.get(stage.id, []):
                 if not groups or groups[-1][0].id != item.practice:
                     groups.append((self.practices[item.practice], []))
                 groups[-1][1].append(item)
@@ -184,6 +188,7 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     return compose_selection(checked, query, resolve(checked.kb, query), commit=commit)
 
 
+@no_collector_pauses()
 def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit: str = UNKNOWN_COMMIT) -> Checklist:
     """Compose the checklist of an already resolved selection (``query`` names and titles it)."""
     kb = checked.kb

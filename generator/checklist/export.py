@@ -9,16 +9,13 @@ for the same ticks. Output is deterministic: no dates, sorted JSON keys.
 Every string from an entry is escaped for its sink: Markdown (no markup,
 links or HTML can be injected; pipes escaped, newlines collapsed), CSV
 (formula-looking cells are neutralised with a leading apostrophe,
-reversibly) and JSON (``json.dumps``; ``allow_nan=False``).
+reversibly) and JSON (:func:`generator.markup.export_json`: standard indented JSON).
 The printable HTML export is in :mod:`generator.checklist.html`.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-import json
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -38,7 +35,8 @@ from generator.checklist.schema import (
     StageModel,
 )
 from generator.load.gitinfo import short_commit
-from generator.markup import counted, csv_cell, export_text, failure_label, gfm_text, md_url, scrub
+from generator.markup import counted, csv_cell, export_json, export_text, failure_label, gfm_text, md_url
+from generator.pipeline import no_collector_pauses
 
 FORMATS = ("md", "csv", "json", "html")
 CSV_COLUMNS = (
@@ -190,11 +188,20 @@ def to_markdown(cl: Checklist, done: Collection[str] = (), *, compact: bool = Fa
 # ----------------------------------------------------------------------- CSV
 
 
-def _csv_line(cells: Sequence[str]) -> str:
-    # The writer quotes cells holding characters of its line terminator: keep CRLF, then cut it off.
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([csv_cell(export_text(c)) for c in cells])
-    return buffer.getvalue().removesuffix("\r\n")
+class _CsvLines:
+    """Cells to CSV text a line at a time, through one writer (a writer and a buffer per line cost more)."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        # The writer quotes cells holding characters of its line terminator: keep CRLF, then cut it off.
+        self._writer = csv.writer(self, lineterminator="\r\n")
+
+    def write(self, line: str) -> None:
+        self._lines.append(line)
+
+    def __call__(self, cells: Sequence[str]) -> str:
+        self._writer.writerow([csv_cell(export_text(c)) for c in cells])
+        return self._lines.pop().removesuffix("\r\n")
 
 
 def _csv_row(cl: Checklist, item: Item, stage: str, query: str) -> dict[str, str]:
@@ -228,12 +235,13 @@ def csv_template(cl: Checklist, *, compact: bool = False) -> Template:
     status_at = columns.index("status")
     query = cl.query.to_string()
     stages = {s.id: s.title for s in cl.stages}
-    parts: list[Part] = [CSV_BOM, _csv_line(columns), "\r\n"]
+    line = _CsvLines()
+    parts: list[Part] = [CSV_BOM, line(columns), "\r\n"]
     for item in cl.items:
         cells = _csv_row(cl, item, stages[item.stage], query)
         row = [cells[c] for c in columns]
         before, after = row[:status_at], row[status_at + 1 :]
-        parts += [_csv_line(before) + ",", Slot(item.uid), "," + _csv_line(after) + "\r\n"]
+        parts += [line(before) + ",", Slot(item.uid), "," + line(after) + "\r\n"]
     return _compact(parts)
 
 
@@ -292,28 +300,25 @@ def export_model(cl: Checklist) -> ChecklistExport:
     )
 
 
-_STATUS_RE = re.compile(r'^( *"status": )"open"', re.M)
+_STATUS = '"status": "open"'
 
 
 def json_template(cl: Checklist) -> Template:
     """The JSON export with a slot at each item's ``status`` value.
 
-    Indented JSON puts each key on its own line and escapes newlines inside
-    strings, so a line starting with ``"status":`` is always an item's key.
+    JSON escapes every quote inside a string, so ``"status": "open"`` can only
+    be a key and its value; only items have a status (the count is checked).
     """
-    data = scrub(export_model(cl).model_dump(mode="json"))
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+    text = export_json(export_model(cl).model_dump(mode="json"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029") + "\n"  # safe to embed in <script>
-    parts: list[Part] = []
-    pos = 0
-    matches = list(_STATUS_RE.finditer(text))
-    if len(matches) != len(cl.items):  # pragma: no cover - guarded by the schema: only items have a status
+    pieces = text.split(_STATUS)
+    if len(pieces) != len(cl.items) + 1:  # pragma: no cover - guarded by the schema: only items have a status
         raise AssertionError("JSON export: status keys do not match the items")
-    for match, item in zip(matches, cl.items, strict=True):
-        parts += [text[pos : match.end(1)], Slot(item.uid)]
-        pos = match.end()
-    parts.append(text[pos:])
-    return _compact(parts)
+    parts: list[Part] = []
+    for piece, item in zip(pieces, cl.items, strict=False):
+        parts += [piece + '"status": ', Slot(item.uid)]
+    parts.append(pieces[-1])
+    return tuple(parts)
 
 
 def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
@@ -321,6 +326,7 @@ def to_json(cl: Checklist, done: Collection[str] = ()) -> str:
     return fill(json_template(cl), "json", done)
 
 
+@no_collector_pauses()
 def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     """The Markdown, CSV and JSON templates (for pages that rebuild downloads in the browser)."""
     return {
@@ -330,6 +336,7 @@ def templates(cl: Checklist, *, compact: bool = False) -> dict[str, Template]:
     }
 
 
+@no_collector_pauses()
 def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool = False) -> str:
     """Export in ``fmt`` (one of :data:`FORMATS`); ``compact`` keeps only the boxes (md, csv, html).
 
@@ -342,4 +349,6 @@ def export(cl: Checklist, fmt: str, done: Collection[str] = (), *, compact: bool
         raise ValueError(f"unknown checklist format '{fmt}'; choose one of {', '.join(FORMATS)}")
     if fmt == "json":
         return fill(json_template(cl), fmt, done)
-    return fill(templates(cl, compact=compact)[fmt], fmt, done)
+    if fmt == "csv":
+        return fill(csv_template(cl, compact=compact), fmt, done)
+    return fill(markdown_template(cl, compact=compact), fmt, done)

@@ -25,9 +25,16 @@ def own_cases(kb: KnowledgeBase, defect: Defect) -> list[Case]:
 
 def subtypes_of(kb: KnowledgeBase, defect_id: str) -> list[Defect]:
     """Direct sub-types of a defect type, by id."""
-    return sorted(
-        (e for e in kb.entities.values() if isinstance(e, Defect) and e.parent == defect_id), key=lambda d: d.id
-    )
+    # Indexed once per KB: a scan of every entity per defect type made checking quadratic.
+    return list(kb.memo("defect-subtypes", lambda: _subtypes(kb)).get(defect_id, ()))
+
+
+def _subtypes(kb: KnowledgeBase) -> dict[str, list[Defect]]:
+    children: dict[str, list[Defect]] = {}
+    for entity in kb.entities.values():
+        if isinstance(entity, Defect) and entity.parent is not None:
+            children.setdefault(entity.parent, []).append(entity)
+    return {parent: sorted(found, key=lambda d: d.id) for parent, found in children.items()}
 
 
 def defect_cases(kb: KnowledgeBase, defect_id: str, _seen: frozenset[str] = frozenset()) -> list[Case]:
