@@ -48,8 +48,7 @@ def page_data(files: dict, scenario: str) -> dict:
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
-        [paths.checklist_path(s) for s in SCENARIOS]
-        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA]
+        [paths.checklist_path(s) for s in SCENARIOS] + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA]
     )
     assert not any(p.startswith("scenarios/") for p in files)
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
