@@ -10,8 +10,8 @@ comments or titles, a responsive size and an accessible name. It is also
 made smaller (an entity page's diagram was a quarter of the page): no
 element ids (nothing refers to them, and several diagrams share a page),
 no wrapper group around each link, the text attributes every label shares
-set once on the ``<svg>`` (they inherit), coordinates to 0.1 pt (under a
-tenth of a pixel), and short colours. Links, tooltips (``xlink:title``),
+set once on the ``<svg>`` (they inherit), coordinates cut to 0.1 pt (under
+a seventh of a pixel), and short colours. Links, tooltips (``xlink:title``),
 the ``node``/``edge``/``cluster`` classes and each label's font size stay.
 """
 
@@ -39,7 +39,9 @@ _SHARED_TEXT_RE = re.compile(r' (?:text-anchor="middle"|font-family="Helvetica,s
 _PRESERVE = ' xml:space="preserve"'
 _PRESERVE_RE = re.compile(r'<text xml:space="preserve"([^>]*)>([^<]*)</text>')
 _COORDS_RE = re.compile(r' (d|points|x|y)="([^"]*)"')
-_NUMBER_RE = re.compile(r"-?\d+\.\d+")
+# Coordinates cut to one decimal, then a ".0" left over dropped.
+_DECIMALS_RE = re.compile(r"(?<=\d\.\d)\d+")
+_POINT_ZERO_RE = re.compile(r"(?<=\d)\.0(?!\d)")
 _COLOUR_RE = re.compile(r'="#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3"')
 _FONT_SIZE_RE = re.compile(r'font-size="(\d+)\.00"')
 
@@ -94,13 +96,9 @@ def render_all(sources: list[str]) -> list[str]:
         return list(pool.map(svg_of, sources))
 
 
-def _round(match: re.Match[str]) -> str:
-    text = f"{float(match.group(0)):.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _coords(match: re.Match[str]) -> str:
-    return f' {match.group(1)}="{_NUMBER_RE.sub(_round, match.group(2))}"'
+    value = _POINT_ZERO_RE.sub("", _DECIMALS_RE.sub("", match.group(2)))
+    return f' {match.group(1)}="{value}"'
 
 
 def _text(match: re.Match[str]) -> str:
@@ -120,7 +118,7 @@ def compact(svg: str) -> str:
     text = _PRESERVE_RE.sub(_text, text)
     text = _COORDS_RE.sub(_coords, text)
     text = _COLOUR_RE.sub(r'="#\1\2\3"', text)
-    return _FONT_SIZE_RE.sub(r'font-size="\1"', text)
+    return _FONT_SIZE_RE.sub(lambda m: f'font-size="{m.group(1)}"', text)
 
 
 def inline(svg: str, label: str) -> Markup:
