@@ -32,8 +32,9 @@ may lag until a full build, as with any dirty build).
 
 Every finished page also loses the blank lines and indentation of the
 theme's templates (:func:`trim_whitespace`, a sixth of an entity page);
-``<pre>``, ``<textarea>`` and ``<script>`` are kept as they are, and the
-rest reads the same, as HTML collapses that whitespace anyway.
+``<pre>``, ``<code>``, ``<kbd>``, ``<textarea>`` and ``<script>`` are kept
+as they are, and the rest reads the same, as HTML collapses that
+whitespace anyway.
 
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
@@ -68,8 +69,9 @@ log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 #: A Graphviz diagram as :func:`generator.render.svg.inline` writes it into a page.
 _DIAGRAM_RE = re.compile(r'<svg [^>]*class="kb-graph"[^>]*>.*?</svg>', re.S)
 _SLOT_RE = re.compile(r'<svg data-kb-diagram="([0-9a-f]{20})"></svg>')
-#: Where whitespace is content: kept as it is by :func:`trim_whitespace`.
-_VERBATIM_RE = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.S | re.I)
+#: Where whitespace is content, kept as it is by :func:`trim_whitespace`: Material
+#: styles ``code`` and ``kbd`` with ``white-space: pre-wrap`` too.
+_VERBATIM_RE = re.compile(r"(<(pre|textarea|script|code|kbd)\b.*?</\2>)", re.S | re.I)
 #: A line break and the blank lines and indentation after it (HTML's whitespace:
 #: not ``\s``, which would take a no-break space that is content).
 _BREAK_RE = re.compile(r"\n[ \t\n\r\f]+")
@@ -218,7 +220,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def trim_whitespace(html: str) -> str:
     """``html`` with every run of whitespace that starts a line reduced to the line break.
 
-    Outside ``<pre>``, ``<textarea>`` and ``<script>`` a browser collapses
+    Outside ``<pre>``, ``<code>``, ``<kbd>``, ``<textarea>`` and ``<script>`` a browser collapses
     such a run to one space, as it does the line break alone, so the page
     reads and lays out the same.
     """

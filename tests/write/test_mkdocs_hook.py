@@ -119,12 +119,12 @@ def test_pages_lose_template_indentation_but_not_verbatim_whitespace() -> None:
     from generator.write.mkdocs_hooks import trim_whitespace
 
     page = (
-        "<body>\n    \n    <p>a\n      <b>b</b>\n\n  </p>\n\u00a0kept no-break space"
+        "<body>\n    \n    <p>a\n      <b>b</b>\n\n  </p>\n\u00a0kept no-break space <code>c\n  d</code>"
         "\n  <pre><code>x\n   y\n\n</code></pre>\n  <script>if (a)\n  b()</script>"
         '\n <TEXTAREA rows="2">\n t</TEXTAREA>\n</body>'
     )
     assert trim_whitespace(page) == (
-        "<body>\n<p>a\n<b>b</b>\n</p>\n\u00a0kept no-break space"
+        "<body>\n<p>a\n<b>b</b>\n</p>\n\u00a0kept no-break space <code>c\n  d</code>"
         "\n<pre><code>x\n   y\n\n</code></pre>\n<script>if (a)\n  b()</script>"
         '\n<TEXTAREA rows="2">\n t</TEXTAREA>\n</body>'
     )
