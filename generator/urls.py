@@ -90,10 +90,9 @@ def download_path(name: str) -> str:
 CHECKLISTS_FOLDER = "checklists"
 #: The checklist index page (list of scenarios and the checklist builder).
 CHECKLISTS_INDEX = f"{CHECKLISTS_FOLDER}/index.md"
-#: The JSON index the checklist builder page composes checklists from.
-CHECKLISTS_JSON = f"{CHECKLISTS_FOLDER}/index.json"
 CHECKLISTS_DATA = f"{CHECKLISTS_FOLDER}/index.data.js"
-"""The builder's data (``index.json``) as a script the builder page loads (``fetch`` fails from disk)."""
+"""The data the builder and the checklist pages compose checklists from: compact JSON
+in a script (``fetch`` fails from disk), the one copy in the site."""
 
 
 def checklist_path(scenario_id: str) -> str:

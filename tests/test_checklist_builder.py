@@ -3,7 +3,7 @@
 docs/assets/checklist/checklist.js exports its pure functions when loaded as
 a CommonJS module, so the same code the page runs composes every scenario,
 with and without filters, context options and the essential toggle, from
-the generated index.json; items and the Markdown, CSV and JSON downloads
+the generated builder data (``checklists/index.data.js``); items and the Markdown, CSV and JSON downloads
 must equal ``compose`` and ``export`` byte for byte. (The browser tests
 drive the page itself.)
 """
@@ -16,6 +16,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from generator import urls as paths
 from generator.checklist.compose import Query, compose
 from generator.checklist.export import export
 from generator.pipeline import Checked, check_folder
@@ -30,7 +31,9 @@ SCRIPT = ROOT / "docs" / "assets" / "checklist" / "checklist.js"
 COMMIT = "c0ffee" * 6 + "c0ff"
 RUNNER = """
 const c = require(process.argv[1]);
-const index = JSON.parse(require("fs").readFileSync(process.argv[2], "utf8"));
+global.window = {};
+require(process.argv[2]);  // the data script, as the page loads it
+const index = window.rkbChecklistData.builder;
 const forms = JSON.parse(require("fs").readFileSync(process.argv[3], "utf8"));
 process.stdout.write(JSON.stringify(forms.map(f => {
   const cl = c.composeChecklist(index, f);
@@ -62,8 +65,8 @@ def query_of(form: dict[str, Any]) -> Query:
 
 
 def run_builder(checked: Checked, forms: list[dict[str, Any]], tmp_path: Path) -> list[dict[str, Any]]:
-    index = tmp_path / "index.json"
-    index.write_text(str(render_checklist_pages(checked, COMMIT)["checklists/index.json"]), encoding="utf-8")
+    index = tmp_path / "index.data.js"
+    index.write_text(str(render_checklist_pages(checked, COMMIT)[paths.CHECKLISTS_DATA]), encoding="utf-8")
     (tmp_path / "forms.json").write_text(json.dumps(forms), encoding="utf-8")
     result = subprocess.run(
         [str(NODE), "-e", RUNNER, str(SCRIPT), str(index), str(tmp_path / "forms.json")],

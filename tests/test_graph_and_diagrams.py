@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -21,6 +22,7 @@ from generator.kb import Checked
 from generator.markup import dot_quote
 from generator.pipeline import check_folder
 from generator.render.diagrams import DiagramError, DotNotFound, GraphvizFailed, render_svg, to_dot
+from generator.render.svg import compact, inline
 from tests.conftest import BASE_KB
 
 
@@ -100,6 +102,40 @@ def test_hostile_titles_render_as_text() -> None:
     assert "evil" in svg  # the text survives as a label, not as DOT syntax
     assert svg.count('class="node"') == len(hostile)
     assert 'xlink:href="../n0/"' in svg
+
+
+def test_inlined_svg_is_compact_and_keeps_links_tooltips_and_labels() -> None:
+    graph = nx.MultiDiGraph()
+    titles = {"a-b": "Check the ONNX export", "c": 'Say "no"  twice <b>', "d": "Loads the weights"}
+    for node, title in titles.items():
+        graph.add_node(node, kind="practice" if node != "d" else "challenge", title=title)
+    graph.add_edge("a-b", "d", key="addresses", relation="addresses")
+    graph.add_edge("c", "d", key="addresses", relation="addresses")
+    raw = render_svg(to_dot(graph, url_for=lambda n: f"../x/{n}.html" if n != "c" else None, highlight="d"))
+    svg = str(inline(raw, 'Neighbourhood of "d"'))
+    assert len(svg) < 0.7 * len(raw)
+    assert svg.startswith('<svg width="')
+    assert 'role="group" aria-label="Neighbourhood of &#34;d&#34;" class="kb-graph"' in svg
+    assert 'font-family="Helvetica,sans-Serif" text-anchor="middle"' in svg.split(">", 1)[0]
+    # Links and tooltips, the classes the stylesheet and tests select, each label's size.
+    assert 'xlink:href="../x/a-b.html"' in svg and 'xlink:href="../x/d.html"' in svg
+    assert 'xlink:title="practice: Check the ONNX export"' in svg
+    assert svg.count('class="node"') == 3 and svg.count('class="edge"') == 2
+    assert '<text x="' in svg and 'font-size="11">Check the ONNX export</text>' in svg
+    assert 'font-size="9" fill="#444">addresses</text>' in svg
+    # Text stays escaped; labels are wrapped to single spaces, so none needs xml:space.
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and "xml:space" not in svg
+    # What no browser needs: ids, link wrapper groups, 0.01 pt, six-digit greys, _top.
+    assert " id=" not in svg and "<g>" not in svg and 'target="' not in svg and "&#45;" not in svg
+    assert not re.search(r'(?: d| points| x| y)="[^"]*\d\.\d\d', svg)
+    assert "#555555" not in svg and 'stroke="#555"' in svg
+
+
+def test_compact_svg_keeps_xml_space_where_spaces_matter() -> None:
+    label = '<text xml:space="preserve" text-anchor="middle" x="1.25" y="-2.00" font-size="11.00">{}</text>'
+    assert compact(label.format("a b")) == '<text x="1.2" y="-2" font-size="11">a b</text>'
+    assert compact(label.format("a  b")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11">a  b</text>'
+    assert compact(label.format(" a")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11"> a</text>'
 
 
 def test_svg_is_deterministic(checked: Checked) -> None:

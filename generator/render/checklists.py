@@ -4,9 +4,10 @@
 (state kept in the browser by ``docs/assets/checklist/checklist.js``), a
 progress bar, "reset" and downloads. ``checklists/index.md`` lists the
 scenarios and hosts the builder, which composes checklists live from
-``checklists/index.json``; the page loads the same data as
-``checklists/index.data.js`` (a script, so it works from ``file://`` too,
-and not inlined, as it grows with the KB).
+``checklists/index.data.js``: compact JSON in a script, so it works from
+``file://`` too, and not inlined, as it grows with the KB. It is the one
+copy of that data in the site (a second, indented ``index.json`` was the
+largest file after the search index).
 
 A scenario page's downloads are the builder's for that scenario alone,
 built in the browser from the same data when a reader first reaches for
@@ -41,7 +42,6 @@ from generator.markup import (
     markdown_inline,
     markdown_text,
     plain,
-    scrub,
 )
 from generator.models import ChecklistItem, Practice, Scenario
 from generator.render.paging import even_chunks, pagers, part_path
@@ -205,7 +205,7 @@ def _part_label(part: list[tuple[Any, dict[str, Any]]]) -> str:
 
 
 def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: str = "") -> dict[str, Any]:
-    """The data the builder composes checklists and their downloads from (``checklists/index.json``).
+    """The data the builder composes checklists and their downloads from (``checklists/index.data.js``).
 
     Each practice carries its own ``applies_when`` and each item its
     effective one, so the page's selector applies the same rules as
@@ -324,7 +324,6 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
         front=Markup(front_matter({"title": "Checklists", "description": "Checklists before a port."})),
         rows=rows,
         index=index,
-        index_href=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON),
         data_src=paths.href(paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA),
     )
 
@@ -338,9 +337,6 @@ def render_checklist_pages(checked: Checked, commit: str, part_items: int | None
     for s in scenarios:
         files.update(checklist_pages(checked, s, checklists[s.id], part_items))
     index = builder_index(checked, checklists, commit)
-    files[paths.CHECKLISTS_JSON] = (
-        json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
-    )
     files[paths.CHECKLISTS_DATA] = builder_script(index)
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

@@ -46,8 +46,8 @@ def download_files(checked: Checked) -> dict[str, str]:
     """Every downloadable file by docs-relative path."""
     files = {
         paths.download_path("kb.json"): kb_json(checked.kb),
-        paths.download_path("graph.json"): graph_json(checked.graph),
-        paths.download_path("graph.graphml"): graph_graphml(checked.graph),
+        paths.download_path("graph.json"): graph_json(checked.graph, compact=True),
+        paths.download_path("graph.graphml"): graph_graphml(checked.graph, compact=True),
         paths.download_path("references.bib"): references_bib(checked),
     }
     for name, text in table_files(checked).items():

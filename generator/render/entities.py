@@ -423,5 +423,5 @@ def render_entities(checked: Checked, last_changed: Mapping[str, str] | None = N
         rel = site.source_rel(entity.id)
         changed = (last_changed or {}).get(rel) if rel else None
         with processing(sources[entity.id].path if entity.id in sources else doc):
-            out[doc] = entity_page(site, entity, inline(svg, f"nb-{entity.id}", label), orders[entity.kind], changed)
+            out[doc] = entity_page(site, entity, inline(svg, label), orders[entity.kind], changed)
     return out

@@ -28,35 +28,47 @@ from generator.urls import SCHEMA_BASE_URL
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _dumps(data: Any) -> str:
-    """Deterministic JSON of export data; every string passes :func:`scrub` (legal, visible text)."""
-    return json.dumps(scrub(data), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+def _dumps(data: Any, *, compact: bool = False) -> str:
+    """Deterministic JSON of export data; every string passes :func:`scrub` (legal, visible text).
+
+    Indented for people (the CLI, the schemas) or ``compact``, without any
+    whitespace, for the site's machine downloads (a quarter smaller).
+    """
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
+    return json.dumps(scrub(data), sort_keys=True, ensure_ascii=False, allow_nan=False, **layout) + "\n"
 
 
 def _sorted_edges(graph: Graph) -> list[tuple[str, str, str]]:
     return sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True))
 
 
-def graph_json(graph: Graph) -> str:
-    """The graph as networkx node-link JSON (directed multigraph, edge key = relation)."""
+def graph_json(graph: Graph, *, compact: bool = False) -> str:
+    """The graph as networkx node-link JSON (directed multigraph, edge key = relation); ``compact`` JSON on request."""
     nodes = [{"id": n, "label": graph.nodes[n].get("title", n), **graph.nodes[n]} for n in sorted(graph.nodes)]
     edges = [{"source": s, "target": t, "key": r, "relation": r} for s, t, r in _sorted_edges(graph)]
-    return _dumps({"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "edges": edges})
+    return _dumps({"directed": True, "multigraph": True, "graph": {}, "nodes": nodes, "edges": edges}, compact=compact)
 
 
-def graph_graphml(graph: Graph) -> str:
-    """The graph as GraphML, with a ``label`` on every node (opens in Gephi, yEd, Cytoscape)."""
+def graph_graphml(graph: Graph, *, compact: bool = False) -> str:
+    """The graph as GraphML, with a ``label`` on every node (opens in Gephi, yEd, Cytoscape).
+
+    Indented, or ``compact``: one element after another, no indentation.
+    """
     ordered: nx.MultiDiGraph = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         attrs = {k: export_text(str(v)) for k, v in graph.nodes[node].items()}
         ordered.add_node(export_text(node), label=attrs.get("title", export_text(node)), **attrs)
     for s, t, relation in _sorted_edges(graph):
         ordered.add_edge(export_text(s), export_text(t), key=relation, relation=relation)
-    return "\n".join(nx.generate_graphml(ordered, prettyprint=True)) + "\n"
+    return "\n".join(nx.generate_graphml(ordered, prettyprint=not compact)) + "\n"
 
 
 def kb_json(kb: KnowledgeBase) -> str:
-    """The whole KB as JSON: metadata, vocabulary, entities by type, bibliography, study scopes and data."""
+    """The whole KB as compact JSON: metadata, vocabulary, entities by type, bibliography, study scopes and data.
+
+    Compact: it is a download for programs, the largest one (indentation
+    added a third).
+    """
     entities: dict[str, list[dict[str, Any]]] = {}
     for entity in sorted(kb.entities.values(), key=lambda e: (e.kind, e.id)):
         entities.setdefault(entity.kind, []).append({"type": entity.kind, **entity.model_dump(mode="json")})
@@ -71,7 +83,7 @@ def kb_json(kb: KnowledgeBase) -> str:
             for name, data in sorted(kb.datasets.items())
         },
     }
-    return _dumps(data)
+    return _dumps(data, compact=True)
 
 
 def schema_id(name: str) -> str:

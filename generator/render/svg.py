@@ -5,9 +5,14 @@ that text (``mkdocs serve`` re-renders only the diagrams that changed).
 Across builds, the MkDocs adapter keeps them on disk by the hash of that
 text (:func:`seed` before rendering, :func:`drawn` after): this module
 itself never touches the disk.
-The SVG is then trimmed for inlining into a page: no XML prolog, doctype or
-comments, ids prefixed so several diagrams can share a page, a responsive
-size, and an accessible name.
+The SVG is then trimmed for inlining into a page: no XML prolog, doctype,
+comments or titles, a responsive size and an accessible name. It is also
+made smaller (an entity page's diagram was a quarter of the page): no
+element ids (nothing refers to them, and several diagrams share a page),
+no wrapper group around each link, the text attributes every label shares
+set once on the ``<svg>`` (they inherit), coordinates cut to 0.1 pt (under
+a seventh of a pixel), and short colours. Links, tooltips (``xlink:title``),
+the ``node``/``edge``/``cluster`` classes and each label's font size stay.
 """
 
 from __future__ import annotations
@@ -27,7 +32,18 @@ PT_TO_PX = 4 / 3
 _PROLOG_RE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
 _TITLE_RE = re.compile(r"<title>.*?</title>\n?", re.S)
 _SIZE_RE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
-_ID_RE = re.compile(r'\bid="')
+_ID_RE = re.compile(r' id="[^"]*"')
+# Graphviz wraps each link in a group of its own (which held only an id).
+_LINK_GROUP_RE = re.compile(r"<g>(<a\b.*?</a>)\n</g>", re.S)
+_SHARED_TEXT_RE = re.compile(r' (?:text-anchor="middle"|font-family="Helvetica,sans-Serif")')
+_PRESERVE = ' xml:space="preserve"'
+_PRESERVE_RE = re.compile(r'<text xml:space="preserve"([^>]*)>([^<]*)</text>')
+_COORDS_RE = re.compile(r' (d|points|x|y)="([^"]*)"')
+# Coordinates cut to one decimal, then a ".0" left over dropped.
+_DECIMALS_RE = re.compile(r"(?<=\d\.\d)\d+")
+_POINT_ZERO_RE = re.compile(r"(?<=\d)\.0(?!\d)")
+_COLOUR_RE = re.compile(r'="#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3"')
+_FONT_SIZE_RE = re.compile(r'font-size="(\d+)\.00"')
 
 
 @lru_cache(maxsize=1)
@@ -80,22 +96,49 @@ def render_all(sources: list[str]) -> list[str]:
         return list(pool.map(svg_of, sources))
 
 
-def inline(svg: str, prefix: str, label: str) -> Markup:
-    """Make Graphviz SVG ready to inline in a page.
+def _coords(match: re.Match[str]) -> str:
+    value = _POINT_ZERO_RE.sub("", _DECIMALS_RE.sub("", match.group(2)))
+    return f' {match.group(1)}="{value}"'
+
+
+def _text(match: re.Match[str]) -> str:
+    """A label without ``xml:space`` where it keeps no spaces that would collapse."""
+    attrs, words = match.group(1), match.group(2)
+    keeps = "  " in words or words != words.strip()
+    return f"<text{_PRESERVE if keeps else ''}{attrs}>{words}</text>"
+
+
+def compact(svg: str) -> str:
+    """Graphviz SVG without the bytes a browser does not need (see the module docstring)."""
+    text = svg.replace("&#45;", "-")
+    text = _ID_RE.sub("", text)
+    text = _LINK_GROUP_RE.sub(r"\1", text)
+    text = text.replace(' target="_top"', "")  # inline SVG links open in the page's own window
+    text = _SHARED_TEXT_RE.sub("", text)
+    text = _PRESERVE_RE.sub(_text, text)
+    text = _COORDS_RE.sub(_coords, text)
+    text = _COLOUR_RE.sub(r'="#\1\2\3"', text)
+    return _FONT_SIZE_RE.sub(lambda m: f'font-size="{m.group(1)}"', text)
+
+
+def inline(svg: str, label: str) -> Markup:
+    """Make Graphviz SVG ready to inline in a page, and small (:func:`compact`).
 
     Args:
         svg: Graphviz's SVG output.
-        prefix: A page-unique prefix for the SVG's element ids.
         label: The accessible name of the diagram (plain text; escaped here).
     """
     text = _PROLOG_RE.sub("", svg)
     text = _TITLE_RE.sub("", text)
-    text = _ID_RE.sub(lambda _: f'id="{prefix}-', text)  # a function: the text is never a template
+    text = compact(text)
     match = _SIZE_RE.search(text)
     if match:
         width = round(float(match.group(1)) * PT_TO_PX)
         height = round(float(match.group(2)) * PT_TO_PX)
-        opening = f'<svg width="{width}" height="{height}" role="group" aria-label="{escape(label)}" class="kb-graph"'
+        opening = (
+            f'<svg width="{width}" height="{height}" role="group" aria-label="{escape(label)}" class="kb-graph"'
+            ' font-family="Helvetica,sans-Serif" text-anchor="middle"'
+        )
         text = _SIZE_RE.sub(lambda _: opening, text, count=1)  # a function: '\\' in a title is not an escape
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return Markup("\n".join(lines))  # Graphviz output from escaped DOT

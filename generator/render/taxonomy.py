@@ -139,7 +139,7 @@ def root_figures(roots: list[TreeNode], doc: str) -> list[RootFigure]:
         RootFigure(
             root.link,
             sum(1 for _ in root.walk()) - 1,
-            inline(svg, f"tax-{root.defect.id}", f"{root.link.text} and their sub-types"),
+            inline(svg, f"{root.link.text} and their sub-types"),
         )
         for root, svg in zip(roots, svgs, strict=True)
     ]

@@ -229,7 +229,7 @@ def render_workflow(checked: Checked) -> dict[str, str | bytes]:
     """Renderer: the workflow page."""
     site = Site(checked)
     doc = paths.WORKFLOW_PAGE
-    svg = inline(svg_of(workflow_dot(site, doc)), "wf", "Reengineering workflow: stages and their practices")
+    svg = inline(svg_of(workflow_dot(site, doc)), "Reengineering workflow: stages and their practices")
     meta = front_matter({"title": "Reengineering workflow", "hide": ["navigation", "toc"]})
     page = render(
         "workflow.md.j2",

@@ -30,6 +30,12 @@ MkDocs as ordinary files, so a dirty rebuild converts only the pages an
 edit changed, not the whole site (navigation and search of untouched pages
 may lag until a full build, as with any dirty build).
 
+Every finished page also loses the blank lines and indentation of the
+theme's templates (:func:`trim_whitespace`, a sixth of an entity page);
+``<pre>``, ``<code>``, ``<kbd>``, ``<textarea>`` and ``<script>`` are kept
+as they are, and the rest reads the same, as HTML collapses that
+whitespace anyway.
+
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
 so ``mkdocs serve`` does not re-read every release on each rebuild.
@@ -64,6 +70,12 @@ log = logging.getLogger("mkdocs.hooks.reengineering_kb")
 #: A Graphviz diagram as :func:`generator.render.svg.inline` writes it into a page.
 _DIAGRAM_RE = re.compile(r'<svg [^>]*class="kb-graph"[^>]*>.*?</svg>', re.S)
 _SLOT_RE = re.compile(r'<svg data-kb-diagram="([0-9a-f]{20})"></svg>')
+#: Where whitespace is content, kept as it is by :func:`trim_whitespace`: Material
+#: styles ``code`` and ``kbd`` with ``white-space: pre-wrap`` too.
+_VERBATIM_RE = re.compile(r"(<(pre|textarea|script|code|kbd)\b.*?</\2>)", re.S | re.I)
+#: A line break and the blank lines and indentation after it (HTML's whitespace:
+#: not ``\s``, which would take a no-break space that is content).
+_BREAK_RE = re.compile(r"\n[ \t\n\r\f]+")
 #: The diagrams of the current build, by the hash in their placeholder.
 _diagrams: dict[str, str] = {}
 
@@ -206,9 +218,24 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
+def trim_whitespace(html: str) -> str:
+    """``html`` with every run of whitespace that starts a line reduced to the line break.
+
+    Outside ``<pre>``, ``<code>``, ``<kbd>``, ``<textarea>`` and ``<script>`` a browser collapses
+    such a run to one space, as it does the line break alone, so the page
+    reads and lays out the same.
+    """
+    parts = _VERBATIM_RE.split(html)
+    # split() returns text, then (element, tag name) pairs, then text again.
+    out = [_BREAK_RE.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2]
+    return "".join(out)
+
+
 def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
-    """Put the diagrams back into the finished page."""
-    return drop_diagrams(output, _diagrams) if "data-kb-diagram=" in output else output
+    """Put the diagrams back into the finished page, without the templates' blank lines and indentation."""
+    if "data-kb-diagram=" in output:
+        output = drop_diagrams(output, _diagrams)
+    return trim_whitespace(output)
 
 
 def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

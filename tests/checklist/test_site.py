@@ -48,8 +48,7 @@ def page_data(files: dict, scenario: str) -> dict:
 
 def test_paths_do_not_collide_with_scenario_entity_pages(files) -> None:
     assert sorted(files) == sorted(
-        [paths.checklist_path(s) for s in SCENARIOS]
-        + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_JSON, paths.CHECKLISTS_DATA]
+        [paths.checklist_path(s) for s in SCENARIOS] + [paths.CHECKLISTS_INDEX, paths.CHECKLISTS_DATA]
     )
     assert not any(p.startswith("scenarios/") for p in files)
     assert paths.checklist_url("x-y") == "checklists/x-y.html"
@@ -141,9 +140,10 @@ def test_heading_text() -> None:
 
 
 def test_builder_index(files, kb) -> None:
-    index = json.loads(files[paths.CHECKLISTS_JSON])
+    index = loaded(files[paths.CHECKLISTS_DATA], "builder")
     assert '<div class="rkb-index" hidden data-rkb-src="index.data.js"></div>' in files[paths.CHECKLISTS_INDEX]
-    assert loaded(files[paths.CHECKLISTS_DATA], "builder") == index
+    # One copy of the builder's data: no indented index.json beside the script.
+    assert not any(path.endswith(".json") for path in files)
     assert [s["id"] for s in index["stages"]] == ["analysis", "implementation", "testing"]
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
     practices = {p["id"]: p for p in index["practices"]}
@@ -201,7 +201,7 @@ def test_rendering_is_deterministic(kb, files) -> None:
 def test_no_scenarios(kb) -> None:
     edits: dict[str, str | None] = {f"scenarios/{s}.yaml": None for s in SCENARIOS}
     files = render_checklist_pages(checked_kb(edits), COMMIT)
-    assert sorted(files) == [paths.CHECKLISTS_DATA, paths.CHECKLISTS_JSON, paths.CHECKLISTS_INDEX]
+    assert sorted(files) == [paths.CHECKLISTS_DATA, paths.CHECKLISTS_INDEX]
     assert "No scenario yet" in files[paths.CHECKLISTS_INDEX]
 
 

@@ -20,6 +20,7 @@ from generator.markup import csv_uncell
 from generator.models import FOLDERS, MODELS
 from generator.pipeline import check_folder
 from generator.render.downloads import download_files
+from generator.render.exports import graph_graphml, graph_json
 from generator.urls import SCHEMA_BASE_URL, SITE_URL
 from tests.conftest import ROOT, run_cli
 from tests.site_fixtures import HOSTILE_TITLE, hostile_kb
@@ -64,6 +65,16 @@ def test_graphml_loads_with_labels(checked: Checked, files: dict[str, str]) -> N
     assert graph.number_of_edges() == checked.graph.number_of_edges()
     for node, attrs in checked.graph.nodes(data=True):
         assert graph.nodes[node]["label"] == attrs["title"]
+
+
+def test_machine_downloads_are_compact_and_the_cli_graph_is_indented(checked: Checked, files: dict[str, str]) -> None:
+    for name in ("kb.json", "graph.json"):
+        text = files[name]
+        assert text.startswith('{"') and text.endswith("}\n") and text.count("\n") == 1, name
+    assert json.loads(files["graph.json"]) == json.loads(graph_json(checked.graph))
+    assert "\n  " in graph_json(checked.graph) and "\n  " in graph_graphml(checked.graph)
+    assert "\n  " not in files["graph.graphml"]
+    assert files["schemas/kb-export.schema.json"].startswith('{\n  "$')  # read by people
 
 
 def test_kb_json_matches_its_schema_and_entity_schemas(checked: Checked, files: dict[str, str]) -> None:

@@ -115,6 +115,21 @@ def test_diagrams_skip_markdown_and_come_back_unchanged() -> None:
     assert drop_diagrams(lifted, store) == page
 
 
+def test_pages_lose_template_indentation_but_not_verbatim_whitespace() -> None:
+    from generator.write.mkdocs_hooks import trim_whitespace
+
+    page = (
+        "<body>\n    \n    <p>a\n      <b>b</b>\n\n  </p>\n\u00a0kept no-break space <code>c\n  d</code>"
+        "\n  <pre><code>x\n   y\n\n</code></pre>\n  <script>if (a)\n  b()</script>"
+        '\n <TEXTAREA rows="2">\n t</TEXTAREA>\n</body>'
+    )
+    assert trim_whitespace(page) == (
+        "<body>\n<p>a\n<b>b</b>\n</p>\n\u00a0kept no-break space <code>c\n  d</code>"
+        "\n<pre><code>x\n   y\n\n</code></pre>\n<script>if (a)\n  b()</script>"
+        '\n<TEXTAREA rows="2">\n t</TEXTAREA>\n</body>'
+    )
+
+
 def test_diagrams_are_kept_between_builds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_diagrams: None
 ) -> None:
