@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -100,6 +101,20 @@ def test_hostile_titles_render_as_text() -> None:
     assert "evil" in svg  # the text survives as a label, not as DOT syntax
     assert svg.count('class="node"') == len(hostile)
     assert 'xlink:href="../n0/"' in svg
+
+
+def test_only_linked_nodes_are_anchors() -> None:
+    # The page's own node has no URL: a tooltip alone would make Graphviz wrap
+    # it in an <a> without href, a link to nowhere (Lighthouse: crawlable-anchors).
+    graph = nx.MultiDiGraph()
+    graph.add_node("self", kind="practice", title="This page")
+    graph.add_node("other", kind="challenge", title="Another page")
+    graph.add_edge("self", "other", key="addresses", relation="addresses")
+    svg = render_svg(to_dot(graph, url_for=lambda n: None if n == "self" else f"../{n}.html", highlight="self"))
+    anchors = re.findall(r"<a\b[^>]*>", svg)
+    assert anchors and all("xlink:href=" in a for a in anchors), anchors
+    assert 'xlink:title="challenge: Another page"' in svg
+    assert "This page" in svg
 
 
 def test_svg_is_deterministic(checked: Checked) -> None:
