@@ -218,6 +218,7 @@ def main() -> None:
                     runs[page].append(lighthouse(base + page, chrome, keep))
         finally:
             server.shutdown()
+        server.server_close()
 
     rows = {page: median_row(page_runs) for page, page_runs in runs.items()}
     print_table(rows)
