@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= 1767225600
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: help venv dev site serve validate bench test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
+.PHONY: help venv dev site serve validate bench lighthouse test js-deps test-fast test-site browser-deps lint fmt check schemas golden clean kb-check kb-fmt lock actionlint audit wheel-test engines engine-test site-zensical
 
 help:  ## List targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -65,6 +65,12 @@ BENCH_ROUNDS ?= 3
 
 bench: dev  ## Benchmark every stage against its floor at 1x, 10x, 30x (BENCH_SCALES=1,10 BENCH_ROUNDS=3); table + .bench/results.json
 	$(PY) benchmarks/bench.py --scales $(BENCH_SCALES) --rounds $(BENCH_ROUNDS)
+
+LIGHTHOUSE_RUNS ?= 3
+
+lighthouse: venv browser-deps  ## Lighthouse mobile scores of home, a practice, a checklist, the workflow (LIGHTHOUSE_RUNS=3, medians); table + .bench/lighthouse.json
+	@test -x benchmarks/npm/node_modules/.bin/lighthouse || (cd benchmarks/npm && npm ci --ignore-scripts --no-audit --no-fund)
+	$(PY) benchmarks/lighthouse.py --runs $(LIGHTHOUSE_RUNS)
 
 browser-deps:  ## Install Debian's Chromium (and poppler-utils, to read printed PDFs) for the browser tests, if missing
 	@{ command -v chromium && command -v pdftoppm; } >/dev/null 2>&1 || { \

@@ -136,6 +136,18 @@ def test_compact_svg_keeps_xml_space_where_spaces_matter() -> None:
     assert compact(label.format("a b")) == '<text x="1.2" y="-2" font-size="11">a b</text>'
     assert compact(label.format("a  b")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11">a  b</text>'
     assert compact(label.format(" a")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11"> a</text>'
+def test_only_linked_nodes_are_anchors() -> None:
+    # The page's own node has no URL: a tooltip alone would make Graphviz wrap
+    # it in an <a> without href, a link to nowhere (Lighthouse: crawlable-anchors).
+    graph = nx.MultiDiGraph()
+    graph.add_node("self", kind="practice", title="This page")
+    graph.add_node("other", kind="challenge", title="Another page")
+    graph.add_edge("self", "other", key="addresses", relation="addresses")
+    svg = render_svg(to_dot(graph, url_for=lambda n: None if n == "self" else f"../{n}.html", highlight="self"))
+    anchors = re.findall(r"<a\b[^>]*>", svg)
+    assert anchors and all("xlink:href=" in a for a in anchors), anchors
+    assert 'xlink:title="challenge: Another page"' in svg
+    assert "This page" in svg
 
 
 def test_svg_is_deterministic(checked: Checked) -> None:

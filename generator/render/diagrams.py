@@ -115,7 +115,6 @@ def to_dot(
         looks_like = data.get("group_of", kind)
         attrs: dict[str, Any] = {
             "label": dot_quote(wrap(data.get("title", node))),
-            "tooltip": dot_quote(f"{kind}: {data.get('title', node)}"),
             "fillcolor": dot_quote(COLOURS.get(looks_like, "#ffffff")),
             "id": dot_quote(f"node-{node}"),
         }
@@ -130,6 +129,10 @@ def to_dot(
             attrs["color"] = dot_quote("#222222")
         url = url_for(node) if url_for else None
         if url:
+            # A tooltip alone makes Graphviz wrap the node in an <a> with no
+            # href (the page's own node): a link that goes nowhere, which
+            # crawlers and Lighthouse's SEO audit flag. Linked nodes only.
+            attrs["tooltip"] = dot_quote(f"{kind}: {data.get('title', node)}")
             attrs["URL"] = dot_quote(url)
             attrs["target"] = dot_quote("_top")
         dot.add_node(pydot.Node(dot_quote(node), **attrs))
