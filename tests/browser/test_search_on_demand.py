@@ -1,10 +1,9 @@
 """The search index is fetched when a reader reaches for search, not on every page load.
 
-overrides/main.html holds back the theme's request for
-``search/search_index.json`` (1.7 MB of JSON) until the search box is
-hovered, touched or focused, or the address carries ``?q=``/``?h=``: it was
-most of a phone's main-thread work on a first visit (benchmarks/README.md,
-Lighthouse). Search must still answer by mouse and by keyboard.
+overrides/main.html holds back the theme's request for the search index
+until the search box is hovered, touched or focused, or the address carries
+``?q=``/``?h=``: it was most of a phone's main-thread work on a first visit
+(benchmarks/README.md, Lighthouse). Search must still answer by mouse and by keyboard.
 """
 
 from __future__ import annotations
