@@ -28,7 +28,17 @@ from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
 from generator.render.templating import render
-from generator.render.views import CardRow, Chip, Citations, Section, chips, link_citations, tag_chips, tag_names
+from generator.render.views import (
+    CardRow,
+    Chip,
+    Citations,
+    Section,
+    chips,
+    link_citations,
+    ordered_chips,
+    tag_chips,
+    tag_names,
+)
 
 IMPORTANCE = {"essential": "Essential", "recommended": "Recommended", "situational": "Situational"}
 COMPONENTS = {
@@ -119,7 +129,7 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
     if context.precision:
         rows.append(CardRow("Precision", _text(*context.precision)))
     if scenario.order:
-        rows.append(CardRow("Stage order", chips(site, doc, scenario.order)))
+        rows.append(CardRow("Stage order", ordered_chips(site, doc, scenario.order)))
     return rows
 
 

@@ -140,6 +140,11 @@ def chips(site: Site, from_doc: str, ids: list[str]) -> list[Chip]:
     return [chip(link) for link in site.links(from_doc, ids)]
 
 
+def ordered_chips(site: Site, from_doc: str, ids: list[str]) -> list[Chip]:
+    """Card chips linking to entities, in the order given (a scenario's stage order)."""
+    return [chip(site.link(from_doc, eid)) for eid in ids]
+
+
 def tag_names(site: Site, entity: Entity) -> list[str]:
     """Tag names of an entity for the tags plugin: its type, then its terms."""
     return site.tag_names(entity)

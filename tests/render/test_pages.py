@@ -10,12 +10,14 @@ import pytest
 import yaml
 
 from generator.kb import Checked
-from generator.models import FOLDERS
+from generator.models import FOLDERS, Scenario
 from generator.pipeline import check_folder
 from generator.render import RENDERERS, render_site
 from generator.render.bibformat import format_reference, latex_to_text, split_authors
+from generator.render.context import Site
+from generator.render.entities import card_rows
 from generator.urls import href, page_url
-from tests.conftest import graphviz_runs
+from tests.conftest import ROOT, graphviz_runs
 from tests.site_fixtures import UNSAFE_LINKS, hostile_kb
 
 
@@ -208,3 +210,13 @@ def test_workflow_diagram_caps_each_stage(checked: Checked, monkeypatch: pytest.
     dot = workflow.workflow_dot(Site(checked), "workflow.md")
     assert "more practices" in dot
     assert 'URL="stages/' in dot
+
+
+def test_scenario_card_lists_stages_in_the_scenario_order() -> None:
+    checked = check_folder(ROOT / "kb")
+    site = Site(checked)
+    for scenario in checked.kb.of_type("scenario"):
+        assert isinstance(scenario, Scenario)
+        doc = f"scenarios/{scenario.id}.md"
+        (row,) = [r for r in card_rows(site, scenario, doc) if r.label == "Stage order"]
+        assert [c.text for c in row.chips] == [site.link(doc, s).text for s in scenario.order], scenario.id
