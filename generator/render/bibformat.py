@@ -177,6 +177,6 @@ def format_reference(entry: BibEntry) -> Reference:
 
 
 def sort_key(ref: Reference) -> tuple[str, str, str]:
-    """Order of the bibliography: first author's family name, year, title."""
-    first = last_name(ref.authors[0]).casefold() if ref.authors else ref.title.casefold()
+    """Order of the bibliography: first author's family name (an organisation's whole name), year, title."""
+    first = ref.family(ref.authors[0]).casefold() if ref.authors else ref.title.casefold()
     return (first, ref.year, ref.title.casefold())

@@ -13,7 +13,7 @@ from generator.kb import Checked
 from generator.models import FOLDERS, Scenario
 from generator.pipeline import check_folder
 from generator.render import RENDERERS, render_site
-from generator.render.bibformat import format_reference, latex_to_text, split_authors
+from generator.render.bibformat import Reference, format_reference, latex_to_text, split_authors
 from generator.render.context import Site
 from generator.render.entities import card_rows
 from generator.urls import href, page_url
@@ -200,6 +200,17 @@ def test_an_organisation_author_is_cited_by_its_whole_name() -> None:
     assert split_authors(field) == ["Jane Doe", "PyTorch Contributors"]
     assert corporate_authors(field) == frozenset({"PyTorch Contributors"})
     assert corporate_authors("{Larivi{\\`e}re}, Ann") == frozenset()
+
+
+def test_an_organisation_author_is_sorted_by_its_whole_name() -> None:
+    from generator.load.bibtex import BibEntry
+    from generator.render.bibformat import format_reference, sort_key
+
+    def ref(key: str, author: str) -> Reference:
+        return format_reference(BibEntry(key, "misc", {"author": author, "title": "T", "year": "2024"}, 1))
+
+    org, person, later = ref("tf", "{TensorFlow Authors}"), ref("b", "Bach, Anna"), ref("u", "Ulm, Uwe")
+    assert sorted([later, org, person], key=sort_key) == [person, org, later]
 
 
 def test_workflow_diagram_caps_each_stage(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
