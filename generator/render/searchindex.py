@@ -14,6 +14,7 @@ reads and writes the file.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 #: Groups of spellings an engineer may type for one idea. Each entry is a
@@ -103,8 +104,13 @@ def _americanised(text: str) -> set[str]:
     return words
 
 
+@lru_cache(maxsize=1 << 16)
 def extra_words(text: str) -> str:
-    """The words to add to a section whose title and text are ``text``."""
+    """The words to add to a section whose title and text are ``text``.
+
+    Cached: ``make serve`` expands the whole index after every edit, and
+    almost every section's text is the one of the previous build.
+    """
     plain = _TAGS.sub(" ", text)
     words: list[str] = []
     for pattern, group in _GROUPS:

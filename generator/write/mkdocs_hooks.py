@@ -53,6 +53,7 @@ from mkdocs.structure.files import File, Files
 from generator.findings import current_file, format_text, visible
 from generator.render import Files as RenderedFiles
 from generator.render import svg
+from generator.render.incremental import PageMemo
 from generator.render.searchindex import expand_index
 from generator.write.files import write_atomic
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
@@ -117,14 +118,14 @@ def kb_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / "kb"
 
 
-def generated_files(root: Path) -> RenderedFiles:
+def generated_files(root: Path, memo: PageMemo | None = None) -> RenderedFiles:
     """The generated pages of the KB at ``root`` (:func:`generated_pages`); warnings are logged.
 
     Raises:
         PluginError: naming the file, page or diagram, for every failure.
     """
     try:
-        generated = generated_pages(root)
+        generated = generated_pages(root, memo)
     except TreeError as exc:
         raise PluginError(str(exc)) from None
     for finding in generated.warnings:
@@ -159,16 +160,32 @@ INCREMENTAL = "KB_SERVE_INCREMENTAL"
 """Environment variable ``make serve`` sets: mirror generated files on disk for dirty rebuilds."""
 
 
-def mirror(folder: Path, path: str, content: str | bytes) -> None:
-    """Write ``content`` to ``folder/path`` unless it is already there (keeping its time stamp)."""
+#: Entity pages of earlier builds in this process, by KB folder (``make serve``).
+_memos: dict[Path, PageMemo] = {}
+#: What :func:`mirror` last wrote or found on disk in this process, by file: a digest of the bytes.
+_mirrored: dict[Path, bytes] = {}
+
+
+def mirror(folder: Path, path: str, content: str | bytes) -> bool:
+    """Write ``content`` to ``folder/path`` unless it is already there (keeping its time stamp).
+
+    Returns:
+        Whether the file was written.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
     target = folder / path
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    if _mirrored.get(target) == digest and target.is_file():
+        return False
     try:
         if target.read_bytes() == data:
-            return
+            _mirrored[target] = digest
+            return False
     except OSError:
         pass
     write_atomic(target, data)
+    _mirrored[target] = digest
+    return True
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -177,8 +194,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _diagrams.clear()
     cache = diagram_cache(config)
     load_diagrams(cache)
+    incremental = cache.parent / "serve" if os.environ.get(INCREMENTAL) else None
+    memo = _memos.setdefault(kb_dir(config).resolve(), PageMemo()) if incremental else None
     try:
-        generated = generated_files(kb_dir(config))
+        generated = generated_files(kb_dir(config), memo)
     except PluginError:
         raise
     except Exception as exc:  # the last resort: a bug, reported without a traceback
@@ -193,7 +212,6 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         save_diagrams(cache)
     except OSError as exc:  # a cache that cannot be written costs time, not correctness
         log.info(f"diagram cache not saved: {exc}")
-    incremental = cache.parent / "serve" if os.environ.get(INCREMENTAL) else None
     for path, content in generated.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
             content = lift_diagrams(content, _diagrams)
@@ -208,6 +226,41 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
     """Put the diagrams back into the finished page."""
     return drop_diagrams(output, _diagrams) if "data-kb-diagram=" in output else output
+
+
+def _earlier_search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin kept from the previous dirty build (None if it kept none)."""
+    plugin = config.plugins.get("material/search")
+    earlier = getattr(plugin, "search_index_prev", None)
+    entries = getattr(earlier, "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def on_env(env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    """Under ``make serve``, forget the search entries of pages that no longer exist."""
+    entries = _earlier_search_entries(config)
+    if entries is not None:
+        pages = {f.url for f in files.documentation_pages()}
+        entries[:] = [e for e in entries if _page_of(str(e.get("location", ""))) in pages]
+    return env
+
+
+def on_page_context(context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+    """Under ``make serve``, forget the earlier search entries of a page built again.
+
+    Material's search plugin keeps the previous build's index under a dirty
+    rebuild and replaces the entries of one rebuilt page only (it assumes an
+    edit rebuilds one page); an edit of an entry rebuilds its neighbours and
+    indexes too, whose old entries would otherwise stay beside the new ones.
+    """
+    entries = _earlier_search_entries(config)
+    if entries is not None:
+        entries[:] = [e for e in entries if _page_of(str(e.get("location", ""))) != page.url]
+    return context
 
 
 def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
