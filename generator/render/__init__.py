@@ -103,7 +103,7 @@ def render_build(checked: Checked, build: BuildInfo) -> Files:
     """
 
     def checklist_pages(c: Checked) -> Files:
-        return checklists.render_checklist_pages(c, build.commit)
+        return checklists.render_checklist_pages(c, build.commit, build.memo)
 
     def changelog_page(c: Checked) -> Files:
         return changelog.render_changelog(c, build.releases)

@@ -44,6 +44,7 @@ from generator.markup import (
     scrub,
 )
 from generator.models import ChecklistItem, Practice, Scenario
+from generator.render.incremental import PageMemo
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
@@ -293,14 +294,33 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
     )
 
 
-def render_checklist_pages(checked: Checked, commit: str) -> dict[str, str | bytes]:
-    """Every checklist page and the builder index, stamped with ``commit`` (pure)."""
+def render_checklist_pages(checked: Checked, commit: str, memo: PageMemo | None = None) -> dict[str, str | bytes]:
+    """Every checklist page and the builder index, stamped with ``commit`` (pure).
+
+    The pages are a function of the scenarios, their composed checklists, the
+    builder's data, the vocabulary's labels and ``commit`` only. With ``memo``
+    (``make serve``), when all of these equal the previous build's, that
+    build's files are returned instead of being written again (most edits
+    change no checklist: a summary is on no checklist page).
+    """
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
+    index = builder_index(checked, checklists, commit)
+    inputs = (commit, _labels(checked), scenarios, checklists, index)
+    if memo is not None and memo.checklists is not None and memo.checklists[0] == inputs:
+        return dict(memo.checklists[1])
+    files = _checklist_files(checked, scenarios, checklists, index)
+    if memo is not None:
+        memo.checklists = (inputs, dict(files))
+    return files
+
+
+def _checklist_files(
+    checked: Checked, scenarios: list[Scenario], checklists: dict[str, Checklist], index: dict[str, Any]
+) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     for s in scenarios:
         files[paths.checklist_path(s.id)] = checklist_page(checked, s, checklists[s.id])
-    index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_JSON] = (
         json.dumps(scrub(index), indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
     )

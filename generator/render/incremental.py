@@ -35,11 +35,13 @@ ALWAYS = frozenset({"scenario"})
 
 @dataclass
 class PageMemo:
-    """Entity pages of earlier builds: ``{page path: (key, text)}``, and what the last build rendered."""
+    """Pages of earlier builds: entity pages by ``{page path: (key, text)}``, and the checklist pages."""
 
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
     """Page paths the last build rendered (the others came from the memo)."""
+    checklists: tuple[object, dict[str, str | bytes]] | None = None
+    """The checklist pages of the last build and the values they were made from."""
 
 
 def _neighbours(site: Site, node: str) -> set[str]:

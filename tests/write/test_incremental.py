@@ -75,6 +75,10 @@ EDITS: dict[str, Callable[[Path], tuple[Path, Callable[[str], str]]]] = {
         ),
     ),
     "practice drops a challenge": lambda r: (_two_addresses(r), _sub(r"^(addresses:\n)  - .*\n(?:    .*\n)*", r"\1")),
+    "checklist item": lambda r: (
+        _field_line(r, "practices", "checklist"),
+        _sub(r"^(checklist:\n  - id: .*\n    text: (?:>-\n      )?)", r"\1Edited "),
+    ),
     "challenge title": lambda r: (_field_line(r, "challenges", "title"), _sub(r"^title: ", "title: Edited ")),
     "sub-type title": lambda r: (_with_parent(r), _sub(r"^title: ", "title: Edited ")),
     "stage title": lambda r: (_field_line(r, "stages", "title"), _sub(r"^title: ", "title: Edited ")),
@@ -138,6 +142,8 @@ def test_a_summary_edit_renders_its_page_its_neighbours_and_the_index_only(kb_co
     unrelated = "stages/testing.md"
     assert unrelated not in memo.rendered
     assert second.files[unrelated] is first.files[unrelated]
+    checklist = "checklists/pytorch-to-onnx-runtime.md"  # shows no summary: taken from the memo
+    assert second.files[checklist] is first.files[checklist]
     assert second.files == generated_pages(root).files
 
 
