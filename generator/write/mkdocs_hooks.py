@@ -27,8 +27,12 @@ Live editing (``make serve``) sets ``KB_SERVE_INCREMENTAL`` and runs
 ``mkdocs serve --dirty``: the generated files are then mirrored on disk in
 ``.cache/serve/`` (rewritten only when their text changes) and handed to
 MkDocs as ordinary files, so a dirty rebuild converts only the pages an
-edit changed, not the whole site (navigation and search of untouched pages
-may lag until a full build, as with any dirty build).
+edit changed, not the whole site. The renderers get a memo of the previous
+build (:class:`~generator.render.incremental.PageMemo`), so only the entity
+pages whose inputs changed are rendered again. Material's search plugin
+keeps the previous index under a dirty rebuild but replaces the entries of
+one page only: :func:`on_page_context` and :func:`on_env` drop the earlier
+entries of every page built again and of pages that no longer exist.
 
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
