@@ -22,10 +22,13 @@ memo are the pages a full render gives, for edits of every kind of entry.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from generator.render.context import Site
+
+T = TypeVar("T")
 
 #: Kinds whose pages are read through but never expanded from (see the module docstring).
 HUBS = frozenset({"stage", "paradigm", "scenario"})
@@ -120,3 +123,20 @@ def page_key(
             return None
         parts.append(f"{node}:{rel}:{digest}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+_last: dict[str, tuple[object, object]] = {}
+
+
+def same_as_last(name: str, inputs: object, build: Callable[[], T]) -> T:
+    """``build()``, or its result of the previous call under ``name`` if ``inputs`` equal that call's.
+
+    For outputs that are a pure function of ``inputs`` (compared by value): one
+    result per name is kept for the life of the process.
+    """
+    last = _last.get(name)
+    if last is not None and last[0] == inputs:
+        return last[1]  # type: ignore[return-value]
+    value = build()
+    _last[name] = (inputs, value)
+    return value
