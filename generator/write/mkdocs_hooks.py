@@ -168,6 +168,8 @@ INCREMENTAL = "KB_SERVE_INCREMENTAL"
 _memos: dict[Path, PageMemo] = {}
 #: What :func:`mirror` last wrote or found on disk in this process, by file: a digest of the bytes.
 _mirrored: dict[Path, bytes] = {}
+#: The content object :func:`mirror` was last given, by file (pages reused from the memo are the same object).
+_written: dict[Path, str | bytes] = {}
 
 
 def mirror(folder: Path, path: str, content: str | bytes) -> bool:
@@ -176,20 +178,41 @@ def mirror(folder: Path, path: str, content: str | bytes) -> bool:
     Returns:
         Whether the file was written.
     """
-    data = content.encode("utf-8") if isinstance(content, str) else content
     target = folder / path
-    digest = hashlib.blake2b(data, digest_size=16).digest()
-    if _mirrored.get(target) == digest and target.is_file():
+    if _written.get(target) is content and target.is_file():  # the very text of the last build
         return False
-    try:
-        if target.read_bytes() == data:
-            _mirrored[target] = digest
-            return False
-    except OSError:
-        pass
-    write_atomic(target, data)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    written = False
+    if _mirrored.get(target) != digest or not target.is_file():
+        try:
+            same = target.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(target, data)
+            written = True
     _mirrored[target] = digest
-    return True
+    _written[target] = content
+    return written
+
+
+#: Under ``make serve``, each page's last text and its lifted form: {path: (text, lifted, diagrams)}.
+_lifted: dict[str, tuple[str, str, dict[str, str]]] = {}
+
+
+def _lift(path: str, content: str, *, keep: bool) -> str:
+    """:func:`lift_diagrams` into this build's store; a page reused unchanged from the memo is lifted once."""
+    last = _lifted.get(path)
+    if last is not None and last[0] is content:
+        _diagrams.update(last[2])
+        return last[1]
+    store: dict[str, str] = {}
+    lifted = lift_diagrams(content, store)
+    _diagrams.update(store)
+    if keep:
+        _lifted[path] = (content, lifted, store)
+    return lifted
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -218,7 +241,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         log.info(f"diagram cache not saved: {exc}")
     for path, content in generated.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
-            content = lift_diagrams(content, _diagrams)
+            content = _lift(path, content, keep=incremental is not None)
         if incremental:
             mirror(incremental, path, content)
             files.append(File(path, str(incremental), config.site_dir, config.use_directory_urls))
