@@ -136,6 +136,8 @@ def test_compact_svg_keeps_xml_space_where_spaces_matter() -> None:
     assert compact(label.format("a b")) == '<text x="1.2" y="-2" font-size="11">a b</text>'
     assert compact(label.format("a  b")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11">a  b</text>'
     assert compact(label.format(" a")) == '<text xml:space="preserve" x="1.2" y="-2" font-size="11"> a</text>'
+
+
 def test_only_linked_nodes_are_anchors() -> None:
     # The page's own node has no URL: a tooltip alone would make Graphviz wrap
     # it in an <a> without href, a link to nowhere (Lighthouse: crawlable-anchors).

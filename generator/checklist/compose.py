@@ -185,7 +185,12 @@ def compose(checked: Checked, query: Query, *, commit: str = UNKNOWN_COMMIT) -> 
     Raises:
         UnknownName: if the query names something that does not exist.
     """
-    return compose_selection(checked, query, resolve(checked.kb, query), commit=commit)
+    # Composed once per query and KB: a build asks for each scenario's checklist
+    # three times (its checklist page, its scenario page, the matrix).
+    return checked.kb.memo(
+        f"compose {query!r} {commit}",
+        lambda: compose_selection(checked, query, resolve(checked.kb, query), commit=commit),
+    )
 
 
 @no_collector_pauses()

@@ -31,6 +31,7 @@ from generator.render import (
     taxonomy,
     workflow,
 )
+from generator.render.incremental import PageMemo
 
 Files = dict[str, str | bytes]
 Renderer = Callable[[Checked], Files]
@@ -81,11 +82,17 @@ class BuildInfo:
         releases: The KB's release history for the changelog page, newest first.
         last_changed: When each YAML file last changed in git (``YYYY-MM-DD``),
             by its path inside the KB folder; empty outside git.
+        digests: A digest of each KB file's bytes, by its path inside the KB folder.
+        memo: Entity pages of earlier builds, reused where their inputs (by
+            ``digests``) are unchanged (:mod:`generator.render.incremental`); None
+            renders every page.
     """
 
     commit: str = UNKNOWN_COMMIT
     releases: tuple[Release, ...] = ()
     last_changed: Mapping[str, str] = field(default_factory=dict)
+    digests: Mapping[str, str] = field(default_factory=dict)
+    memo: PageMemo | None = None
 
 
 def render_build(checked: Checked, build: BuildInfo) -> Files:
@@ -96,13 +103,13 @@ def render_build(checked: Checked, build: BuildInfo) -> Files:
     """
 
     def checklist_pages(c: Checked) -> Files:
-        return checklists.render_checklist_pages(c, build.commit)
+        return checklists.render_checklist_pages(c, build.commit, build.memo)
 
     def changelog_page(c: Checked) -> Files:
         return changelog.render_changelog(c, build.releases)
 
     def entity_pages(c: Checked) -> Files:
-        return entities.render_entities(c, build.last_changed)
+        return entities.render_entities(c, build.last_changed, build.memo, build.digests)
 
     renderers = [entity_pages if r is entities.render_entities else r for r in RENDERERS]
     return render_site(checked, [*renderers, checklist_pages, changelog_page])

@@ -44,6 +44,7 @@ from generator.markup import (
     plain,
 )
 from generator.models import ChecklistItem, Practice, Scenario
+from generator.render.incremental import PageMemo
 from generator.render.paging import even_chunks, pagers, part_path
 from generator.render.templating import render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
@@ -328,15 +329,40 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
     )
 
 
-def render_checklist_pages(checked: Checked, commit: str, part_items: int | None = None) -> dict[str, str | bytes]:
-    """Every checklist page (in parts above ``part_items`` items) and the builder index, stamped with ``commit``."""
+def render_checklist_pages(
+    checked: Checked, commit: str, memo: PageMemo | None = None, part_items: int | None = None
+) -> dict[str, str | bytes]:
+    """Every checklist page (in parts above ``part_items`` items) and the builder index, stamped with ``commit`` (pure).
+
+    The pages are a function of the scenarios, their composed checklists, the
+    builder's data, the vocabulary's labels, the part size and ``commit``
+    only. With ``memo`` (``make serve``), when all of these equal the previous
+    build's, that build's files are returned instead of being written again
+    (most edits change no checklist: a summary is on no checklist page).
+    """
     part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
+    index = builder_index(checked, checklists, commit)
+    inputs = (commit, part_items, _labels(checked), scenarios, checklists, index)
+    if memo is not None and memo.checklists is not None and memo.checklists[0] == inputs:
+        return dict(memo.checklists[1])
+    files = _checklist_files(checked, scenarios, checklists, index, part_items)
+    if memo is not None:
+        memo.checklists = (inputs, dict(files))
+    return files
+
+
+def _checklist_files(
+    checked: Checked,
+    scenarios: list[Scenario],
+    checklists: dict[str, Checklist],
+    index: dict[str, Any],
+    part_items: int,
+) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
     for s in scenarios:
         files.update(checklist_pages(checked, s, checklists[s.id], part_items))
-    index = builder_index(checked, checklists, commit)
     files[paths.CHECKLISTS_DATA] = builder_script(index)
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

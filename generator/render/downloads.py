@@ -18,6 +18,7 @@ from generator.contrib.references import Reference, format_entry
 from generator.kb import Checked
 from generator.markup import front_matter
 from generator.render.exports import graph_graphml, graph_json, json_schemas, kb_json
+from generator.render.incremental import same_as_last
 from generator.render.tables import table_files
 from generator.render.templating import render
 
@@ -44,10 +45,20 @@ def human_size(size: int) -> str:
 
 def download_files(checked: Checked) -> dict[str, str]:
     """Every downloadable file by docs-relative path."""
+    graph = checked.graph
+    # A pure function of the graph's nodes and edges: most edits (a summary,
+    # a step) change neither, and make serve then keeps the last export.
+    shape = (
+        [(n, sorted(graph.nodes[n].items())) for n in sorted(graph.nodes)],
+        sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True)),
+    )
+    graph_text, graphml_text = same_as_last(
+        "graph exports", shape, lambda: (graph_json(graph, compact=True), graph_graphml(graph, compact=True))
+    )
     files = {
         paths.download_path("kb.json"): kb_json(checked.kb),
-        paths.download_path("graph.json"): graph_json(checked.graph, compact=True),
-        paths.download_path("graph.graphml"): graph_graphml(checked.graph, compact=True),
+        paths.download_path("graph.json"): graph_text,
+        paths.download_path("graph.graphml"): graphml_text,
         paths.download_path("references.bib"): references_bib(checked),
     }
     for name, text in table_files(checked).items():

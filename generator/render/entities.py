@@ -24,6 +24,7 @@ from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
 from generator.render.figures import figure_rows
+from generator.render.incremental import PageMemo, page_key, shared_digest
 from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
@@ -414,24 +415,59 @@ def entity_page(
     )
 
 
-def render_entities(checked: Checked, last_changed: Mapping[str, str] | None = None) -> dict[str, str | bytes]:
+def render_entities(
+    checked: Checked,
+    last_changed: Mapping[str, str] | None = None,
+    memo: PageMemo | None = None,
+    digests: Mapping[str, str] | None = None,
+) -> dict[str, str | bytes]:
     """Renderer: one page per entity (diagrams rendered in parallel).
 
     Args:
         checked: The checked KB.
         last_changed: When each YAML file last changed, by path inside the KB folder.
+        memo: Pages of earlier builds (:mod:`generator.render.incremental`): a page
+            whose inputs are unchanged is taken from it; updated with this build's pages.
+        digests: Digest of each KB file's bytes, by path inside the KB folder (needed with ``memo``).
     """
     site = Site(checked)
     entities = sorted(site.entities.values(), key=lambda e: (e.kind, e.id))
     docs = [paths.page_path(e.kind, e.id) for e in entities]
-    svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in zip(entities, docs, strict=True)])
+    orders = {kind: reading_order(site, kind) for kind in {e.kind for e in entities}}
+    keys: list[str | None] = [None] * len(entities)
+    if memo is not None and digests is not None:
+        shared = shared_digest(site, digests)
+        walks = {eid: walk for order in orders.values() for eid, walk in _walks(order).items()}
+        for i, entity in enumerate(entities):
+            rel = site.source_rel(entity.id)
+            changed = (last_changed or {}).get(rel) if rel else None
+            walk = walks.get(entity.id, (None, None))
+            keys[i] = page_key(site, entity.id, digests, shared, walk, changed)
+    kept = {
+        doc: memo.pages[doc][1]
+        for doc, key in zip(docs, keys, strict=True)
+        if memo is not None and key is not None and memo.pages.get(doc, ("",))[0] == key
+    }
+    todo = [(e, doc) for e, doc in zip(entities, docs, strict=True) if doc not in kept]
+    svgs = render_all([neighbourhood_dot(site, e.id, doc) for e, doc in todo])
     out: dict[str, str | bytes] = {}
     sources = checked.kb.sources
-    orders = {kind: reading_order(site, kind) for kind in {e.kind for e in entities}}
-    for entity, doc, svg in zip(entities, docs, svgs, strict=True):
+    rendered = {}
+    for (entity, doc), svg in zip(todo, svgs, strict=True):
         label = f"Neighbourhood of {plain(entity.title)}"
         rel = site.source_rel(entity.id)
         changed = (last_changed or {}).get(rel) if rel else None
         with processing(sources[entity.id].path if entity.id in sources else doc):
-            out[doc] = entity_page(site, entity, inline(svg, label), orders[entity.kind], changed)
+            rendered[doc] = entity_page(site, entity, inline(svg, label), orders[entity.kind], changed)
+    for doc in docs:
+        out[doc] = kept[doc] if doc in kept else rendered[doc]
+    if memo is not None:
+        memo.pages = {doc: (key, str(out[doc])) for doc, key in zip(docs, keys, strict=True) if key is not None}
+        memo.rendered = sorted(rendered)
     return out
+
+
+def _walks(order: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """The entries before and after each entry of a reading order."""
+    padded: list[str | None] = [None, *order, None]
+    return {eid: (padded[i], padded[i + 2]) for i, eid in enumerate(order)}

@@ -37,6 +37,7 @@ Everything is done once, at build time, on the parsed ``search_index.json``
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from typing import Any
 
@@ -270,7 +271,41 @@ def _slug_words(location: str) -> str:
     return bind_prefixes(location.rsplit("/", 1)[-1].removesuffix(".html")).replace("-", " ")
 
 
-def compact_index(index: dict[str, Any]) -> dict[str, Any]:
+def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """One entry of :func:`compact_index` (None: left out): a pure function of the entry."""
+    location = doc.get("location", "")
+    if _repeats(location):
+        return None
+    text = doc.get("text", "")
+    if location in LISTING_PAGES:
+        first = _FIRST_PARAGRAPH.search(text)
+        text = first.group(0) if first else ""
+    elif location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
+        for pattern in _BOOKKEEPING:
+            text = pattern.sub("", text)
+    elif location.partition("#")[0] in EXAMPLE_PAGES:
+        text = _EXAMPLE.sub("", text)
+    text = _BLOCK_TAGS.sub(" ", text).strip()
+    if "#" in location and not text:
+        return None
+    title = doc.get("title", "")
+    new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
+    new["title"] = title = bind_prefixes(title)
+    new["text"] = text = bind_prefixes(text)
+    tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
+    if tags:
+        new["tags"] = tags
+    syn = _new_words(extra_words(text), text)
+    if syn:
+        new["syn"] = syn
+    slug = _slug_words(location)
+    alt = _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    if alt:
+        new["alt"] = alt
+    return new
+
+
+def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None] | None = None) -> dict[str, Any]:
     """A copy of a parsed ``search_index.json``, with what helps find pages and their other spellings.
 
     Sections that repeat other pages are dropped (:data:`REPEATED_SECTIONS`,
@@ -282,39 +317,27 @@ def compact_index(index: dict[str, Any]) -> dict[str, Any]:
     A section's entry gets the other spellings of its heading there. Text, titles and
     tags have their bound prefixes joined (:func:`bind_prefixes`), and the
     index splits words at :data:`SEPARATOR`.
+
+    ``cache`` (``make serve``: kept between rebuilds) maps an entry, as JSON,
+    to its compacted form: after an edit almost every entry is the previous
+    build's.
     """
     docs = []
+    seen: set[str] = set()
     for doc in index.get("docs", []):
-        location = doc.get("location", "")
-        if _repeats(location):
-            continue
-        text = doc.get("text", "")
-        if location in LISTING_PAGES:
-            first = _FIRST_PARAGRAPH.search(text)
-            text = first.group(0) if first else ""
-        elif location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
-            for pattern in _BOOKKEEPING:
-                text = pattern.sub("", text)
-        elif location.partition("#")[0] in EXAMPLE_PAGES:
-            text = _EXAMPLE.sub("", text)
-        text = _BLOCK_TAGS.sub(" ", text).strip()
-        if "#" in location and not text:
-            continue
-        title = doc.get("title", "")
-        new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
-        new["title"] = title = bind_prefixes(title)
-        new["text"] = text = bind_prefixes(text)
-        tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
-        if tags:
-            new["tags"] = tags
-        syn = _new_words(extra_words(text), text)
-        if syn:
-            new["syn"] = syn
-        slug = _slug_words(location)
-        alt = _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
-        if alt:
-            new["alt"] = alt
-        docs.append(new)
+        if cache is None:
+            new = _compact_entry(doc)
+        else:
+            key = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+            seen.add(key)
+            if key not in cache:
+                cache[key] = _compact_entry(doc)
+            new = cache[key]
+        if new is not None:
+            docs.append(new)
+    if cache is not None:
+        for key in set(cache) - seen:  # entries no longer in the index
+            del cache[key]
     config = dict(index.get("config", {}))
     fields = dict(config.get("fields", {}))
     title_boost = fields.get("title", {}).get("boost", 1000.0)

@@ -7,6 +7,7 @@ the key it concerns; nothing is raised.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from generator.findings import Finding, Location, error, processing, warning
@@ -127,14 +128,14 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         if file.rel in (META_FILE, VOCABULARY_FILE, BIB_FILE, STUDIES_FILE) or file in data_files:
             continue
         with processing(file.path):
-            entry, problems = _load_entity_file(file)
-        findings += problems
+            entry, found = _load_entity_file(file)
+        findings += found
         if entry is not None:
             kb.entries.append(entry)
             stem = PurePosixPath(file.rel).stem
             if entry.entity.id != stem:  # references by file name would all echo the mismatch
                 kb.broken[stem] = entry.entity.kind
-        elif problems and (parts := PurePosixPath(file.rel).parts)[0] in TYPE_BY_FOLDER:
+        elif found and (parts := PurePosixPath(file.rel).parts)[0] in TYPE_BY_FOLDER:
             kb.broken[PurePosixPath(parts[-1]).stem] = TYPE_BY_FOLDER[parts[0]]
     return kb, findings
 
@@ -153,7 +154,19 @@ def refused_finding(refused: Refused) -> Finding:
     return error("link-in-kb", refused.message, where)
 
 
-def _load_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
+@lru_cache(maxsize=1 << 14)
+def _load_entity_file(file: RawFile) -> tuple[Entry | None, tuple[Finding, ...]]:
+    """Parse and validate one entity file (cached by its path and bytes).
+
+    A pure function of the file: ``make serve`` checks the whole KB after
+    every edit, and every file but the edited one is read from this cache.
+    Entities are frozen; the findings come back as a tuple.
+    """
+    entry, problems = _parse_entity_file(file)
+    return entry, tuple(problems)
+
+
+def _parse_entity_file(file: RawFile) -> tuple[Entry | None, list[Finding]]:
     parts = PurePosixPath(file.rel).parts
     where = Location(file.path)
     if PurePosixPath(file.rel).suffix.lower() in {".md", ".txt"}:

@@ -27,8 +27,12 @@ Live editing (``make serve``) sets ``KB_SERVE_INCREMENTAL`` and runs
 ``mkdocs serve --dirty``: the generated files are then mirrored on disk in
 ``.cache/serve/`` (rewritten only when their text changes) and handed to
 MkDocs as ordinary files, so a dirty rebuild converts only the pages an
-edit changed, not the whole site (navigation and search of untouched pages
-may lag until a full build, as with any dirty build).
+edit changed, not the whole site. The renderers get a memo of the previous
+build (:class:`~generator.render.incremental.PageMemo`), so only the entity
+pages whose inputs changed are rendered again. Material's search plugin
+keeps the previous index under a dirty rebuild but replaces the entries of
+one page only: :func:`on_page_context` and :func:`on_env` drop the earlier
+entries of every page built again and of pages that no longer exist.
 
 Every finished page also loses the blank lines and indentation of the
 theme's templates (:func:`trim_whitespace`, a sixth of an entity page);
@@ -60,6 +64,7 @@ from mkdocs.structure.files import File, Files
 from generator.findings import current_file, format_text, visible
 from generator.render import Files as RenderedFiles
 from generator.render import svg
+from generator.render.incremental import PageMemo
 from generator.render.searchindex import compact_index
 from generator.write.files import write_atomic
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
@@ -130,14 +135,14 @@ def kb_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / "kb"
 
 
-def generated_files(root: Path) -> RenderedFiles:
+def generated_files(root: Path, memo: PageMemo | None = None) -> RenderedFiles:
     """The generated pages of the KB at ``root`` (:func:`generated_pages`); warnings are logged.
 
     Raises:
         PluginError: naming the file, page or diagram, for every failure.
     """
     try:
-        generated = generated_pages(root)
+        generated = generated_pages(root, memo)
     except TreeError as exc:
         raise PluginError(str(exc)) from None
     for finding in generated.warnings:
@@ -172,16 +177,57 @@ INCREMENTAL = "KB_SERVE_INCREMENTAL"
 """Environment variable ``make serve`` sets: mirror generated files on disk for dirty rebuilds."""
 
 
-def mirror(folder: Path, path: str, content: str | bytes) -> None:
-    """Write ``content`` to ``folder/path`` unless it is already there (keeping its time stamp)."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+#: Entity pages of earlier builds in this process, by KB folder (``make serve``).
+_memos: dict[Path, PageMemo] = {}
+#: ``make serve``: the compacted search entries of the previous build, by entry (see :func:`compact_index`).
+_search_cache: dict[str, dict[str, Any] | None] = {}
+#: What :func:`mirror` last wrote or found on disk in this process, by file: a digest of the bytes.
+_mirrored: dict[Path, bytes] = {}
+#: The content object :func:`mirror` was last given, by file (pages reused from the memo are the same object).
+_written: dict[Path, str | bytes] = {}
+
+
+def mirror(folder: Path, path: str, content: str | bytes) -> bool:
+    """Write ``content`` to ``folder/path`` unless it is already there (keeping its time stamp).
+
+    Returns:
+        Whether the file was written.
+    """
     target = folder / path
-    try:
-        if target.read_bytes() == data:
-            return
-    except OSError:
-        pass
-    write_atomic(target, data)
+    if _written.get(target) is content and target.is_file():  # the very text of the last build
+        return False
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    written = False
+    if _mirrored.get(target) != digest or not target.is_file():
+        try:
+            same = target.read_bytes() == data
+        except OSError:
+            same = False
+        if not same:
+            write_atomic(target, data)
+            written = True
+    _mirrored[target] = digest
+    _written[target] = content
+    return written
+
+
+#: Under ``make serve``, each page's last text and its lifted form: {path: (text, lifted, diagrams)}.
+_lifted: dict[str, tuple[str, str, dict[str, str]]] = {}
+
+
+def _lift(path: str, content: str, *, keep: bool) -> str:
+    """:func:`lift_diagrams` into this build's store; a page reused unchanged from the memo is lifted once."""
+    last = _lifted.get(path)
+    if last is not None and last[0] is content:
+        _diagrams.update(last[2])
+        return last[1]
+    store: dict[str, str] = {}
+    lifted = lift_diagrams(content, store)
+    _diagrams.update(store)
+    if keep:
+        _lifted[path] = (content, lifted, store)
+    return lifted
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
@@ -190,8 +236,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _diagrams.clear()
     cache = diagram_cache(config)
     load_diagrams(cache)
+    incremental = cache.parent / "serve" if os.environ.get(INCREMENTAL) else None
+    memo = _memos.setdefault(kb_dir(config).resolve(), PageMemo()) if incremental else None
     try:
-        generated = generated_files(kb_dir(config))
+        generated = generated_files(kb_dir(config), memo)
     except PluginError:
         raise
     except Exception as exc:  # the last resort: a bug, reported without a traceback
@@ -206,10 +254,9 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         save_diagrams(cache)
     except OSError as exc:  # a cache that cannot be written costs time, not correctness
         log.info(f"diagram cache not saved: {exc}")
-    incremental = cache.parent / "serve" if os.environ.get(INCREMENTAL) else None
     for path, content in generated.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
-            content = lift_diagrams(content, _diagrams)
+            content = _lift(path, content, keep=incremental is not None)
         if incremental:
             mirror(incremental, path, content)
             files.append(File(path, str(incremental), config.site_dir, config.use_directory_urls))
@@ -236,6 +283,41 @@ def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
     if "data-kb-diagram=" in output:
         output = drop_diagrams(output, _diagrams)
     return trim_whitespace(output)
+
+
+def _earlier_search_entries(config: MkDocsConfig) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin kept from the previous dirty build (None if it kept none)."""
+    plugin = config.plugins.get("material/search")
+    earlier = getattr(plugin, "search_index_prev", None)
+    entries = getattr(earlier, "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def on_env(env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    """Under ``make serve``, forget the search entries of pages that no longer exist."""
+    entries = _earlier_search_entries(config)
+    if entries is not None:
+        pages = {f.url for f in files.documentation_pages()}
+        entries[:] = [e for e in entries if _page_of(str(e.get("location", ""))) in pages]
+    return env
+
+
+def on_page_context(context: Any, *, page: Any, config: MkDocsConfig, nav: Any) -> Any:
+    """Under ``make serve``, forget the earlier search entries of a page built again.
+
+    Material's search plugin keeps the previous build's index under a dirty
+    rebuild and replaces the entries of one rebuilt page only (it assumes an
+    edit rebuilds one page); an edit of an entry rebuilds its neighbours and
+    indexes too, whose old entries would otherwise stay beside the new ones.
+    """
+    entries = _earlier_search_entries(config)
+    if entries is not None:
+        entries[:] = [e for e in entries if _page_of(str(e.get("location", ""))) != page.url]
+    return context
 
 
 def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -272,7 +354,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     path = folder / "search_index.json"
     if not path.is_file():
         return
-    index = compact_index(json.loads(path.read_text(encoding="utf-8")))
+    cache = _search_cache if os.environ.get(INCREMENTAL) else None
+    index = compact_index(json.loads(path.read_text(encoding="utf-8")), cache)
     data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     script = folder / "search_index.js"
     if script.is_file():

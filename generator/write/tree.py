@@ -10,6 +10,7 @@ through the same function, so every engine gets the same pages.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -17,11 +18,12 @@ from pathlib import Path
 
 from generator.findings import Finding, Severity, format_text, summary_line
 from generator.history.releases import history
-from generator.load.files import KbNotFound
+from generator.load.files import KbNotFound, read_kb
 from generator.load.gitinfo import git_commit, last_changed
-from generator.pipeline import check_folder
+from generator.pipeline import check
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
+from generator.render.incremental import PageMemo
 from generator.write.files import swap_in, write_atomic
 
 
@@ -37,16 +39,23 @@ class Generated:
     warnings: tuple[Finding, ...]
 
 
-def generated_pages(kb_root: Path) -> Generated:
+def generated_pages(kb_root: Path, memo: PageMemo | None = None) -> Generated:
     """Validate the KB at ``kb_root`` and render every generated page.
+
+    Args:
+        kb_root: The KB folder.
+        memo: Entity pages of earlier builds of the same folder (``make serve``):
+            pages whose inputs are unchanged are reused from it, and it is
+            updated. Left untouched when the KB has errors.
 
     Raises:
         TreeError: naming the file, page or diagram, for every failure.
     """
     try:
-        checked = check_folder(kb_root)
+        raw = read_kb(kb_root)
     except KbNotFound as exc:
         raise TreeError(str(exc)) from None
+    checked = check(raw)
     errors = [f for f in checked.findings if f.severity is Severity.ERROR]
     if errors:
         lines = [format_text(f) for f in errors]
@@ -59,6 +68,10 @@ def generated_pages(kb_root: Path) -> Generated:
         commit=git_commit(kb_root),
         releases=tuple(history(kb_root, checked)),
         last_changed=last_changed(kb_root),
+        digests={f.rel: hashlib.blake2b(f.data, digest_size=16).hexdigest() for f in raw.files}
+        if memo is not None
+        else {},
+        memo=memo,
     )
     try:
         return Generated(render_build(checked, build), warnings)
