@@ -11,6 +11,7 @@ computed here as final relative URLs with :func:`href`.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 
 from generator.models import FOLDERS
@@ -62,8 +63,13 @@ def href(from_doc: str, to_doc: str, anchor: str = "") -> str:
     fragment = f"#{anchor}" if anchor else ""
     if target == source and fragment:
         return fragment
-    rel = posixpath.relpath(target, posixpath.dirname(source) or ".")
-    return rel + fragment
+    return _relative(target, posixpath.dirname(source) or ".") + fragment
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(target: str, base: str) -> str:
+    """``posixpath.relpath``, remembered: every page of a folder links to the same targets."""
+    return posixpath.relpath(target, base)
 
 
 def reference_anchor(key: str) -> str:
