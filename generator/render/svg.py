@@ -12,7 +12,9 @@ element ids (nothing refers to them, and several diagrams share a page),
 no wrapper group around each link, the text attributes every label shares
 set once on the ``<svg>`` (they inherit), coordinates cut to 0.1 pt (under
 a seventh of a pixel), and short colours. Links, tooltips (``xlink:title``),
-the ``node``/``edge``/``cluster`` classes and each label's font size stay.
+the ``node``/``edge``/``cluster`` classes and each label's font size stay;
+each link also gets SVG 2's plain ``href`` beside ``xlink:href``, the only
+one crawlers read.
 """
 
 from __future__ import annotations
@@ -108,12 +110,18 @@ def _text(match: re.Match[str]) -> str:
     return f"<text{_PRESERVE if keeps else ''}{attrs}>{words}</text>"
 
 
+_XLINK_HREF_RE = re.compile(r'<a xlink:href="([^"]*)"')
+
+
 def compact(svg: str) -> str:
     """Graphviz SVG without the bytes a browser does not need (see the module docstring)."""
     text = svg.replace("&#45;", "-")
     text = _ID_RE.sub("", text)
     text = _LINK_GROUP_RE.sub(r"\1", text)
     text = text.replace(' target="_top"', "")  # inline SVG links open in the page's own window
+    # SVG 2's plain href beside Graphviz's xlink:href: crawlers and Lighthouse
+    # ("Links are not crawlable") read only href; older SVG viewers read xlink.
+    text = _XLINK_HREF_RE.sub(r'<a href="\1" xlink:href="\1"', text)
     text = _SHARED_TEXT_RE.sub("", text)
     text = _PRESERVE_RE.sub(_text, text)
     text = _COORDS_RE.sub(_coords, text)
