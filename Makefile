@@ -85,10 +85,12 @@ js-deps:  ## Install Debian's Node.js (runs the builder page's script against th
 test: dev engines browser-deps js-deps  ## Run the whole test suite: unit and CLI, then site builds, browser tests last
 	$(PY) -m pytest
 
-# pytest-xdist runs the fast tier on every CPU (-n auto); `make test-fast XDIST=0` runs it in one process.
+# pytest-xdist runs the fast tier on every CPU (-n auto), a module per worker at a time
+# (--dist loadscope: module fixtures such as the checked real KB are built once, not per worker);
+# `make test-fast XDIST=0` runs it in one process.
 XDIST ?= auto
 test-fast: dev js-deps  ## The edit loop: unit and CLI tests only, on every CPU (no MkDocs build, no browser)
-	$(PY) -m pytest -q -n $(XDIST) -m "not site and not browser and not sweep"
+	$(PY) -m pytest -q -n $(XDIST) --dist loadscope -m "not site and not browser and not sweep"
 
 test-site: dev  ## The site tier: tests that run a MkDocs build (no browser)
 	$(PY) -m pytest -q -m "site and not browser"
