@@ -150,6 +150,9 @@ def test_only_linked_nodes_are_anchors() -> None:
     assert anchors and all("xlink:href=" in a for a in anchors), anchors
     assert 'xlink:title="challenge: Another page"' in svg
     assert "This page" in svg
+    # Inlined, each link also has SVG 2's plain href: crawlers read only that one.
+    inlined = re.findall(r"<a\b[^>]*>", str(inline(svg, "Neighbourhood")))
+    assert inlined == ['<a href="../other.html" xlink:href="../other.html" xlink:title="challenge: Another page">']
 
 
 def test_svg_is_deterministic(checked: Checked) -> None:
@@ -167,13 +170,3 @@ def test_a_failing_graphviz_is_a_diagram_error(tmp_path: Path) -> None:
     with pytest.raises(GraphvizFailed, match="could not run"):
         render_svg("digraph { a -> b }", str(tmp_path / "missing-dot"))
     assert issubclass(GraphvizFailed, DiagramError) and issubclass(DotNotFound, DiagramError)
-
-
-def test_diagram_links_carry_a_plain_href_for_crawlers() -> None:
-    graph = nx.MultiDiGraph()
-    graph.add_node("self", kind="practice", title="This page")
-    graph.add_node("other", kind="challenge", title="Another page")
-    graph.add_edge("self", "other", key="addresses", relation="addresses")
-    raw = render_svg(to_dot(graph, url_for=lambda n: None if n == "self" else f"../{n}.html", highlight="self"))
-    anchors = re.findall(r"<a\b[^>]*>", str(inline(raw, "Neighbourhood")))
-    assert anchors == ['<a href="../other.html" xlink:href="../other.html" xlink:title="challenge: Another page">']
