@@ -50,3 +50,35 @@ def test_card_keeps_two_columns_on_a_desktop(browser: Browser, site_url: str) ->
     finally:
         page.context.close()
     assert all(row["ddTop"] < row["dtBottom"] for row in rows), rows
+
+
+#: Width of each scenario's title cell on the checklists page, and whether its column names show.
+SCENARIO_CELLS = """() => ({
+  viewport: document.documentElement.clientWidth,
+  titles: [...document.querySelectorAll('.kb-scenario-cards tbody td:first-child')]
+    .map(td => td.getBoundingClientRect().width),
+  header: document.querySelector('.kb-scenario-cards thead').getBoundingClientRect().height,
+  label: getComputedStyle(document.querySelector('.kb-scenario-cards td[data-label]'), '::before').content,
+})"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_scenarios_read_as_cards_on_a_phone(browser: Browser, site_url: str, scheme: str) -> None:
+    # As a table, the scenario column was squeezed to about two words a line (screenshots, issue 14).
+    page = open_page(browser, site_url + "checklists/index.html", "phone", scheme)
+    try:
+        cells = page.evaluate(SCENARIO_CELLS)
+    finally:
+        page.context.close()
+    assert cells["titles"] and min(cells["titles"]) > 0.75 * cells["viewport"], cells
+    assert cells["header"] <= 1 and cells["label"] == '"From: "', cells
+
+
+def test_scenarios_stay_a_table_on_a_desktop(browser: Browser, site_url: str) -> None:
+    page = open_page(browser, site_url + "checklists/index.html", "desktop", "light")
+    try:
+        cells = page.evaluate(SCENARIO_CELLS)
+    finally:
+        page.context.close()
+    assert cells["header"] > 10 and max(cells["titles"]) < 0.6 * cells["viewport"], cells
+    assert cells["label"] == "none", cells
