@@ -182,8 +182,8 @@ def test_builder_index(files, kb) -> None:
 def test_index_page_lists_scenarios_and_the_builder(files) -> None:
     page = files[paths.CHECKLISTS_INDEX]
     assert '<a href="pytorch-to-onnx-runtime.html">PyTorch to ONNX Runtime</a>' in page
-    assert "<td>PyTorch</td><td>ONNX Runtime on CPU</td>" in page
-    assert "<td>TensorFlow</td><td>TensorFlow Lite on Mobile phone</td>" in page
+    assert '<td data-label="From">PyTorch</td><td data-label="To">ONNX Runtime on CPU</td>' in page
+    assert '<td data-label="From">TensorFlow</td><td data-label="To">TensorFlow Lite on Mobile phone</td>' in page
     for name in ("scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision", "trains"):
         assert f'<select name="{name}">' in page
     for name in ("reference_code", "reference_weights"):
