@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from generator.checklist.compose import Query, compose
 from generator.checklist.export import export, to_csv, to_json, to_markdown
@@ -71,17 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory, snapshot: Path) -> Iterator[B
     scenario = preferred if sizes.get(preferred, 0) >= 3 else max(sorted(sizes), key=lambda s: sizes[s])
     with serve(out) as base:
         yield BuiltSite(base, snapshot, checked, scenario)
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
 
 
 def _scenario_url(site: BuiltSite) -> str:
