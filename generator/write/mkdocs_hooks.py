@@ -40,6 +40,14 @@ theme's templates (:func:`trim_whitespace`, a sixth of an entity page);
 as they are, and the rest reads the same, as HTML collapses that
 whitespace anyway.
 
+Python's cyclic garbage collector is held while the KB is checked and
+rendered (:func:`generator.pipeline.no_collector_pauses`), and what is alive
+after :func:`on_files` is frozen (``gc.freeze``) until :func:`on_post_build`:
+it lives until the build ends, and the collections MkDocs's own allocations
+set off would otherwise scan it again each time (2.5 s of collection at 10x
+the KB, against 0.6 s for a plain MkDocs build of the same pages; 0.85 s
+now).
+
 The release history for the changelog page comes from git; it is computed
 once per process and cached by tag commit (:func:`generator.history.releases.history`),
 so ``mkdocs serve`` does not re-read every release on each rebuild.
@@ -47,6 +55,7 @@ so ``mkdocs serve`` does not re-read every release on each rebuild.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -62,6 +71,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from generator.findings import current_file, format_text, visible
+from generator.pipeline import no_collector_pauses
 from generator.render import Files as RenderedFiles
 from generator.render import svg
 from generator.render.incremental import PageMemo
@@ -233,6 +243,7 @@ def _lift(path: str, content: str, *, keep: bool) -> str:
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Validate the KB, render the site and add the generated files (diagrams lifted out)."""
     _check_docs_links(files, config)
+    gc.unfreeze()  # what the previous build of this process froze (make serve) may be collected again
     _diagrams.clear()
     cache = diagram_cache(config)
     load_diagrams(cache)
@@ -262,6 +273,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             files.append(File(path, str(incremental), config.site_dir, config.use_directory_urls))
         else:
             files.append(File.generated(config, path, content=content))
+    # What is alive now (the theme, the checked KB's caches, the generated
+    # pages) lives until the build ends: the collector need not scan it again
+    # on every collection while MkDocs converts the pages.
+    gc.freeze()
     return files
 
 
@@ -350,6 +365,14 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     shim (:data:`SEARCH_INDEX_SHIM`) answers the theme's request for the JSON
     with the script's bytes after its ``var __index = ``.
     """
+    try:
+        with no_collector_pauses():  # the whole index is alive while it is compacted
+            _write_search_index(config)
+    finally:
+        gc.unfreeze()  # frozen by on_files for the pages' conversion, which is over
+
+
+def _write_search_index(config: MkDocsConfig) -> None:
     folder = Path(config.site_dir) / "search"
     path = folder / "search_index.json"
     if not path.is_file():

@@ -20,7 +20,7 @@ from generator.findings import Finding, Severity, format_text, summary_line
 from generator.history.releases import history
 from generator.load.files import KbNotFound, read_kb
 from generator.load.gitinfo import git_commit, last_changed
-from generator.pipeline import check
+from generator.pipeline import check, no_collector_pauses
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
 from generator.render.incremental import PageMemo
@@ -74,7 +74,8 @@ def generated_pages(kb_root: Path, memo: PageMemo | None = None) -> Generated:
         memo=memo,
     )
     try:
-        return Generated(render_build(checked, build), warnings)
+        with no_collector_pauses():  # the checked KB is alive throughout: see no_collector_pauses
+            return Generated(render_build(checked, build), warnings)
     except DiagramError as exc:
         raise TreeError(f"{exc}\n(diagrams are drawn with Graphviz; 'make venv' installs graphviz-pure)") from None
     except PathCollision as exc:

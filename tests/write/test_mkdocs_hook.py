@@ -164,3 +164,29 @@ def test_live_editing_mirror_rewrites_only_changed_files(tmp_path: Path) -> None
     assert page.stat().st_mtime == 1  # unchanged: a dirty rebuild skips it
     mirror(tmp_path, "practices/a.md", "two")
     assert page.read_text() == "two" and page.stat().st_mtime > 1
+
+
+def test_the_collector_skips_what_lives_through_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What on_files leaves alive is frozen while MkDocs converts pages, and released after the build."""
+    import gc
+
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setenv("KB_DIR", str(BASE_KB))
+    monkeypatch.delenv(mkdocs_hooks.INCREMENTAL, raising=False)
+    monkeypatch.setattr(mkdocs_hooks, "diagram_cache", lambda config: tmp_path / "diagrams")  # not the repo's
+    config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins._current_plugin = None  # what MkDocs sets while it runs an event
+    gc.unfreeze()
+    try:
+        files = mkdocs_hooks.on_files(Files([]), config=config)
+        assert any(f.src_uri.startswith("practices/") for f in files)
+        assert gc.get_freeze_count() > 10_000
+        assert gc.isenabled()
+        mkdocs_hooks.on_post_build(config=config)  # no search index in this test: nothing to write
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
