@@ -11,8 +11,10 @@ trailing wildcard ("crash" finds "crashes", "conversion" does not find
   page's tags. They made up over half of the index and put pages that merely
   *link* to a topic above the page *about* it. :func:`compact_index` drops
   them, the ``print.html`` copy of every page, the sections of pages that
-  list other pages, and bookkeeping text (checklist item ids, severity and
-  effort, scope notes, BibTeX keys). Material weights tags a thousand times
+  list other pages, the later parts of such pages when a large KB splits
+  them (``print/2.html``, ``practices/index/2.html``) and the pages listing
+  who cites a reference, and bookkeeping text (checklist item ids, severity
+  and effort, scope notes, BibTeX keys). Material weights tags a thousand times
   the title; here they weigh less, so the stage "Code review" comes before
   the practices tagged with it.
 * **Spelling.** The query "non-maximum suppression" is "non" + "maximum" +
@@ -135,13 +137,19 @@ REPEATED_SECTIONS = (
     "why-it-is-recommended",
 )
 
-#: Pages that repeat every other page.
+#: Pages that repeat every other page (and so do their parts).
 REPEATED_PAGES = frozenset({url_of(PRINT_PAGE)})
 
 _BIBLIOGRAPHY = url_of(BIBLIOGRAPHY_PAGE)
+#: Where a large KB puts the list of entries citing a reference
+#: (:func:`generator.render.bibliography.cited_by_path`): the bibliography
+#: shows the first few, which are bookkeeping there too.
+_CITED_BY = f"{_BIBLIOGRAPHY.removesuffix('.html')}/"
+#: A later part of a page split into parts (:func:`generator.render.paging.part_path`).
+_LATER_PART = re.compile(r"(.+)/[0-9]+\.html")
 _ENTITY_FOLDERS = tuple(f"{folder}/" for folder in FOLDERS.values())
 #: Pages that list other pages (their titles and summaries): only their own
-#: entry and its first paragraph are kept.
+#: entry and its first paragraph are kept, and nothing of their later parts.
 LISTING_PAGES = frozenset(
     {
         *(url_of(index_path(kind)) for kind in FOLDERS),
@@ -446,9 +454,18 @@ def bind_prefixes(text: str) -> str:
     return _PREFIXED.sub("\u2011", text)
 
 
+def _first_part(page: str) -> str:
+    """The page that ``page`` is a later part of (``print/2.html``: ``print.html``), else ``page``."""
+    later = _LATER_PART.fullmatch(page)
+    return f"{later.group(1)}.html" if later else page
+
+
 def _repeats(location: str) -> bool:
     page, _, anchor = location.partition("#")
-    if page in REPEATED_PAGES or (anchor and page in LISTING_PAGES):
+    first = _first_part(page)
+    if first in REPEATED_PAGES or page.startswith(_CITED_BY):
+        return True
+    if first in LISTING_PAGES and (anchor or first != page):
         return True
     return bool(anchor) and page.startswith(_ENTITY_FOLDERS) and anchor.startswith(REPEATED_SECTIONS)
 
