@@ -11,8 +11,10 @@ trailing wildcard ("crash" finds "crashes", "conversion" does not find
   page's tags. They made up over half of the index and put pages that merely
   *link* to a topic above the page *about* it. :func:`compact_index` drops
   them, the ``print.html`` copy of every page, the sections of pages that
-  list other pages, and bookkeeping text (checklist item ids, severity and
-  effort, scope notes, BibTeX keys). Material weights tags a thousand times
+  list other pages, the later parts of such pages when a large KB splits
+  them (``print/2.html``, ``practices/index/2.html``) and the pages listing
+  who cites a reference, and bookkeeping text (checklist item ids, severity
+  and effort, scope notes, BibTeX keys). Material weights tags a thousand times
   the title; here they weigh less, so the stage "Code review" comes before
   the practices tagged with it.
 * **Spelling.** The query "non-maximum suppression" is "non" + "maximum" +
@@ -36,9 +38,12 @@ Everything is done once, at build time, on the parsed ``search_index.json``
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from generator.models import FOLDERS
@@ -132,13 +137,19 @@ REPEATED_SECTIONS = (
     "why-it-is-recommended",
 )
 
-#: Pages that repeat every other page.
+#: Pages that repeat every other page (and so do their parts).
 REPEATED_PAGES = frozenset({url_of(PRINT_PAGE)})
 
 _BIBLIOGRAPHY = url_of(BIBLIOGRAPHY_PAGE)
+#: Where a large KB puts the list of entries citing a reference
+#: (:func:`generator.render.bibliography.cited_by_path`): the bibliography
+#: shows the first few, which are bookkeeping there too.
+_CITED_BY = f"{_BIBLIOGRAPHY.removesuffix('.html')}/"
+#: A later part of a page split into parts (:func:`generator.render.paging.part_path`).
+_LATER_PART = re.compile(r"(.+)/[0-9]+\.html")
 _ENTITY_FOLDERS = tuple(f"{folder}/" for folder in FOLDERS.values())
 #: Pages that list other pages (their titles and summaries): only their own
-#: entry and its first paragraph are kept.
+#: entry and its first paragraph are kept, and nothing of their later parts.
 LISTING_PAGES = frozenset(
     {
         *(url_of(index_path(kind)) for kind in FOLDERS),
@@ -150,16 +161,19 @@ LISTING_PAGES = frozenset(
 #: checklist item's number, id, severity and effort, when it is done, what
 #: it was checked with, its issue links and documentation links (the item's
 #: text and how-to stay), scope notes on evidence, the sentence introducing
-#: the items, BibTeX keys and the list of entries citing a source.
+#: the items, BibTeX keys and the list of entries citing a source. Each
+#: pattern comes with a string every match of it contains: most texts lack
+#: it, and a pattern that starts with a look-behind or a space is slow to
+#: run for nothing.
 _BOOKKEEPING = [
-    re.compile(r"(?<=<li>)\d+\."),
-    re.compile(r"<code>[a-z0-9-]+/[a-z0-9-]+</code>"),
-    re.compile(r"severity: \w+\s*effort: [\w ]+?(?=<p>|</li>)"),
-    re.compile(r"<p>(?:Docs|Done when|Checked with|Real failures): .*?</p>"),
-    re.compile(r"\s*<p>Scope(?: \[\d+\])? .*?</p>"),
-    re.compile(r"BibTeX key <code>[^<]*</code>"),
-    re.compile(r"\s*Cited by: .*?(?=\s*</li>)"),
-    re.compile(r"<p>Exported checklists include these items\..*?</p>\s*"),
+    ("<li>", re.compile(r"(?<=<li>)\d+\.")),
+    ("<code>", re.compile(r"<code>[a-z0-9-]+/[a-z0-9-]+</code>")),
+    ("severity: ", re.compile(r"severity: \w+\s*effort: [\w ]+?(?=<p>|</li>)")),
+    ("<p>", re.compile(r"<p>(?:Docs|Done when|Checked with|Real failures): .*?</p>")),
+    ("<p>Scope", re.compile(r"\s*<p>Scope(?: \[\d+\])? .*?</p>")),
+    ("BibTeX key <code>", re.compile(r"BibTeX key <code>[^<]*</code>")),
+    ("Cited by: ", re.compile(r"\s*Cited by: .*?(?=\s*</li>)")),
+    ("<p>Exported checklists", re.compile(r"<p>Exported checklists include these items\..*?</p>\s*")),
 ]
 _FIRST_PARAGRAPH = re.compile(r"<p>.*?</p>", re.S)
 #: Paragraph and list tags: a result preview is a few lines of running text.
@@ -169,14 +183,30 @@ _BLOCK_TAGS = re.compile(r"\s*</?(?:p|ol|ul|li)>\s*")
 #: sample messages).
 EXAMPLE_PAGES = frozenset({url_of(FINDINGS_PAGE)})
 _EXAMPLE = re.compile(r"\s*<pre>.*?</pre>", re.S)
+#: Where the index splits a text into words (what :func:`_new_words` compares with).
 _WORD_SPLIT = re.compile(rf"(?:{SEPARATOR}|[^\w\u2011.])+")
+_DOT_BEFORE_A_LETTER = re.compile(r"\.(?=[A-Za-z_])")
+_WORD = re.compile(r"[\w\u2011.]+")
 
 _BRITISH = re.compile(r"\b(\w{3,})(is|iz)(e|es|ed|ing|ation|ations|er|ers)\b", re.I)
 _OUR = re.compile(r"\b(behavio|colo|flavo|labo|favo)(ur|r)(s|al|ed|ing|ite|ites)?\b", re.I)
 _TAGS = re.compile(r"<[^>]+>")
 _GROUPS = [(re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.I), words) for pattern, words in SYNONYMS]
 _COMPOUND = re.compile(r"\b[A-Za-z][\w]*(?:[-\u2011][A-Za-z0-9]\w*)+")
-_PREFIXED = re.compile(rf"\b({'|'.join(sorted(BOUND_PREFIXES))})-(?=[A-Za-z])", re.I)
+
+
+def _prefixed_pattern() -> re.Pattern[str]:
+    r"""A bound prefix's hyphen: the hyphen is found first (fast), then the prefix before it.
+
+    The same hyphens as ``\b(non|pre|...)-(?=[A-Za-z])``, case-insensitive; a
+    look-behind has one width, so there is one per prefix length.
+    """
+    by_length = itertools.groupby(sorted(BOUND_PREFIXES, key=len), key=len)
+    behind = "|".join(f"(?<=\\b(?:{'|'.join(sorted(group))})-)" for _, group in by_length)
+    return re.compile(f"-(?:{behind})(?=[A-Za-z])", re.I)
+
+
+_PREFIXED = _prefixed_pattern()
 
 #: Stems whose "-ise" and "-ize" forms are both real words (optimise and
 #: optimize, tokeniser and tokenizer); "precise", "exercise", "advise" and
@@ -191,8 +221,8 @@ _IZE_STEMS = {
 }  # fmt: skip
 
 
-def _other_spellings(text: str) -> list[str]:
-    """The "-ise" and "-ize" forms of a word in either spelling, and "-our"/"-or".
+def _ise_ize_forms(text: str) -> list[str]:
+    """The "-ise" and "-ize" forms of each word of ``text`` that has both.
 
     Search matches the start of a word ("optimis" finds "optimised") but
     does not stem, so "optimization" finds "optimise" only if the index has
@@ -204,6 +234,12 @@ def _other_spellings(text: str) -> list[str]:
         stem = match.group(1).lower()
         if stem in _IZE_STEMS:
             words.extend(f"{stem}i{s}{end}" for s in "sz" for end in ("ed", "ation", "ing", "er"))
+    return words
+
+
+def _our_or_forms(text: str) -> list[str]:
+    """The "-or" form of each "-our" word of ``text`` and the other way round ("behavioural": "behavioral")."""
+    words: list[str] = []
     for match in _OUR.finditer(text):
         other = "r" if match.group(2).lower() == "ur" else "ur"
         words.append(f"{match.group(1).lower()}{other}{(match.group(3) or '').lower()}")
@@ -217,8 +253,11 @@ def _compound_forms(text: str, *, prefixes: bool) -> list[str]:
     "non\u2011maximum" (bound by :func:`bind_prefixes`) are added, the bare
     prefix only if ``prefixes``.
     """
+    # A hyphenated word has no space in it: each distinct space-separated
+    # word with a hyphen is looked at once.
+    hyphenated = [word for word in dict.fromkeys(text.split()) if "-" in word or "\u2011" in word]
     words: list[str] = []
-    for match in _COMPOUND.finditer(text):
+    for match in (match for part in hyphenated for match in _COMPOUND.finditer(part)):
         word = match.group(0).lower()
         parts = re.split(r"[-\u2011]", word)
         if "\u2011" in word:
@@ -229,9 +268,166 @@ def _compound_forms(text: str, *, prefixes: bool) -> list[str]:
     return words
 
 
+# Finding the synonym groups of a text. Running all 37 patterns over every
+# text cost seconds at scale; instead the text is cut once into runs of word
+# characters, and what each distinct run can start is worked out once (and
+# remembered). A group's pattern starts at the start of a run (the look-behind
+# of _GROUPS) and ends at the end of one (the look-ahead), so a match is
+# either one whole run, found by matching the run alone, or several runs
+# joined by spaces, hyphens or dots, whose first run starts with the
+# pattern's leading letters (its *trigger*): only there is the pattern tried,
+# on the text itself. The answer is the one the 37 searches give.
+
+#: Runs of word characters; a run after a hyphen ("-run") starts no synonym (the look-behind of _GROUPS).
+_RUN = re.compile(r"-?\w+")
+#: Any group's pattern, for matching one run alone.
+_ANY_GROUP = re.compile("|".join(f"(?:{pattern})" for pattern, _ in SYNONYMS), re.I)
+#: An alternative of a pattern that only ever matches word characters: it cannot go past one run.
+_WITHIN_A_RUN = re.compile(r"(?:[A-Za-z0-9_]|\\w|\(\?:|[)|?*+]|\{\d+(?:,\d*)?\}|\[[A-Za-z0-9_]+\])*")
+_GROUP_WORDS = [words.split() for _, words in SYNONYMS]
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regular expression: split at ``|`` outside groups and classes."""
+    parts: list[str] = []
+    depth, start, in_class, escaped = 0, 0, False, False
+    for i, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def trigger(alternative: str) -> str | None:
+    """The lower-case letters that start every match of ``alternative`` that goes past one run.
+
+    None if the alternative never goes past one run (it only matches word
+    characters); "" if its start is not plain letters (every run is then a
+    candidate: slower, never wrong). A letter made optional by the next
+    character ("TPUs?") is not part of it.
+    """
+    if _WITHIN_A_RUN.fullmatch(alternative):
+        return None
+    literal = re.match(r"[A-Za-z0-9_]*", alternative)
+    letters = literal.group(0) if literal else ""
+    if alternative[len(letters) : len(letters) + 1] in ("?", "*", "{"):
+        letters = letters[:-1]
+    return letters.lower()
+
+
+#: (trigger, group) for every alternative of a group that can match several runs.
+_TRIGGERS = tuple(
+    (start, group)
+    for group, (pattern, _) in enumerate(SYNONYMS)
+    for start in dict.fromkeys(trigger(alternative) for alternative in _alternatives(pattern))
+    if start is not None
+)
+_SPANNING = tuple(sorted({group for _, group in _TRIGGERS}))
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one run of word characters (as :data:`_RUN` finds it) adds to a text's other spellings."""
+
+    token: str
+    #: Groups whose pattern matches the run alone.
+    whole: tuple[int, ...]
+    #: Groups whose pattern may match several runs starting with this one (tried on the text).
+    starts: tuple[int, ...]
+    ise_ize: tuple[str, ...]
+    our_or: tuple[str, ...]
+
+
+#: What each run adds, learnt once per distinct run (a pure function of the run).
+_RUNS: dict[str, _Run] = {}
+#: Runs that add nothing (most of them).
+_PLAIN_RUNS: set[str] = set()
+_MAX_REMEMBERED = 200_000
+
+
+def _learn(token: str) -> _Run | None:
+    """What ``token`` adds (None: nothing), remembered in :data:`_RUNS` or :data:`_PLAIN_RUNS`."""
+    if len(_PLAIN_RUNS) + len(_RUNS) > _MAX_REMEMBERED:
+        _PLAIN_RUNS.clear()
+        _RUNS.clear()
+    run = token.removeprefix("-")
+    whole: tuple[int, ...] = ()
+    starts: tuple[int, ...] = ()
+    if run == token:  # not after a hyphen
+        if _ANY_GROUP.fullmatch(run):
+            whole = tuple(group for group, (pattern, _) in enumerate(_GROUPS) if pattern.fullmatch(run))
+        if not run.isascii():  # case-insensitive matching folds some letters into ASCII ones
+            starts = _SPANNING
+        else:
+            lower = run.lower()
+            starts = tuple(sorted({group for start, group in _TRIGGERS if lower.startswith(start)}))
+    info = _Run(token, whole, starts, tuple(_ise_ize_forms(run)), tuple(_our_or_forms(run)))
+    if not (whole or starts or info.ise_ize or info.our_or):
+        _PLAIN_RUNS.add(token)
+        return None
+    _RUNS[token] = info
+    return info
+
+
+def _runs(plain: str) -> list[_Run]:
+    """The distinct runs of ``plain`` that add something, in first-seen order."""
+    runs = []
+    for token in dict.fromkeys(_RUN.findall(plain)):
+        if token not in _PLAIN_RUNS:
+            info = _RUNS.get(token) or _learn(token)
+            if info is not None:
+                runs.append(info)
+    return runs
+
+
+def _occurrences(text: str, token: str) -> Iterator[int]:
+    """Where ``token`` occurs in ``text`` (also inside longer words: the pattern tried there says no)."""
+    at = text.find(token)
+    while at >= 0:
+        yield at
+        at = text.find(token, at + 1)
+
+
+def _groups(plain: str, runs: list[_Run]) -> list[int]:
+    """The synonym groups whose pattern :data:`_GROUPS` finds in ``plain``, in order."""
+    found = {group for run in runs for group in run.whole}
+    for run in runs:
+        for group in run.starts:
+            if group not in found:
+                pattern = _GROUPS[group][0]
+                if any(pattern.match(plain, at) for at in _occurrences(plain, run.token)):
+                    found.add(group)
+    return sorted(found)
+
+
+def _words_in(text: str) -> set[str]:
+    """The words of ``text`` (HTML) as the index splits them, lower case, without dots at either end.
+
+    The words :data:`_WORD_SPLIT` leaves, found in two quicker passes: a dot
+    before a letter is a space, then a word is a run of word characters,
+    non-breaking hyphens and dots.
+    """
+    words = set(_WORD.findall(_DOT_BEFORE_A_LETTER.sub(" ", _TAGS.sub(" ", text).lower())))
+    for word in [word for word in words if "." in word]:
+        words.discard(word)
+        words.add(word.strip("."))
+    return words
+
+
 def _new_words(words: str, text: str) -> str:
     """The words of ``words`` that ``text`` does not already have."""
-    have = {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", text).lower())}
+    have = _words_in(text)
     return " ".join(word for word in dict.fromkeys(words.split()) if word not in have)
 
 
@@ -245,21 +441,31 @@ def extra_words(text: str, *, prefixes: bool = True) -> str:
     """
     plain = _TAGS.sub(" ", text)
     words = _compound_forms(plain, prefixes=prefixes)
-    for pattern, group in _GROUPS:
-        if pattern.search(plain):
-            words.extend(group.split())
-    words.extend(_other_spellings(plain))
+    runs = _runs(plain)
+    for group in _groups(plain, runs):
+        words.extend(_GROUP_WORDS[group])
+    words.extend(word for run in runs for word in run.ise_ize)
+    words.extend(word for run in runs for word in run.our_or)
     return " ".join(dict.fromkeys(words))
 
 
 def bind_prefixes(text: str) -> str:
     """``text`` with the hyphen after a bound prefix ("non-", "re-") made non-breaking."""
-    return _PREFIXED.sub(lambda m: f"{m.group(1)}\u2011", text)
+    return _PREFIXED.sub("\u2011", text)
+
+
+def _first_part(page: str) -> str:
+    """The page that ``page`` is a later part of (``print/2.html``: ``print.html``), else ``page``."""
+    later = _LATER_PART.fullmatch(page)
+    return f"{later.group(1)}.html" if later else page
 
 
 def _repeats(location: str) -> bool:
     page, _, anchor = location.partition("#")
-    if page in REPEATED_PAGES or (anchor and page in LISTING_PAGES):
+    first = _first_part(page)
+    if first in REPEATED_PAGES or page.startswith(_CITED_BY):
+        return True
+    if first in LISTING_PAGES and (anchor or first != page):
         return True
     return bool(anchor) and page.startswith(_ENTITY_FOLDERS) and anchor.startswith(REPEATED_SECTIONS)
 
@@ -271,35 +477,64 @@ def _slug_words(location: str) -> str:
     return bind_prefixes(location.rsplit("/", 1)[-1].removesuffix(".html")).replace("-", " ")
 
 
+def _kind(location: str) -> str:
+    """Which bookkeeping :func:`_section_text` takes out of the text at ``location``."""
+    if location in LISTING_PAGES:
+        return "listing"
+    if location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
+        return "entity"
+    if location.partition("#")[0] in EXAMPLE_PAGES:
+        return "example"
+    return ""
+
+
+# Texts, titles and tags repeat across pages (a section says what another
+# page's section says; every section of a page has its title): each distinct
+# one is worked on once per build.
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_text(kind: str, text: str) -> tuple[str, str]:
+    """An entry's text as indexed and its other spellings (``syn``), for a page of this :func:`_kind`."""
+    if kind == "listing":
+        first = _FIRST_PARAGRAPH.search(text)
+        text = first.group(0) if first else ""
+    elif kind == "entity":
+        for contained, pattern in _BOOKKEEPING:
+            if contained in text:
+                text = pattern.sub("", text)
+    elif kind == "example":
+        text = _EXAMPLE.sub("", text)
+    text = bind_prefixes(_BLOCK_TAGS.sub(" ", text).strip())
+    return text, _new_words(extra_words(text), text)
+
+
+_bound = functools.lru_cache(maxsize=4096)(bind_prefixes)
+
+
+@functools.lru_cache(maxsize=4096)
+def _alt_words(title: str, slug: str, tags: tuple[str, ...]) -> str:
+    """An entry's id words and the other spellings of its title and tags (``alt``)."""
+    return _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+
+
 def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     """One entry of :func:`compact_index` (None: left out): a pure function of the entry."""
     location = doc.get("location", "")
     if _repeats(location):
         return None
-    text = doc.get("text", "")
-    if location in LISTING_PAGES:
-        first = _FIRST_PARAGRAPH.search(text)
-        text = first.group(0) if first else ""
-    elif location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
-        for pattern in _BOOKKEEPING:
-            text = pattern.sub("", text)
-    elif location.partition("#")[0] in EXAMPLE_PAGES:
-        text = _EXAMPLE.sub("", text)
-    text = _BLOCK_TAGS.sub(" ", text).strip()
+    text, syn = _section_text(_kind(location), doc.get("text", ""))
     if "#" in location and not text:
         return None
-    title = doc.get("title", "")
     new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
-    new["title"] = title = bind_prefixes(title)
-    new["text"] = text = bind_prefixes(text)
-    tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
+    new["title"] = title = _bound(doc.get("title", ""))
+    new["text"] = text
+    tags = tuple(_bound(tag) for tag in doc.get("tags", [])) if "#" not in location else ()
     if tags:
-        new["tags"] = tags
-    syn = _new_words(extra_words(text), text)
+        new["tags"] = list(tags)
     if syn:
         new["syn"] = syn
-    slug = _slug_words(location)
-    alt = _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    alt = _alt_words(title, _slug_words(location), tags)
     if alt:
         new["alt"] = alt
     return new

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from generator.render.bibliography import cited_by_path
 from generator.render.searchindex import SEPARATOR, bind_prefixes, compact_index, extra_words
+from generator.urls import url_of
 
 CONFIG = {
     "separator": r"[\s\-]+",
@@ -103,3 +105,20 @@ def test_ise_and_ize_forms_cover_what_people_type() -> None:
     assert {"containerization", "containerisation", "containerized"} <= words
     assert {"license", "licence"} <= set(extra_words("Licence and provenance gaps").split())
     assert {"tf", "tensorflow"} <= set(extra_words("Keras model").split())
+
+
+def test_later_parts_of_split_pages_and_the_lists_of_citing_entries_are_dropped() -> None:
+    """A large KB splits listing pages and the print page into parts; they list, or repeat, other pages."""
+    out = compact(
+        {"location": "print/2.html", "title": "Print", "text": "<p>Every entry, in parts.</p>"},
+        {"location": "print/2.html#practices", "title": "Practices", "text": "P1 P2"},
+        {"location": "practices/index.html", "title": "Practices", "text": "<p>What to do.</p><table>P1</table>"},
+        {"location": "practices/index/2.html", "title": "Practices", "text": "<p>What to do.</p><table>P2</table>"},
+        {"location": "tags/2.html#tag:gpu", "title": "GPU", "text": "P1 P2"},
+        {"location": "coverage/3.html", "title": "Coverage", "text": "<p>How well.</p>"},
+        {"location": url_of(cited_by_path("doe2024")), "title": "Cited by: doe2024", "text": "<p>The 9 entries</p>"},
+        {"location": "references/ref-doe2024/2.html", "title": "Cited by: doe2024", "text": "<p>The 9 entries</p>"},
+        {"location": "references.html", "title": "References", "text": "<p>Doe (2024): Porting.</p>"},
+        {"location": "practices/p.html", "title": "P", "text": "<p>Summary.</p>"},
+    )
+    assert sorted(out) == ["practices/index.html", "practices/p.html", "references.html"]

@@ -1,0 +1,118 @@
+"""The search index's other spellings, written the straightforward way (the code before issue 15's speed-up).
+
+Every synonym pattern is searched in every text, every word is split out by
+one regular expression: slow at scale, plainly right. The tests compare
+:mod:`generator.render.searchindex` with it, word for word and byte for byte.
+Only the data (the patterns, prefixes, stems and which sections go) comes
+from the module under test.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from generator.render import searchindex as si
+
+_WORD_SPLIT = re.compile(rf"(?:{si.SEPARATOR}|[^\w\u2011.])+")
+_BRITISH = re.compile(r"\b(\w{3,})(is|iz)(e|es|ed|ing|ation|ations|er|ers)\b", re.I)
+_OUR = re.compile(r"\b(behavio|colo|flavo|labo|favo)(ur|r)(s|al|ed|ing|ite|ites)?\b", re.I)
+_TAGS = re.compile(r"<[^>]+>")
+_GROUPS = [(re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.I), words) for pattern, words in si.SYNONYMS]
+_COMPOUND = re.compile(r"\b[A-Za-z][\w]*(?:[-\u2011][A-Za-z0-9]\w*)+")
+_PREFIXED = re.compile(rf"\b({'|'.join(sorted(si.BOUND_PREFIXES))})-(?=[A-Za-z])", re.I)
+_BOOKKEEPING = [pattern for _, pattern in si._BOOKKEEPING]
+
+
+def other_spellings(text: str) -> list[str]:
+    words: list[str] = []
+    for match in _BRITISH.finditer(text):
+        stem = match.group(1).lower()
+        if stem in si._IZE_STEMS:
+            words.extend(f"{stem}i{s}{end}" for s in "sz" for end in ("ed", "ation", "ing", "er"))
+    for match in _OUR.finditer(text):
+        other = "r" if match.group(2).lower() == "ur" else "ur"
+        words.append(f"{match.group(1).lower()}{other}{(match.group(3) or '').lower()}")
+    return words
+
+
+def compound_forms(text: str, *, prefixes: bool) -> list[str]:
+    words: list[str] = []
+    for match in _COMPOUND.finditer(text):
+        word = match.group(0).lower()
+        parts = re.split(r"[-\u2011]", word)
+        if "\u2011" in word:
+            words.extend(part for part in parts if prefixes or part not in si.BOUND_PREFIXES)
+        words.extend(a + b for a, b in itertools.pairwise(parts))
+        if len(parts) > 2:
+            words.append("".join(parts))
+    return words
+
+
+def groups(text: str) -> list[int]:
+    """The synonym groups whose pattern occurs in ``text`` (tags and all)."""
+    return [number for number, (pattern, _) in enumerate(_GROUPS) if pattern.search(text)]
+
+
+def new_words(words: str, text: str) -> str:
+    have = {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", text).lower())}
+    return " ".join(word for word in dict.fromkeys(words.split()) if word not in have)
+
+
+def extra_words(text: str, *, prefixes: bool = True) -> str:
+    plain = _TAGS.sub(" ", text)
+    words = compound_forms(plain, prefixes=prefixes)
+    for pattern, group in _GROUPS:
+        if pattern.search(plain):
+            words.extend(group.split())
+    words.extend(other_spellings(plain))
+    return " ".join(dict.fromkeys(words))
+
+
+def bind_prefixes(text: str) -> str:
+    return _PREFIXED.sub(lambda m: f"{m.group(1)}\u2011", text)
+
+
+def slug_words(location: str) -> str:
+    if "#" in location or not location.startswith(si._ENTITY_FOLDERS) or location.endswith("/index.html"):
+        return ""
+    return bind_prefixes(location.rsplit("/", 1)[-1].removesuffix(".html")).replace("-", " ")
+
+
+def alt_words(title: str, location: str, tags: list[str]) -> str:
+    """An entry's ``alt`` from its compacted title and tags."""
+    slug = slug_words(location)
+    return new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+
+
+def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
+    location = doc.get("location", "")
+    if si._repeats(location):
+        return None
+    text = doc.get("text", "")
+    if location in si.LISTING_PAGES:
+        first = si._FIRST_PARAGRAPH.search(text)
+        text = first.group(0) if first else ""
+    elif location.startswith(si._ENTITY_FOLDERS) or location == si._BIBLIOGRAPHY:
+        for pattern in _BOOKKEEPING:
+            text = pattern.sub("", text)
+    elif location.partition("#")[0] in si.EXAMPLE_PAGES:
+        text = si._EXAMPLE.sub("", text)
+    text = si._BLOCK_TAGS.sub(" ", text).strip()
+    if "#" in location and not text:
+        return None
+    title = doc.get("title", "")
+    new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
+    new["title"] = title = bind_prefixes(title)
+    new["text"] = text = bind_prefixes(text)
+    tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
+    if tags:
+        new["tags"] = tags
+    syn = new_words(extra_words(text), text)
+    if syn:
+        new["syn"] = syn
+    alt = alt_words(title, location, tags)
+    if alt:
+        new["alt"] = alt
+    return new
