@@ -21,8 +21,10 @@ from generator.graph import (
 from generator.kb import Checked
 from generator.markup import dot_quote
 from generator.pipeline import check_folder
-from generator.render.diagrams import DiagramError, DotNotFound, GraphvizFailed, render_svg, to_dot
-from generator.render.svg import compact, inline
+from generator.render.context import Site
+from generator.render.diagrams import DiagramError, DotNotFound, GraphvizFailed, dot_graph, render_svg, to_dot
+from generator.render.neighbourhood import diagram_graph
+from generator.render.svg import _cut, compact, inline
 from tests.conftest import BASE_KB
 
 
@@ -170,3 +172,25 @@ def test_a_failing_graphviz_is_a_diagram_error(tmp_path: Path) -> None:
     with pytest.raises(GraphvizFailed, match="could not run"):
         render_svg("digraph { a -> b }", str(tmp_path / "missing-dot"))
     assert issubclass(GraphvizFailed, DiagramError) and issubclass(DotNotFound, DiagramError)
+
+
+def test_dot_text_is_the_same_as_pydots(checked: Checked) -> None:
+    # Entity pages write DOT text directly (pydot's writer was most of their diagram cost);
+    # the text must stay the same, as drawn diagrams are cached by its hash.
+    site = Site(checked)
+    for entity_id in sorted(site.entities):
+        graph = dot_graph(
+            diagram_graph(site, entity_id), name=entity_id, url_for=lambda n: f"../{n}.html", highlight=entity_id
+        )
+        assert graph.to_string() == graph.to_pydot().to_string(), entity_id
+    whole = dot_graph(checked.graph, rankdir="TB")
+    assert whole.to_string() == to_dot(checked.graph, rankdir="TB").to_string()
+    assert "style=dashed, constraint=false" in whole.to_string()  # bare words stay bare, as pydot writes them
+
+
+@pytest.mark.parametrize(
+    ("numbers", "cut"),
+    [("312.74,-416.52", "312.7,-416.5"), ("4.05 10.00 -0.5", "4 10 -0.5"), ("12 7.96", "12 7.9"), ("", "")],
+)
+def test_coordinates_are_cut_to_one_decimal(numbers: str, cut: str) -> None:
+    assert _cut(numbers) == cut

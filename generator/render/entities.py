@@ -20,6 +20,7 @@ from generator.graph import related
 from generator.kb import Checked
 from generator.markup import counted, front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.pipeline import no_collector_pauses
 from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
@@ -415,6 +416,7 @@ def entity_page(
     )
 
 
+@no_collector_pauses()
 def render_entities(
     checked: Checked,
     last_changed: Mapping[str, str] | None = None,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from generator import urls as paths
 from generator.kb import Graph
 from generator.render.context import KIND_PLURALS, Site
-from generator.render.diagrams import to_dot
+from generator.render.diagrams import dot_graph
 
 MAX_GROUP = 6
 RELATIONS_ANCHOR = "relations"
@@ -64,4 +64,4 @@ def neighbourhood_dot(site: Site, entity_id: str, from_doc: str) -> str:
         return paths.href(from_doc, paths.page_path(entity.kind, node)) if entity else None
 
     graph = diagram_graph(site, entity_id)
-    return to_dot(graph, name=entity_id, url_for=url_for, rankdir="LR", highlight=entity_id).to_string()
+    return dot_graph(graph, name=entity_id, url_for=url_for, rankdir="LR", highlight=entity_id).to_string()

@@ -40,10 +40,9 @@ _LINK_GROUP_RE = re.compile(r"<g>(<a\b.*?</a>)\n</g>", re.S)
 _SHARED_TEXT_RE = re.compile(r' (?:text-anchor="middle"|font-family="Helvetica,sans-Serif")')
 _PRESERVE = ' xml:space="preserve"'
 _PRESERVE_RE = re.compile(r'<text xml:space="preserve"([^>]*)>([^<]*)</text>')
-_COORDS_RE = re.compile(r' (d|points|x|y)="([^"]*)"')
-# Coordinates cut to one decimal, then a ".0" left over dropped.
-_DECIMALS_RE = re.compile(r"(?<=\d\.\d)\d+")
-_POINT_ZERO_RE = re.compile(r"(?<=\d)\.0(?!\d)")
+# The coordinate attributes, split out: their values are the odd-numbered parts after each name.
+_COORDS_RE = re.compile(r'( (?:d|points|x|y)=")([^"]*)')
+_DIGITS = "0123456789"
 _COLOUR_RE = re.compile(r'="#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3"')
 _FONT_SIZE_RE = re.compile(r'font-size="(\d+)\.00"')
 
@@ -98,9 +97,21 @@ def render_all(sources: list[str]) -> list[str]:
         return list(pool.map(svg_of, sources))
 
 
-def _coords(match: re.Match[str]) -> str:
-    value = _POINT_ZERO_RE.sub("", _DECIMALS_RE.sub("", match.group(2)))
-    return f' {match.group(1)}="{value}"'
+def _cut(numbers: str) -> str:
+    """Every decimal number in ``numbers`` cut to one decimal, a ".0" dropped ("312.74" -> "312.7", "4.05" -> "4")."""
+    pieces = numbers.split(".")
+    out = [pieces[0]]
+    for piece in pieces[1:]:  # each starts with the decimals of a number (Graphviz writes "0.5", never ".5")
+        rest = piece.lstrip(_DIGITS)
+        out.append(rest if piece[:1] == "0" else f".{piece[:1]}{rest}")
+    return "".join(out)
+
+
+def _coordinates(text: str) -> str:
+    """``text`` with the values of its coordinate attributes cut by :func:`_cut` (in one pass over all of them)."""
+    parts = _COORDS_RE.split(text)
+    parts[2::3] = _cut("\0".join(parts[2::3])).split("\0")
+    return "".join(parts)
 
 
 def _text(match: re.Match[str]) -> str:
@@ -124,7 +135,7 @@ def compact(svg: str) -> str:
     text = _XLINK_HREF_RE.sub(r'<a href="\1" xlink:href="\1"', text)
     text = _SHARED_TEXT_RE.sub("", text)
     text = _PRESERVE_RE.sub(_text, text)
-    text = _COORDS_RE.sub(_coords, text)
+    text = _coordinates(text)
     text = _COLOUR_RE.sub(r'="#\1\2\3"', text)
     return _FONT_SIZE_RE.sub(lambda m: f'font-size="{m.group(1)}"', text)
 
