@@ -134,12 +134,18 @@ class DotGraph:
         return dot
 
 
-@lru_cache(maxsize=4096)
 def dot_value(value: str) -> str:
     """An attribute value as DOT text: quoted values kept, bare words and numbers as they are, the rest quoted.
 
     pydot's rule (``quote_attr_if_necessary``), so the text is the same as pydot's.
     """
+    if len(value) > 1 and value[0] == '"' == value[-1]:
+        return value  # already a DOT string (:func:`dot_quote`): pydot leaves it as it is
+    return _bare_or_quoted(value)
+
+
+@lru_cache(maxsize=1024)
+def _bare_or_quoted(value: str) -> str:
     return str(pydot.quote_attr_if_necessary(value))
 
 
@@ -147,7 +153,11 @@ def _attr_list(attrs: Attrs) -> str:
     return ", ".join(f"{key}={dot_value(value)}" for key, value in attrs.items())
 
 
-@lru_cache(maxsize=8192)
+#: DOT strings of node ids, colours and relations, which recur in many diagrams.
+_quote = lru_cache(maxsize=1 << 16)(dot_quote)
+
+
+@lru_cache(maxsize=1 << 16)
 def _label(title: str) -> str:
     """A node's label: its title wrapped and quoted (titles recur across many diagrams)."""
     return dot_quote(wrap(title))
@@ -171,8 +181,8 @@ def dot_graph(
         looks_like = data.get("group_of", kind)
         attrs: Attrs = {
             "label": _label(title),
-            "fillcolor": dot_quote(COLOURS.get(looks_like, "#ffffff")),
-            "id": dot_quote(f"node-{node}"),
+            "fillcolor": _quote(COLOURS.get(looks_like, "#ffffff")),
+            "id": _quote(f"node-{node}"),
         }
         if "group_of" in data:
             attrs["style"] = dot_quote("filled,rounded,dashed")
@@ -191,14 +201,14 @@ def dot_graph(
             attrs["tooltip"] = dot_quote(f"{kind}: {title}")
             attrs["URL"] = dot_quote(url)
             attrs["target"] = dot_quote("_top")
-        nodes.append((dot_quote(node), attrs))
+        nodes.append((_quote(node), attrs))
     edges = []
     for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        edge_attrs: Attrs = {"label": dot_quote(data["relation"])}
+        edge_attrs: Attrs = {"label": _quote(data["relation"])}
         if data["relation"] == "feeds-back-to":
             edge_attrs["style"] = "dashed"
             edge_attrs["constraint"] = "false"
-        edges.append((dot_quote(source), dot_quote(target), edge_attrs))
+        edges.append((_quote(source), _quote(target), edge_attrs))
     defaults = ({"rankdir": rankdir, **_GRAPH_DEFAULTS}, dict(_NODE_DEFAULTS), dict(_EDGE_DEFAULTS))
     return DotGraph(dot_quote(name), defaults, nodes, edges)
 

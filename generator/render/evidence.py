@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.markup import markdown_inline
 from generator.models import EFFECT_RELATIONS, STRENGTH_MEANING, Basis, Effect, Practice, Strength
@@ -103,6 +104,14 @@ class CaseRow:
     link: Link
     filters: dict[str, str]
 
+    @property
+    def html(self) -> Markup:
+        """The row of the cases table, escaped (a page may list hundreds of cases: quicker in Python than Jinja)."""
+        marks = "".join(f' data-filter-{escape(name)}=" {escape(value)} "' for name, value in self.filters.items())
+        cells = "".join(f"<td>{escape(v)}</td>" for v in (self.repository, self.framework, self.reporter, self.symptom))
+        link = f'<a href="{escape(self.link.href)}" rel="nofollow noopener">{escape(self.link.text)}</a>'
+        return Markup(f"<tr{marks}>\n{cells}<td>{link}</td>\n</tr>")
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -129,6 +138,7 @@ class CaseTable:
         return len(self.rows)
 
 
+@lru_cache(maxsize=4096)
 def _slug(value: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in value.casefold()).split()) or "none"
 
