@@ -71,6 +71,7 @@ class Site:
         self.kb = checked.kb
         self.graph = checked.graph
         self._links: dict[tuple[str, str], Link] = {}
+        self._plain: dict[str, tuple[str, str]] = {}
         self.ranks: dict[str, tuple[float, ...]] = {}
         """Sort keys by entity id (:func:`generator.render.relations.evidence_rank`), computed once each."""
 
@@ -140,7 +141,16 @@ class Site:
         if entity is None:
             return Link("", entity_id)
         target = paths.page_path(entity.kind, entity.id)
-        return Link(paths.href(from_doc, target, anchor), plain(entity.title), entity.kind, plain(entity.summary))
+        title, summary = self._names(entity_id)
+        return Link(paths.href(from_doc, target, anchor), title, entity.kind, summary)
+
+    def _names(self, entity_id: str) -> tuple[str, str]:
+        """An entity's title and summary as plain text (made once: links to it are made once per folder)."""
+        names = self._plain.get(entity_id)
+        if names is None:
+            entity = self.entities[entity_id]
+            names = self._plain[entity_id] = (plain(entity.title), plain(entity.summary))
+        return names
 
     def links(self, from_doc: str, entity_ids: list[str]) -> list[Link]:
         """Links to several entities, sorted by title."""

@@ -198,9 +198,9 @@ def dot_graph(
             # A tooltip alone makes Graphviz wrap the node in an <a> with no
             # href (the page's own node): a link that goes nowhere, which
             # crawlers and Lighthouse's SEO audit flag. Linked nodes only.
-            attrs["tooltip"] = dot_quote(f"{kind}: {title}")
-            attrs["URL"] = dot_quote(url)
-            attrs["target"] = dot_quote("_top")
+            attrs["tooltip"] = _quote(f"{kind}: {title}")
+            attrs["URL"] = _quote(url)
+            attrs["target"] = _quote("_top")
         nodes.append((_quote(node), attrs))
     edges = []
     for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):

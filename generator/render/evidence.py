@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from markupsafe import Markup, escape
 
@@ -104,7 +104,7 @@ class CaseRow:
     link: Link
     filters: dict[str, str]
 
-    @property
+    @cached_property
     def html(self) -> Markup:
         """The row of the cases table, escaped (a page may list hundreds of cases: quicker in Python than Jinja)."""
         marks = "".join(f' data-filter-{escape(name)}=" {escape(value)} "' for name, value in self.filters.items())
@@ -143,32 +143,37 @@ def _slug(value: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in value.casefold()).split()) or "none"
 
 
+def _case_row(site: Site, name: str, index: int) -> CaseRow:
+    """Row ``index`` of data set ``name`` as the cases table shows it."""
+    data = site.kb.datasets[name]
+    row = data.rows[index]
+    roles = data.provenance.roles
+    url = row.get("URL", "").strip()
+    parts = url.split("/")
+    repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
+    number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
+    values = {
+        role: data.label(row[column]) if column else ""
+        for role, column in (
+            ("framework", roles.framework),
+            ("reporter", roles.reporter),
+            ("symptom", roles.symptom),
+        )
+    }
+    link = Link(url, f"#{number}" if repository else url)
+    marks = {role: _slug(value) for role, value in values.items() if value}
+    return CaseRow(repository, values["framework"], values["reporter"], values["symptom"], link, marks)
+
+
 def case_table(site: Site, defect_id: str, cites: Citations) -> CaseTable | None:
     """The cases table of a defect type's page, or None when the data holds none."""
     cases = defect_cases(site.kb, defect_id)
     if not cases:
         return None
-    rows: list[CaseRow] = []
+    # A case is listed on its type's page and on every parent's: each row is made (and formatted) once per KB.
+    made: dict[tuple[str, int], CaseRow] = site.kb.memo("render: case rows", dict)
+    rows = [made.get(case) or made.setdefault(case, _case_row(site, *case)) for case in cases]
     names = sorted({name for name, _ in cases})
-    for name, index in cases:
-        data = site.kb.datasets[name]
-        row = data.rows[index]
-        roles = data.provenance.roles
-        url = row.get("URL", "").strip()
-        parts = url.split("/")
-        repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
-        number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
-        values = {
-            role: data.label(row[column]) if column else ""
-            for role, column in (
-                ("framework", roles.framework),
-                ("reporter", roles.reporter),
-                ("symptom", roles.symptom),
-            )
-        }
-        link = Link(url, f"#{number}" if repository else url)
-        marks = {role: _slug(value) for role, value in values.items() if value}
-        rows.append(CaseRow(repository, values["framework"], values["reporter"], values["symptom"], link, marks))
     rows.sort(key=lambda r: (r.repository.casefold(), r.link.href))
     filters = []
     for role, label in (("framework", "Framework"), ("reporter", "Reporter"), ("symptom", "Symptom")):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from generator import urls as paths
 from generator.kb import Graph
 from generator.render.context import KIND_PLURALS, Site
 from generator.render.diagrams import dot_graph
@@ -60,8 +59,7 @@ def neighbourhood_dot(site: Site, entity_id: str, from_doc: str) -> str:
             return "#" + RELATIONS_ANCHOR
         if node == entity_id:
             return None
-        entity = site.entities.get(node)
-        return paths.href(from_doc, paths.page_path(entity.kind, node)) if entity else None
+        return site.link(from_doc, node).href if node in site.entities else None
 
     graph = diagram_graph(site, entity_id)
     return dot_graph(graph, name=entity_id, url_for=url_for, rankdir="LR", highlight=entity_id).to_string()

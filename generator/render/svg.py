@@ -35,15 +35,13 @@ _PROLOG_RE = re.compile(r"<\?xml.*?\?>|<!DOCTYPE.*?>|<!--.*?-->", re.S)
 _TITLE_RE = re.compile(r"<title>.*?</title>\n?", re.S)
 _SIZE_RE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _ID_RE = re.compile(r' id="[^"]*"')
-# Graphviz wraps each link in a group of its own (which held only an id).
-_LINK_GROUP_RE = re.compile(r"<g>(<a\b.*?</a>)\n</g>", re.S)
 _SHARED_TEXT_RE = re.compile(r' (?:text-anchor="middle"|font-family="Helvetica,sans-Serif")')
 _PRESERVE = ' xml:space="preserve"'
 _PRESERVE_RE = re.compile(r'<text xml:space="preserve"([^>]*)>([^<]*)</text>')
 # The coordinate attributes, split out: their values are the odd-numbered parts after each name.
 _COORDS_RE = re.compile(r'( (?:d|points|x|y)=")([^"]*)')
 _DIGITS = "0123456789"
-_COLOUR_RE = re.compile(r'="#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3"')
+_COLOUR_RE = re.compile(r'="#([0-9a-f]{6})"')
 _FONT_SIZE_RE = re.compile(r'font-size="(\d+)\.00"')
 
 
@@ -121,6 +119,12 @@ def _text(match: re.Match[str]) -> str:
     return f"<text{_PRESERVE if keeps else ''}{attrs}>{words}</text>"
 
 
+def _colour(match: re.Match[str]) -> str:
+    """``="#555555"`` as ``="#555"`` (a colour of three doubled digits), other colours as they are."""
+    h = match.group(1)
+    return f'="#{h[0]}{h[2]}{h[4]}"' if h[0] == h[1] and h[2] == h[3] and h[4] == h[5] else match.group(0)
+
+
 _XLINK_HREF_RE = re.compile(r'<a xlink:href="([^"]*)"')
 
 
@@ -128,7 +132,8 @@ def compact(svg: str) -> str:
     """Graphviz SVG without the bytes a browser does not need (see the module docstring)."""
     text = svg.replace("&#45;", "-")
     text = _ID_RE.sub("", text)
-    text = _LINK_GROUP_RE.sub(r"\1", text)
+    # Graphviz wraps each link in a group of its own (which held only an id), closed right after the link.
+    text = text.replace("<g><a ", "<a ").replace("</a>\n</g>", "</a>")
     text = text.replace(' target="_top"', "")  # inline SVG links open in the page's own window
     # SVG 2's plain href beside Graphviz's xlink:href: crawlers and Lighthouse
     # ("Links are not crawlable") read only href; older SVG viewers read xlink.
@@ -136,7 +141,7 @@ def compact(svg: str) -> str:
     text = _SHARED_TEXT_RE.sub("", text)
     text = _PRESERVE_RE.sub(_text, text)
     text = _coordinates(text)
-    text = _COLOUR_RE.sub(r'="#\1\2\3"', text)
+    text = _COLOUR_RE.sub(_colour, text)
     return _FONT_SIZE_RE.sub(lambda m: f'font-size="{m.group(1)}"', text)
 
 
