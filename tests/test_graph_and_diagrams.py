@@ -194,3 +194,8 @@ def test_dot_text_is_the_same_as_pydots(checked: Checked) -> None:
 )
 def test_coordinates_are_cut_to_one_decimal(numbers: str, cut: str) -> None:
     assert _cut(numbers) == cut
+    assert compact(f'<path d="{numbers}"/>') == f'<path d="{cut}"/>'
+
+
+def test_compact_keeps_an_svg_without_coordinates() -> None:
+    assert compact('<svg width="8pt" height="8pt"></svg>') == '<svg width="8pt" height="8pt"></svg>'

@@ -108,6 +108,8 @@ def _cut(numbers: str) -> str:
 def _coordinates(text: str) -> str:
     """``text`` with the values of its coordinate attributes cut by :func:`_cut` (in one pass over all of them)."""
     parts = _COORDS_RE.split(text)
+    if len(parts) == 1:
+        return text
     parts[2::3] = _cut("\0".join(parts[2::3])).split("\0")
     return "".join(parts)
 
