@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -172,9 +172,26 @@ def dot_graph(
     highlight: str | None = None,
 ) -> DotGraph:
     """The DOT statements of (a subgraph of) the KB graph (arguments as :func:`to_dot`)."""
+    edges = [(source, target, data["relation"]) for source, target, data in graph.edges(data=True)]
+    return dot_statements(graph.nodes, edges, name=name, url_for=url_for, rankdir=rankdir, highlight=highlight)
+
+
+def dot_statements(
+    node_data: Mapping[str, Mapping[str, Any]],
+    relations: Iterable[tuple[str, str, str]],
+    *,
+    name: str = "kb",
+    url_for: Callable[[str], str | None] | None = None,
+    rankdir: str = "LR",
+    highlight: str | None = None,
+) -> DotGraph:
+    """The DOT statements of nodes (their graph data by id) and edges (source, target, relation).
+
+    :func:`dot_graph` without a graph: an entity page's diagram is made from a few lookups.
+    """
     nodes = []
-    for node in sorted(graph.nodes):
-        data = graph.nodes[node]
+    for node in sorted(node_data):
+        data = node_data[node]
         kind = data.get("kind", "")
         title = data.get("title", node)
         # A node standing for a group ("12 practices") looks like its members, dashed.
@@ -203,9 +220,9 @@ def dot_graph(
             attrs["target"] = _quote("_top")
         nodes.append((_quote(node), attrs))
     edges = []
-    for source, target, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relation"])):
-        edge_attrs: Attrs = {"label": _quote(data["relation"])}
-        if data["relation"] == "feeds-back-to":
+    for source, target, relation in sorted(relations):
+        edge_attrs: Attrs = {"label": _quote(relation)}
+        if relation == "feeds-back-to":
             edge_attrs["style"] = "dashed"
             edge_attrs["constraint"] = "false"
         edges.append((_quote(source), _quote(target), edge_attrs))

@@ -29,7 +29,7 @@ from generator.render.incremental import PageMemo, page_key, shared_digest
 from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
-from generator.render.templating import render
+from generator.render.templating import render, render_part
 from generator.render.views import (
     CardRow,
     Chip,
@@ -421,7 +421,10 @@ def entity_page(
         checklist_url=checklist,
         yaml_path=paths.source_path(rel) if rel else "",
         changed=changed,
-        sections=page_sections(site, entity, doc, svg),
+        sections=[
+            (section, render_part(section), render_part(section, "scope") if section.notes else "")
+            for section in page_sections(site, entity, doc, svg)
+        ],
         title=plain(entity.title),
         crumbs=[
             Link(paths.href(doc, "index.md"), "Home"),
