@@ -480,7 +480,8 @@ def render_entities(
         changed = (last_changed or {}).get(rel) if rel else None
         with processing(sources[entity.id].path if entity.id in sources else doc):
             walk = walks.get(entity.id, (None, None))
-            rendered[doc] = entity_page(site, entity, inline(svg, label), walk, changed)
+            # the diagram's tooltips only repeated each node's label with its type
+            rendered[doc] = entity_page(site, entity, inline(svg, label, tooltips=False), walk, changed)
     for doc in docs:
         out[doc] = kept[doc] if doc in kept else rendered[doc]
     if memo is not None:
