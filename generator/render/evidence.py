@@ -109,7 +109,7 @@ class CaseRow:
         """The row of the cases table, escaped (a page may list hundreds of cases: quicker in Python than Jinja)."""
         marks = "".join(f' data-filter-{escape(name)}=" {escape(value)} "' for name, value in self.filters.items())
         cells = "".join(f"<td>{escape(v)}</td>" for v in (self.repository, self.framework, self.reporter, self.symptom))
-        link = f'<a href="{escape(self.link.href)}" rel="nofollow noopener">{escape(self.link.text)}</a>'
+        link = f'<a href="{escape(self.link.href)}" rel="nofollow">{escape(self.link.text)}</a>'
         return Markup(f"<tr{marks}>\n{cells}<td>{link}</td>\n</tr>")
 
 
