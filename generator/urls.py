@@ -58,18 +58,18 @@ def href(from_doc: str, to_doc: str, anchor: str = "") -> str:
     Both are docs-relative paths (``practices/x.md``); ``anchor`` is added
     as a fragment. A link to the page itself keeps only the fragment.
     """
-    source = url_of(from_doc)
-    target = url_of(to_doc)
-    fragment = f"#{anchor}" if anchor else ""
-    if target == source and fragment:
-        return fragment
-    return _relative(target, posixpath.dirname(source) or ".") + fragment
+    if anchor:
+        fragment = f"#{anchor}"
+        if url_of(to_doc) == url_of(from_doc):
+            return fragment
+        return _relative(to_doc, posixpath.dirname(from_doc)) + fragment
+    return _relative(to_doc, posixpath.dirname(from_doc))
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _relative(target: str, base: str) -> str:
-    """``posixpath.relpath``, remembered: every page of a folder links to the same targets."""
-    return posixpath.relpath(target, base)
+def _relative(to_doc: str, folder: str) -> str:
+    """The URL of ``to_doc`` relative to ``folder``, remembered: every page of a folder links to the same targets."""
+    return posixpath.relpath(url_of(to_doc), folder or ".")
 
 
 def reference_anchor(key: str) -> str:

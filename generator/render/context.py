@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from markupsafe import Markup, escape
+
 from generator import urls as paths
 from generator.graph import cite_node
 from generator.kb import Checked
@@ -48,6 +50,12 @@ class Link:
     kind: str = ""
     hint: str = ""
 
+    @cached_property
+    def html(self) -> Markup:
+        """The link as a relations list shows it, escaped (a page's links recur on every page of its folder)."""
+        kind, href, hint, text = escape(self.kind), escape(self.href), escape(self.hint), escape(self.text)
+        return Markup(f'<a class="kb-link kb-link--{kind}" href="{href}" title="{hint}">{text}</a>')
+
 
 #: Above this many (entry, tag) pairs the tags page is split into parts of at most this many
 #: (today's KB has ~600): each part lists some tags, every tag is on one part.
@@ -62,6 +70,10 @@ class Site:
         self.checked = checked
         self.kb = checked.kb
         self.graph = checked.graph
+        self._links: dict[tuple[str, str], Link] = {}
+        self._plain: dict[str, tuple[str, str]] = {}
+        self.ranks: dict[str, tuple[float, ...]] = {}
+        """Sort keys by entity id (:func:`generator.render.relations.evidence_rank`), computed once each."""
 
     @cached_property
     def entities(self) -> dict[str, Entity]:
@@ -115,11 +127,30 @@ class Site:
 
     def link(self, from_doc: str, entity_id: str, anchor: str = "") -> Link:
         """A link from page ``from_doc`` to an entity's page (text only if unknown)."""
+        if anchor:
+            return self._link(from_doc, entity_id, anchor)
+        # Without an anchor the link is the same from every page of a folder: made once per folder.
+        key = (from_doc.rpartition("/")[0], entity_id)
+        link = self._links.get(key)
+        if link is None:
+            link = self._links[key] = self._link(from_doc, entity_id, "")
+        return link
+
+    def _link(self, from_doc: str, entity_id: str, anchor: str) -> Link:
         entity = self.entities.get(entity_id)
         if entity is None:
             return Link("", entity_id)
         target = paths.page_path(entity.kind, entity.id)
-        return Link(paths.href(from_doc, target, anchor), plain(entity.title), entity.kind, plain(entity.summary))
+        title, summary = self._names(entity_id)
+        return Link(paths.href(from_doc, target, anchor), title, entity.kind, summary)
+
+    def _names(self, entity_id: str) -> tuple[str, str]:
+        """An entity's title and summary as plain text (made once: links to it are made once per folder)."""
+        names = self._plain.get(entity_id)
+        if names is None:
+            entity = self.entities[entity_id]
+            names = self._plain[entity_id] = (plain(entity.title), plain(entity.summary))
+        return names
 
     def links(self, from_doc: str, entity_ids: list[str]) -> list[Link]:
         """Links to several entities, sorted by title."""

@@ -20,6 +20,7 @@ from generator.graph import related
 from generator.kb import Checked
 from generator.markup import counted, front_matter, markdown_block, markdown_inline, plain
 from generator.models import Applicability, Challenge, Defect, Entity, Paradigm, Practice, Scenario, Stage
+from generator.pipeline import no_collector_pauses
 from generator.render.checklists import practice_item_view
 from generator.render.context import KIND_LABELS, KIND_PLURALS, Link, Site
 from generator.render.evidence import case_table, effect_notes, importance_note, scope_notes
@@ -28,7 +29,7 @@ from generator.render.incremental import PageMemo, page_key, shared_digest
 from generator.render.neighbourhood import neighbourhood_dot
 from generator.render.relations import evidence_rank, relation_groups
 from generator.render.svg import inline, render_all
-from generator.render.templating import render
+from generator.render.templating import render, render_part
 from generator.render.views import (
     CardRow,
     Chip,
@@ -193,16 +194,23 @@ def content_sections(site: Site, entity: Entity, doc: str, cites: Citations) -> 
 
 
 def _descendants(site: Site, defect_id: str) -> list[Defect]:
-    """A defect type's sub-types, all levels down, in title order per level."""
+    """A defect type's sub-types, all levels down, in title order per level (ties in KB order)."""
+    children = site.kb.memo("render: defect types by parent", lambda: _children(site))
     out: list[Defect] = []
     level = [defect_id]
     while level:
-        below = sorted(
-            (d for d in site.kb.of_type("defect") if isinstance(d, Defect) and d.parent in level),
-            key=lambda d: plain(d.title).casefold(),
-        )
-        out += below
-        level = [d.id for d in below]
+        below = sorted((d for parent in level for d in children.get(parent, [])), key=lambda d: d[:2])
+        out += [d for _, _, d in below]
+        level = [d.id for _, _, d in below]
+    return out
+
+
+def _children(site: Site) -> dict[str, list[tuple[str, int, Defect]]]:
+    """Each defect type's direct sub-types with their sort key (indexed once: a page per defect type asks)."""
+    out: dict[str, list[tuple[str, int, Defect]]] = {}
+    for i, d in enumerate(site.kb.of_type("defect")):
+        if isinstance(d, Defect) and d.parent:
+            out.setdefault(d.parent, []).append((plain(d.title).casefold(), i, d))
     return out
 
 
@@ -361,20 +369,28 @@ def reading_order(site: Site, kind: str) -> list[str]:
     return [e.id for e in sorted(entities, key=key)]
 
 
-def neighbours(site: Site, entity: Entity, doc: str, order: list[str]) -> tuple[Link | None, Link | None]:
-    """The previous and next entry of the same type in reading order (None at the ends)."""
-    if entity.id not in order:
-        return None, None
-    i = order.index(entity.id)
-    before = site.link(doc, order[i - 1]) if i > 0 else None
-    after = site.link(doc, order[i + 1]) if i + 1 < len(order) else None
-    return before, after
+def neighbours(site: Site, doc: str, walk: tuple[str | None, str | None]) -> tuple[Link | None, Link | None]:
+    """Links to the entries before and after one in its reading order (``walk``: their ids, None at the ends)."""
+    before, after = walk
+    return (site.link(doc, before) if before else None, site.link(doc, after) if after else None)
 
 
 def entity_page(
-    site: Site, entity: Entity, svg: Markup, order: list[str] | None = None, changed: str | None = None
+    site: Site,
+    entity: Entity,
+    svg: Markup,
+    walk: tuple[str | None, str | None] | None = None,
+    changed: str | None = None,
 ) -> str:
-    """The Markdown page of one entity (``changed``: when its YAML file last changed in git)."""
+    """The Markdown page of one entity.
+
+    Args:
+        site: The KB's lookups.
+        entity: The page's entity.
+        svg: Its neighbourhood diagram, ready to inline.
+        walk: The ids before and after it in its type's reading order (default: computed).
+        changed: When its YAML file last changed in git.
+    """
     doc = paths.page_path(entity.kind, entity.id)
     replaced = site.link(doc, entity.replaced_by) if entity.replaced_by else None
     meta = front_matter(
@@ -389,8 +405,9 @@ def entity_page(
     )
     rel = site.source_rel(entity.id)
     checklist = paths.href(doc, paths.checklist_path(entity.id)) if isinstance(entity, Scenario) else ""
-    walk = order if order is not None else reading_order(site, entity.kind)
-    previous, following = neighbours(site, entity, doc, walk)
+    if walk is None:
+        walk = _walks(reading_order(site, entity.kind)).get(entity.id, (None, None))
+    previous, following = neighbours(site, doc, walk)
     return render(
         "entity.md.j2",
         front=Markup(meta),  # every value escaped by front_matter
@@ -404,7 +421,10 @@ def entity_page(
         checklist_url=checklist,
         yaml_path=paths.source_path(rel) if rel else "",
         changed=changed,
-        sections=page_sections(site, entity, doc, svg),
+        sections=[
+            (section, render_part(section), render_part(section, "scope") if section.notes else "")
+            for section in page_sections(site, entity, doc, svg)
+        ],
         title=plain(entity.title),
         crumbs=[
             Link(paths.href(doc, "index.md"), "Home"),
@@ -415,6 +435,7 @@ def entity_page(
     )
 
 
+@no_collector_pauses()
 def render_entities(
     checked: Checked,
     last_changed: Mapping[str, str] | None = None,
@@ -434,10 +455,10 @@ def render_entities(
     entities = sorted(site.entities.values(), key=lambda e: (e.kind, e.id))
     docs = [paths.page_path(e.kind, e.id) for e in entities]
     orders = {kind: reading_order(site, kind) for kind in {e.kind for e in entities}}
+    walks = {eid: walk for order in orders.values() for eid, walk in _walks(order).items()}
     keys: list[str | None] = [None] * len(entities)
     if memo is not None and digests is not None:
         shared = shared_digest(site, digests)
-        walks = {eid: walk for order in orders.values() for eid, walk in _walks(order).items()}
         for i, entity in enumerate(entities):
             rel = site.source_rel(entity.id)
             changed = (last_changed or {}).get(rel) if rel else None
@@ -458,7 +479,9 @@ def render_entities(
         rel = site.source_rel(entity.id)
         changed = (last_changed or {}).get(rel) if rel else None
         with processing(sources[entity.id].path if entity.id in sources else doc):
-            rendered[doc] = entity_page(site, entity, inline(svg, label), orders[entity.kind], changed)
+            walk = walks.get(entity.id, (None, None))
+            # the diagram's tooltips only repeated each node's label with its type
+            rendered[doc] = entity_page(site, entity, inline(svg, label, tooltips=False), walk, changed)
     for doc in docs:
         out[doc] = kept[doc] if doc in kept else rendered[doc]
     if memo is not None:

@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.markup import markdown_inline
 from generator.models import EFFECT_RELATIONS, STRENGTH_MEANING, Basis, Effect, Practice, Strength
@@ -103,6 +104,14 @@ class CaseRow:
     link: Link
     filters: dict[str, str]
 
+    @cached_property
+    def html(self) -> Markup:
+        """The row of the cases table, escaped (a page may list hundreds of cases: quicker in Python than Jinja)."""
+        marks = "".join(f' data-filter-{escape(name)}=" {escape(value)} "' for name, value in self.filters.items())
+        cells = "".join(f"<td>{escape(v)}</td>" for v in (self.repository, self.framework, self.reporter, self.symptom))
+        link = f'<a href="{escape(self.link.href)}" rel="nofollow">{escape(self.link.text)}</a>'
+        return Markup(f"<tr{marks}>\n{cells}<td>{link}</td>\n</tr>")
+
 
 @dataclass(frozen=True)
 class Filter:
@@ -129,8 +138,31 @@ class CaseTable:
         return len(self.rows)
 
 
+@lru_cache(maxsize=4096)
 def _slug(value: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in value.casefold()).split()) or "none"
+
+
+def _case_row(site: Site, name: str, index: int) -> CaseRow:
+    """Row ``index`` of data set ``name`` as the cases table shows it."""
+    data = site.kb.datasets[name]
+    row = data.rows[index]
+    roles = data.provenance.roles
+    url = row.get("URL", "").strip()
+    parts = url.split("/")
+    repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
+    number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
+    values = {
+        role: data.label(row[column]) if column else ""
+        for role, column in (
+            ("framework", roles.framework),
+            ("reporter", roles.reporter),
+            ("symptom", roles.symptom),
+        )
+    }
+    link = Link(url, f"#{number}" if repository else url)
+    marks = {role: _slug(value) for role, value in values.items() if value}
+    return CaseRow(repository, values["framework"], values["reporter"], values["symptom"], link, marks)
 
 
 def case_table(site: Site, defect_id: str, cites: Citations) -> CaseTable | None:
@@ -138,27 +170,10 @@ def case_table(site: Site, defect_id: str, cites: Citations) -> CaseTable | None
     cases = defect_cases(site.kb, defect_id)
     if not cases:
         return None
-    rows: list[CaseRow] = []
+    # A case is listed on its type's page and on every parent's: each row is made (and formatted) once per KB.
+    made: dict[tuple[str, int], CaseRow] = site.kb.memo("render: case rows", dict)
+    rows = [made.get(case) or made.setdefault(case, _case_row(site, *case)) for case in cases]
     names = sorted({name for name, _ in cases})
-    for name, index in cases:
-        data = site.kb.datasets[name]
-        row = data.rows[index]
-        roles = data.provenance.roles
-        url = row.get("URL", "").strip()
-        parts = url.split("/")
-        repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
-        number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
-        values = {
-            role: data.label(row[column]) if column else ""
-            for role, column in (
-                ("framework", roles.framework),
-                ("reporter", roles.reporter),
-                ("symptom", roles.symptom),
-            )
-        }
-        link = Link(url, f"#{number}" if repository else url)
-        marks = {role: _slug(value) for role, value in values.items() if value}
-        rows.append(CaseRow(repository, values["framework"], values["reporter"], values["symptom"], link, marks))
     rows.sort(key=lambda r: (r.repository.casefold(), r.link.href))
     filters = []
     for role, label in (("framework", "Framework"), ("reporter", "Reporter"), ("symptom", "Symptom")):

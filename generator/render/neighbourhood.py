@@ -10,11 +10,12 @@ so every diagram stays readable at page width.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
 
-from generator import urls as paths
 from generator.kb import Graph
 from generator.render.context import KIND_PLURALS, Site
-from generator.render.diagrams import to_dot
+from generator.render.diagrams import dot_statements
 
 MAX_GROUP = 6
 RELATIONS_ANCHOR = "relations"
@@ -32,23 +33,33 @@ def _groups(graph: Graph, node: str) -> dict[tuple[str, bool, str], list[str]]:
     return {key: sorted(members) for key, members in sorted(groups.items())}
 
 
-def diagram_graph(site: Site, entity_id: str) -> Graph:
-    """The small graph drawn on an entity's page."""
+def _diagram(site: Site, entity_id: str) -> tuple[dict[str, Mapping[str, Any]], set[tuple[str, str, str]]]:
+    """The nodes (graph data by id) and edges (source, target, relation) drawn on an entity's page."""
     graph = site.graph
-    out = Graph()
-    out.add_node(entity_id, **graph.nodes[entity_id])
+    nodes: dict[str, Mapping[str, Any]] = {entity_id: graph.nodes[entity_id]}
+    edges: set[tuple[str, str, str]] = set()
     for (relation, outgoing, kind), members in _groups(graph, entity_id).items():
         if len(members) > MAX_GROUP:
             direction = "out" if outgoing else "in"
             summary = f"more:{relation}:{direction}:{kind}"
             title = f"{len(members)} {KIND_PLURALS.get(kind, kind).lower()}"
-            out.add_node(summary, kind="summary", group_of=kind, title=title)
+            nodes[summary] = {"kind": "summary", "group_of": kind, "title": title}
             members = [summary]
         for member in members:
-            if member not in out:
-                out.add_node(member, **graph.nodes[member])
-            edge = (entity_id, member) if outgoing else (member, entity_id)
-            out.add_edge(*edge, key=relation, relation=relation)
+            if member not in nodes:
+                nodes[member] = graph.nodes[member]
+            edges.add((entity_id, member, relation) if outgoing else (member, entity_id, relation))
+    return nodes, edges
+
+
+def diagram_graph(site: Site, entity_id: str) -> Graph:
+    """The small graph drawn on an entity's page."""
+    nodes, edges = _diagram(site, entity_id)
+    out = Graph()
+    for node, data in nodes.items():
+        out.add_node(node, **data)
+    for source, target, relation in sorted(edges):
+        out.add_edge(source, target, key=relation, relation=relation)
     return out
 
 
@@ -60,8 +71,7 @@ def neighbourhood_dot(site: Site, entity_id: str, from_doc: str) -> str:
             return "#" + RELATIONS_ANCHOR
         if node == entity_id:
             return None
-        entity = site.entities.get(node)
-        return paths.href(from_doc, paths.page_path(entity.kind, node)) if entity else None
+        return site.link(from_doc, node).href if node in site.entities else None
 
-    graph = diagram_graph(site, entity_id)
-    return to_dot(graph, name=entity_id, url_for=url_for, rankdir="LR", highlight=entity_id).to_string()
+    nodes, edges = _diagram(site, entity_id)
+    return dot_statements(nodes, edges, name=entity_id, url_for=url_for, rankdir="LR", highlight=entity_id).to_string()

@@ -89,6 +89,13 @@ def evidence_rank(site: Site, entity_id: str) -> tuple[float, ...]:
     by the largest share a study reports for them; challenges by their
     evidence, then by how many practices address them.
     """
+    rank = site.ranks.get(entity_id)
+    if rank is None:
+        rank = site.ranks[entity_id] = _evidence_rank(site, entity_id)
+    return rank
+
+
+def _evidence_rank(site: Site, entity_id: str) -> tuple[float, ...]:
     entity = site.entities.get(entity_id)
     if entity is None:
         return (0.0,)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -54,6 +55,17 @@ class Chip:
     href: str = ""
     kind: str = ""
     hint: str = ""
+
+    @cached_property
+    def html(self) -> Markup:
+        """The chip's markup, escaped (``parts/chip.html.j2`` prints this)."""
+        text = escape(self.text)
+        if not self.href:
+            return Markup(f'<span class="kb-chip kb-chip--{escape(self.kind or "text")}">{text}</span>')
+        title = f' title="{escape(self.hint)}"' if self.hint else ""
+        return Markup(
+            f'<a class="kb-chip kb-chip--{escape(self.kind or "link")}" href="{escape(self.href)}"{title}>{text}</a>'
+        )
 
 
 @dataclass(frozen=True)
@@ -130,8 +142,9 @@ class Citations:
         return sorted(self.order.values(), key=lambda c: c.number)
 
 
+@lru_cache(maxsize=65536)
 def chip(link: Link) -> Chip:
-    """A card chip from an entity link."""
+    """A card chip from an entity link (the same chip, and its markup, for the same link)."""
     return Chip(link.text, link.href, link.kind, link.hint)
 
 

@@ -138,7 +138,7 @@ def test_clicking_a_diagram_node_opens_that_entity(page: Page, site_url: str, re
     practice = max(real_site.checked.kb.of_type("practice"), key=lambda e: (real_site.checked.graph.degree(e.id), e.id))
     page.goto(f"{site_url}practices/{practice.id}.html")
     node = page.locator("figure.kb-diagram svg a[*|href^='../challenges/']").first
-    target = node.get_attribute("xlink:href") or ""
+    target = node.get_attribute("href") or ""
     node.click()
     page.wait_for_url(re.compile(re.escape(target.removeprefix("..")) + "$"))
     challenge = real_site.checked.kb.entities[target.rsplit("/", 1)[-1].removesuffix(".html")]
@@ -148,7 +148,7 @@ def test_clicking_a_diagram_node_opens_that_entity(page: Page, site_url: str, re
 def test_clicking_a_workflow_node_opens_the_practice(page: Page, site_url: str, real_site: RealSite) -> None:
     page.goto(site_url + "workflow.html")
     node = page.locator("figure.kb-diagram svg a[*|href^='practices/']").first
-    target = node.get_attribute("xlink:href") or ""
+    target = node.get_attribute("href") or ""
     node.click()
     page.wait_for_url(re.compile(re.escape(target) + "$"))
 

@@ -81,7 +81,7 @@ def test_practice_page_has_card_checklist_evidence_and_edit_link(files: dict[str
 def test_diagram_nodes_link_to_entity_pages(files: dict[str, str | bytes]) -> None:
     page = text(files, "practices/read-the-reference-code.md")
     svg = page.split('<figure class="kb-diagram"', 1)[1].split("</figure>", 1)[0]
-    assert 'xlink:href="../challenges/under-documented-reference-model.html"' in svg
+    assert '<a href="../challenges/under-documented-reference-model.html">' in svg
     assert 'role="group"' in svg
 
 
@@ -137,7 +137,7 @@ def test_coverage_lists_practices_per_challenge_when_a_matrix_would_be_too_large
 def test_workflow_lists_stages_in_order_with_practices(files: dict[str, str | bytes]) -> None:
     page = text(files, "workflow.md")
     assert page.index("1. <a") < page.index("2. <a")
-    assert 'xlink:href="practices/read-the-reference-code.html"' in page
+    assert '<a href="practices/read-the-reference-code.html">' in page
 
 
 def test_renderers_ignore_unsafe_links_even_without_validation(tmp_path: Path) -> None:
