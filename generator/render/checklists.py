@@ -43,7 +43,7 @@ from generator.checklist.compose import (
     item_facts,
     site_link,
 )
-from generator.checklist.export import item_entry, md_details, md_practice_line
+from generator.checklist.export import item_entry, md_practice_line
 from generator.graph import stages_in_order
 from generator.kb import Checked
 from generator.markup import (
@@ -301,18 +301,6 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
     for i in every.items:
         first.setdefault(i.practice, i)
 
-    def item_data(uid: str) -> dict[str, Any]:
-        item = items[uid]
-        return {
-            "uid": uid,
-            "html": str(markdown_inline(item.text)),
-            "how_html": f"<strong>How:</strong> {markdown_inline(item.how)}" if item.how else "",
-            "done_html": f"<strong>Done when:</strong> {markdown_inline(item.done_when)}" if item.done_when else "",
-            "export": exported[uid],
-            "md": gfm_text(item.text),
-            "md_details": "".join(md_details(item, facts=False)),
-        }
-
     scenarios = [s for s in kb.of_type("scenario") if isinstance(s, Scenario)]
     return {
         "kb": {"name": every.kb_name, "version": every.kb_version, "commit": every.commit, "site_url": every.site_url},
@@ -351,7 +339,11 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
                 "deprecated": p.status == "deprecated",
                 "applies_when": p.applies_when.model_dump(mode="json"),
                 "md_line": md_practice_line(every, every.practices[p.id], item) if (item := first.get(p.id)) else "",
-                "items": [item_data(f"{p.id}/{ci.id}") for ci in p.checklist],
+                **_guarded(first.get(p.id)),
+                "items": [
+                    builder_item(items[uid], exported[uid], p.applies_when.model_dump(mode="json"))
+                    for uid in (f"{p.id}/{ci.id}" for ci in p.checklist)
+                ],
             }
             for p in practices
         ],
@@ -369,6 +361,66 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
             for s in sorted(scenarios, key=lambda s: s.id)
         ],
     }
+
+
+def _guarded(item: Item | None) -> dict[str, list[str]]:
+    """What every item of a practice guards against, and its evidence (stored once per practice)."""
+    if item is None:
+        return {"addresses": [], "prevents": [], "detects": [], "evidence": []}
+    return {
+        "addresses": list(item.addresses),
+        "prevents": list(item.prevents),
+        "detects": list(item.detects),
+        "evidence": list(item.evidence),
+    }
+
+
+def html_of_plain(text: str) -> str:
+    """Text as HTML when it holds no Markdown: what markdown-it escapes (checklist.js ``escapeHtml``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def builder_item(item: Item, entry: dict[str, Any], practice_when: dict[str, Any]) -> dict[str, Any]:
+    """One item in the builder's data: each fact once; checklist.js (``expandItem``) rebuilds the rest on load.
+
+    The JSON export entry is the item's own fields plus its practice's (id,
+    stage, importance, url, what it guards against, evidence: stored with the
+    practice); an empty field is left out, and ``applies_when`` when it is
+    the practice's. The item's HTML and Markdown forms are stored only where
+    they differ from its text (``as_html``: rendered Markdown; ``as_md``:
+    escaped for GitHub), as most texts hold no markup; ``md_details``, the lines
+    under a Markdown box, is rebuilt from them.
+    """
+    data: dict[str, Any] = {"uid": item.uid, "text": item.text}
+    for key in ("how", "done_when", "checked_with", "severity", "effort", "docs", "failures"):
+        if entry[key] is not None and entry[key] != []:
+            data[key] = entry[key]
+    if entry["applies_when"] != practice_when:
+        data["applies_when"] = entry["applies_when"]
+    html = {
+        key: str(markdown_inline(text))
+        for key, text in (("text", item.text), ("how", item.how), ("done_when", item.done_when))
+        if text and str(markdown_inline(text)) != html_of_plain(text)
+    }
+    md = {
+        key: gfm_text(text)
+        for key, text in (
+            ("text", item.text),
+            ("how", item.how),
+            ("done_when", item.done_when),
+            ("checked_with", item.checked_with),
+        )
+        if text and gfm_text(text) != text
+    }
+    if any(gfm_text(d.title) != d.title for d in item.docs):
+        md["docs"] = [gfm_text(d.title) for d in item.docs]
+    if item.failures:  # labels: checklist.js has failureLabel, but the Markdown escapes them (owner/repo\#1)
+        md["failures"] = [gfm_text(failure_label(u)) for u in item.failures]
+    if html:
+        data["as_html"] = html
+    if md:
+        data["as_md"] = md
+    return data
 
 
 def site_link_of(cl: Checklist, kind: str, eid: str) -> str:

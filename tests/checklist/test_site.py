@@ -158,18 +158,16 @@ def test_builder_index(files, kb) -> None:
         "trains": None,
     }
     assert practices["compare-converted-outputs"]["href"] == "../practices/compare-converted-outputs.html"
+    # Each fact once (checklist.js rebuilds the export entries, HTML and Markdown: tests/test_checklist_builder.py).
     first = practices["pin-environment"]["items"][0]
-    assert (first["uid"], first["html"], first["md"], first["md_details"]) == (
-        "pin-environment/pin-versions",
-        "Record the exact versions of every dependency.",
-        "Record the exact versions of every dependency.",
-        "",
-    )
-    assert first["export"]["text"] == "Record the exact versions of every dependency."
-    assert "status" not in first["export"] and "essential" not in first["export"]
-    compare = practices["compare-converted-outputs"]["items"][0]
-    assert compare["how_html"].startswith("<strong>How:</strong> Run both on the same batch with <code>")
-    assert compare["md_details"].startswith("    - How: Run both on the same batch with `onnxruntime")
+    assert first == {"uid": "pin-environment/pin-versions", "text": "Record the exact versions of every dependency."}
+    compare = practices["compare-converted-outputs"]
+    assert compare["evidence"] == ["doe2024study"] and compare["addresses"] == ["converter-failures"]
+    item = compare["items"][0]
+    assert item["as_html"]["how"].startswith("Run both on the same batch with <code>")
+    assert item["how"].startswith("Run both on the same batch with `onnxruntime")
+    assert "how" not in item["as_md"]  # its Markdown is its text
+    assert "status" not in item and "essential" not in item and "applies_when" not in item
     scenarios = {s["id"]: s for s in index["scenarios"]}
     assert scenarios["reproduce-paper"]["items"] == [
         i.uid for i in compose(kb, Query(scenario="reproduce-paper")).items
