@@ -140,8 +140,13 @@ class PageHtml:
         self._bodies: dict[tuple[str, bool], str] = {}
         self._heads: dict[tuple[str, str], str] = {}
 
-    def row(self, item: Item, box_id: str, scope: str) -> str:
-        """One item's ``<li>``: the box (``box_id``, stored under ``scope``), its label, id and details."""
+    def row(self, item: Item, box_id: str) -> str:
+        """One item's ``<li>``: its box (``box_id``), label, id and details.
+
+        The box names neither the scenario nor the item: the page names its
+        scenario once, and checklist.js reads the item's id from the
+        ``<code>`` beside the box (each was repeated on every box).
+        """
         body = self._bodies.get((item.uid, item.essential))
         if body is None:
             body = self._body(item)
@@ -149,8 +154,8 @@ class PageHtml:
         essential = " rkb-item--essential" if item.essential else ""
         box = escape(box_id)
         return (
-            f'<li class="rkb-item{essential}"><input type="checkbox" class="rkb-box" id="{box}" '
-            f'data-rkb-scope="{escape(scope)}" data-rkb-item="{escape(item.uid)}"><label for="{box}">{body}</li>\n'
+            f'<li class="rkb-item{essential}"><input type="checkbox" class="rkb-box" id="{box}">'
+            f'<label for="{box}">{body}</li>\n'
         )
 
     def _body(self, item: Item) -> str:
@@ -230,9 +235,7 @@ def checklist_pages(
                 stages.append({"id": stage.id, "heading": heading, "practices": []})
             section = stages[-1]["practices"]
             section.append(html.head(cl, practice, items[0], doc))
-            section += [
-                html.row(i, f"rkb-{cl.scope}-{n}", cl.scope) for i, n in zip(items, block["boxes"], strict=True)
-            ]
+            section += [html.row(i, f"rkb-{n}") for i, n in zip(items, block["boxes"], strict=True)]
             section.append("</ul>\n</section>\n")
         for stage_view in stages:
             stage_view["practices"] = Markup("".join(stage_view["practices"]))  # escaped above

@@ -63,15 +63,17 @@ def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> No
 def test_every_item_has_a_labelled_checkbox(files, kb) -> None:
     page = files["checklists/pytorch-to-onnx-runtime.md"]
     checklist = compose(kb, Query(scenario="pytorch-to-onnx-runtime"))
+    # The box does not repeat the scenario (the page names it once) or the item id (shown beside it).
     boxes = re.findall(
-        r'<input type="checkbox" class="rkb-box" id="([^"]+)" data-rkb-scope="pytorch-to-onnx-runtime" '
-        r'data-rkb-item="([^"]+)"><label for="([^"]+)">([^<]+)</label>',
+        r'<input type="checkbox" class="rkb-box" id="([^"]+)"><label for="([^"]+)">([^<]+)</label> '
+        r'<code class="rkb-uid">([^<]+)</code>',
         page,
     )
-    assert [b[1] for b in boxes] == [i.uid for i in checklist.items]
-    assert all(b[0] == b[2] for b in boxes)
+    assert [b[3] for b in boxes] == [i.uid for i in checklist.items]
+    assert all(b[0] == b[1] for b in boxes)
     assert len({b[0] for b in boxes}) == len(boxes)
-    assert [html.unescape(b[3]) for b in boxes] == [i.text for i in checklist.items]
+    assert [html.unescape(b[2]) for b in boxes] == [i.text for i in checklist.items]
+    assert page.count('data-rkb-scope="pytorch-to-onnx-runtime"') == 1
 
 
 def test_page_has_progress_reset_and_downloads(files) -> None:
@@ -205,7 +207,7 @@ def test_no_scenarios(kb) -> None:
 
 def test_scenario_page_shows_how_done_when_links_severity_and_effort(files) -> None:
     page = files["checklists/pytorch-to-onnx-runtime.md"]
-    item = page[page.index('data-rkb-item="compare-converted-outputs/compare-outputs"') :]
+    item = page[page.index('<code class="rkb-uid">compare-converted-outputs/compare-outputs</code>') :]
     item = item[: item.index("</li>")]
     assert (
         '<p class="rkb-how"><strong>How:</strong> Run both on the same batch with '

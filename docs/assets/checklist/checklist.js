@@ -144,6 +144,13 @@
     if (holder.hasAttribute("data-rkb-ready")) return;
     holder.setAttribute("data-rkb-ready", "");
     var scope = holder.getAttribute("data-rkb-scope");
+    // A scenario page's boxes name neither their scope nor their item (the page names its scope once, and
+    // each item shows its id beside its box): named here, so every box reads as the builder's do.
+    Array.prototype.forEach.call(document.querySelectorAll("input.rkb-box:not([data-rkb-scope])"), function (box) {
+      var uid = box.parentNode.querySelector("code.rkb-uid");
+      box.setAttribute("data-rkb-scope", scope);
+      if (uid) box.setAttribute("data-rkb-item", uid.textContent);
+    });
     var boxes = Array.prototype.filter.call(document.querySelectorAll("input.rkb-box"), function (box) {
       return box.getAttribute("data-rkb-scope") === scope;
     });
