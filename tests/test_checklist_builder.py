@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from generator import urls as paths
-from generator.checklist.compose import Query, compose
-from generator.checklist.export import export
+from generator.checklist.compose import Checklist, Item, Query, Selection, compose, compose_selection
+from generator.checklist.export import export, item_entry, md_details
+from generator.markup import gfm_text, markdown_inline
 from generator.pipeline import Checked, check_folder
 from generator.render.checklists import render_checklist_pages
 from tests.checklist_kb import checked_kb, practice
@@ -150,3 +151,70 @@ def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
 def test_builder_matches_the_cli_on_every_real_scenario(tmp_path: Path) -> None:
     checked = check_folder(ROOT / "kb")
     assert_same(checked, forms_for(checked), tmp_path)
+
+
+EXPAND = """
+const c = require(process.argv[1]);
+global.window = {};
+require(process.argv[2]);
+const index = c.expandIndex(window.rkbChecklistData.builder);
+process.stdout.write(JSON.stringify(index.practices.flatMap(p => p.items)));
+"""
+#: Text with Markdown, HTML, Markdown escapes and failure links, for every field the builder rebuilds.
+HOSTILE_ITEMS = practice(
+    "hostile-items",
+    """
+title: "Hostile *items* | [x](y)"
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+  - id: marked-up
+    text: "Use `a|b` and <script>alert(1)</script> & **bold** [link](https://x.example/) \\"q\\""
+    how: "Plain how, no markup"
+    done_when: "Done <when> & `code` *emph*"
+    checked_with: "torch 2.5 | *x*"
+    docs:
+      - title: "Plain docs"
+        url: https://example.org/plain
+      - title: "Docs [x](y) *z* #1"
+        url: https://example.org/a_(b)
+    failures: [https://github.com/o/r/issues/7, https://www.example.org/x/]
+  - id: plain
+    text: Nothing to escape here.
+""",
+)
+
+
+def expanded_items(checked: Checked, tmp_path: Path) -> list[dict[str, Any]]:
+    index = tmp_path / "index.data.js"
+    index.write_text(str(render_checklist_pages(checked, COMMIT)[paths.CHECKLISTS_DATA]), encoding="utf-8")
+    result = subprocess.run(
+        [str(NODE), "-e", EXPAND, str(SCRIPT), str(index)], capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def full_item(cl: Checklist, item: Item) -> dict[str, Any]:
+    """An item with every field the page and the downloads read, as the builder's data once stored it."""
+    return {
+        "uid": item.uid,
+        "html": str(markdown_inline(item.text)),
+        "how_html": f"<strong>How:</strong> {markdown_inline(item.how)}" if item.how else "",
+        "done_html": f"<strong>Done when:</strong> {markdown_inline(item.done_when)}" if item.done_when else "",
+        "export": item_entry(cl, item),
+        "md": gfm_text(item.text),
+        "md_details": "".join(md_details(item, facts=False)),
+    }
+
+
+def test_the_builder_rebuilds_every_item_field_from_its_data(tmp_path: Path) -> None:
+    for checked in (checked_kb({"practices/hostile-items.yaml": HOSTILE_ITEMS}), check_folder(ROOT / "kb")):
+        assert [f for f in checked.findings if f.severity == "error"] == []
+        practices = tuple(sorted(p.id for p in checked.kb.of_type("practice")))
+        every = compose_selection(checked, Query(), Selection(include=practices), commit=COMMIT)
+        expected = sorted((full_item(every, i) for i in every.items), key=lambda i: i["uid"])
+        got = sorted(expanded_items(checked, tmp_path), key=lambda i: i["uid"])
+        assert [i["uid"] for i in got] == [i["uid"] for i in expected]
+        for mine, theirs in zip(got, expected, strict=True):
+            assert mine == theirs, mine["uid"]

@@ -18,15 +18,14 @@ from __future__ import annotations
 import csv
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from generator.checklist.compose import Checklist, Item, PracticeInfo, item_facts
 from generator.checklist.html import to_html
 from generator.checklist.schema import (
     FORMAT,
     FORMAT_VERSION,
-    ApplicabilityModel,
     ChecklistExport,
-    DocModel,
     EntityModel,
     ItemModel,
     KbStamp,
@@ -266,38 +265,53 @@ def export_model(cl: Checklist) -> ChecklistExport:
         query_string=cl.query.to_string(),
         selection=SelectionModel(**cl.selection.as_dict()),
         stages=[StageModel(id=s.id, title=s.title, order=s.order) for s in cl.stages],
-        items=[
-            ItemModel(
-                id=i.uid,
-                practice=i.practice,
-                item=i.item_id,
-                text=i.text,
-                stage=i.stage,
-                importance=i.importance,
-                status="open",
-                addresses=list(i.addresses),
-                prevents=list(i.prevents),
-                detects=list(i.detects),
-                evidence=list(i.evidence),
-                url=cl.practices[i.practice].url,
-                how=i.how,
-                done_when=i.done_when,
-                checked_with=i.checked_with,
-                docs=[DocModel(title=d.title, url=d.url) for d in i.docs],
-                failures=list(i.failures),
-                severity=i.severity,
-                effort=i.effort,
-                essential=i.essential,
-                applies_when=ApplicabilityModel(**i.applies_when.model_dump()),
-            )
-            for i in cl.items
-        ],
+        items=[ItemModel(**item_entry(cl, i), status="open", essential=i.essential) for i in cl.items],
         entities={
             eid: EntityModel(type=cl.kinds.get(eid, ""), title=title, url=cl.urls.get(eid, ""))
             for eid, title in sorted(cl.names.items())
         },
         references={k.removeprefix("cite:"): url for k, url in sorted(cl.urls.items()) if k.startswith("cite:")},
     )
+
+
+def item_entry(cl: Checklist, item: Item) -> dict[str, Any]:
+    """One item of the JSON export as JSON-ready data, but for its status and essential mark.
+
+    What ``ItemModel.model_dump(mode="json")`` gives without those two keys
+    (``tests/checklist/test_export.py`` checks every item of the KB): the
+    builder's data carries it for every item, and validating thousands of
+    models only to dump them again was most of the builder's time.
+    """
+    when = item.applies_when
+    return {
+        "id": item.uid,
+        "practice": item.practice,
+        "item": item.item_id,
+        "text": item.text,
+        "stage": item.stage,
+        "importance": item.importance,
+        "addresses": list(item.addresses),
+        "prevents": list(item.prevents),
+        "detects": list(item.detects),
+        "evidence": list(item.evidence),
+        "url": cl.practices[item.practice].url,
+        "how": item.how,
+        "done_when": item.done_when,
+        "checked_with": item.checked_with,
+        "docs": [{"title": d.title, "url": d.url} for d in item.docs],
+        "failures": list(item.failures),
+        "severity": item.severity,
+        "effort": item.effort,
+        "applies_when": {
+            "trains": when.trains,
+            "reference_code": when.reference_code,
+            "reference_weights": when.reference_weights,
+            "source": list(when.source),
+            "target": list(when.target),
+            "hardware": list(when.hardware),
+            "precision": list(when.precision),
+        },
+    }
 
 
 _STATUS = '"status": "open"'

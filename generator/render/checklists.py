@@ -16,7 +16,9 @@ for the same ticks (``tests/test_checklist_builder.py`` runs the builder's
 code against the CLI for every scenario). Per-scenario templates would
 repeat every item's text once per scenario.
 
-Entry text reaches pages HTML-escaped by Jinja's autoescape, item texts via
+Entry text reaches pages HTML-escaped by Jinja's autoescape (item rows and
+practice headings, built once per build by :class:`PageHtml`, by the same
+:func:`markupsafe.escape`), item texts via
 the site's Markdown sanitiser; stage headings are Markdown, escaped with
 :func:`generator.markup.markdown_text`; data scripts are ASCII JSON with ``<``, ``>`` and ``&`` escaped.
 """
@@ -24,14 +26,24 @@ the site's Markdown sanitiser; stage headings are Markdown, escaped with
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator import urls as paths
-from generator.checklist.compose import Checklist, Item, Query, compose, compose_selection, item_facts, site_link
-from generator.checklist.export import export_model, md_details, md_practice_line
+from generator.checklist.compose import (
+    Checklist,
+    Item,
+    PracticeInfo,
+    Query,
+    compose,
+    compose_selection,
+    item_facts,
+    site_link,
+)
+from generator.checklist.export import item_entry, md_practice_line
 from generator.graph import stages_in_order
 from generator.kb import Checked
 from generator.markup import (
@@ -44,9 +56,10 @@ from generator.markup import (
     plain,
 )
 from generator.models import ChecklistItem, Practice, Scenario
+from generator.pipeline import no_collector_pauses
 from generator.render.incremental import PageMemo
 from generator.render.paging import even_chunks, pagers, part_path
-from generator.render.templating import render
+from generator.render.templating import environment, render
 from generator.validate.selection import PRECISIONS, Selection, scenario_selection
 
 
@@ -106,31 +119,102 @@ def practice_item_view(
     }
 
 
-def item_view(item: Item, box_id: str) -> dict[str, Any]:
-    """What a checklist page shows of one item: the box, how and when it is done, links, severity and effort."""
-    return {
-        "box_id": box_id,
-        "uid": item.uid,
-        "text": markdown_inline(item.text),
-        "essential": item.essential,
-        **details_view(item, item_facts(item)),
-    }
-
-
 #: Above this many items a scenario's checklist is split into parts (pages) of at most this many,
 #: cut between practices, in checklist order; no scenario of today's KB comes near it (the largest has ~130).
 CHECKLIST_PART_ITEMS = 400
 
 
+class PageHtml:
+    """The HTML of checklist items and practice headings, made once per build and shared by every scenario's page.
+
+    Items recur across scenarios (a practice that applies to every port is on
+    every checklist): an item's row differs between pages only in its box id,
+    its scenario and its essential mark, and a practice's heading only in the
+    folder its links are relative to. Escaped as the template's autoescape
+    would (:func:`markupsafe.escape`); the item details come from the same
+    partial as a practice page's.
+    """
+
+    def __init__(self) -> None:
+        self.details = environment().get_template("parts/checklist-item-details.html.j2")
+        self._bodies: dict[tuple[str, bool], str] = {}
+        self._heads: dict[tuple[str, str], str] = {}
+
+    def row(self, item: Item, box_id: str) -> str:
+        """One item's ``<li>``: its box (``box_id``), label, id and details.
+
+        The box names neither the scenario nor the item: the page names its
+        scenario once, and checklist.js reads the item's id from the
+        ``<code>`` beside the box (each was repeated on every box).
+        """
+        body = self._bodies.get((item.uid, item.essential))
+        if body is None:
+            body = self._body(item)
+            self._bodies[item.uid, item.essential] = body
+        essential = " rkb-item--essential" if item.essential else ""
+        box = escape(box_id)
+        return (
+            f'<li class="rkb-item{essential}"><input type="checkbox" class="rkb-box" id="{box}">'
+            f'<label for="{box}">{body}</li>\n'
+        )
+
+    def _body(self, item: Item) -> str:
+        details = self.details.render(check=details_view(item, item_facts(item)))
+        return f'{markdown_inline(item.text)}</label> <code class="rkb-uid">{escape(item.uid)}</code>{details}'
+
+    def head(self, cl: Checklist, practice: PracticeInfo, first: Item, doc: str) -> str:
+        """A practice's section up to its items: title, importance, what it guards against, evidence."""
+        folder = posixpath.dirname(doc)
+        key = (practice.id, folder)
+        head = self._heads.get(key)
+        if head is None:
+            head = self._head(cl, practice, first, doc)
+            self._heads[key] = head
+        return head
+
+    def _head(self, cl: Checklist, practice: PracticeInfo, first: Item, doc: str) -> str:
+        href = paths.href(doc, paths.page_path("practice", practice.id))
+        importance = escape(practice.importance)
+        out = [
+            '<section class="rkb-practice">\n<h3 class="rkb-practice__title">'
+            f'<a href="{escape(href)}">{escape(plain(practice.title))}</a> '
+            f'<span class="rkb-importance rkb-importance--{importance}">{importance}</span></h3>\n'
+        ]
+        guards = dict.fromkeys(
+            (cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(first)
+        )
+        if guards or first.evidence:
+            meta = ""
+            if guards:
+                links = ", ".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in guards)
+                meta = f"Guards against: {links}."
+            if first.evidence:
+                refs = ", ".join(
+                    f'<a href="{escape(paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(k)))}">'
+                    f"{escape(k)}</a>"
+                    for k in first.evidence
+                )
+                meta += f" Evidence: {refs}."
+            out.append(f'<p class="rkb-practice__meta">{meta}</p>\n')
+        out.append('<ul class="rkb-items">\n')
+        return "".join(out)
+
+
 def checklist_pages(
-    checked: Checked, scenario: Scenario, cl: Checklist, part_items: int | None = None
+    checked: Checked,
+    scenario: Scenario,
+    cl: Checklist,
+    part_items: int | None = None,
+    html: PageHtml | None = None,
 ) -> dict[str, str]:
     """The interactive checklist page of one scenario; above ``part_items`` items, its parts.
 
     Every part has the whole checklist's toolbar: ticks are stored per
     scenario and item, so progress, reset and downloads cover every part.
+    ``html`` shares item rows and practice headings between scenarios.
     """
     part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
+    html = html or PageHtml()
     first = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
@@ -149,22 +233,12 @@ def checklist_pages(
             if not stages or stages[-1]["id"] != stage.id:
                 heading = Markup(f"Stage {stage.order}: {markdown_text(stage.title)}")
                 stages.append({"id": stage.id, "heading": heading, "practices": []})
-            guards = [
-                (cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(items[0])
-            ]
-            stages[-1]["practices"].append(
-                {
-                    "title": plain(practice.title),
-                    "href": paths.href(doc, paths.page_path("practice", practice.id)),
-                    "importance": practice.importance,
-                    "guards": list(dict.fromkeys(guards)),
-                    "evidence": [
-                        (k, paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(k)))
-                        for k in items[0].evidence
-                    ],
-                    "checks": [item_view(i, f"rkb-{cl.scope}-{n}") for i, n in zip(items, block["boxes"], strict=True)],
-                }
-            )
+            section = stages[-1]["practices"]
+            section.append(html.head(cl, practice, items[0], doc))
+            section += [html.row(i, f"rkb-{n}") for i, n in zip(items, block["boxes"], strict=True)]
+            section.append("</ul>\n</section>\n")
+        for stage_view in stages:
+            stage_view["practices"] = Markup("".join(stage_view["practices"]))  # escaped above
         title = f"Checklist: {scenario.title}"
         out[doc] = render(
             "checklist-page.md.j2",
@@ -225,20 +299,10 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
     # Every item of every practice, deprecated ones included (a scenario may 'include' them).
     every = compose_selection(checked, Query(), Selection(include=tuple(p.id for p in practices)), commit=commit)
     items = {i.uid: i for i in every.items}
-    exported = {i.id: i.model_dump(mode="json", exclude={"status", "essential"}) for i in export_model(every).items}
-    first = {p.id: next((i for i in every.items if i.practice == p.id), None) for p in practices}
-
-    def item_data(uid: str) -> dict[str, Any]:
-        item = items[uid]
-        return {
-            "uid": uid,
-            "html": str(markdown_inline(item.text)),
-            "how_html": f"<strong>How:</strong> {markdown_inline(item.how)}" if item.how else "",
-            "done_html": f"<strong>Done when:</strong> {markdown_inline(item.done_when)}" if item.done_when else "",
-            "export": exported[uid],
-            "md": gfm_text(item.text),
-            "md_details": "".join(md_details(item, facts=False)),
-        }
+    exported = {i.uid: item_entry(every, i) for i in every.items}
+    first: dict[str, Item] = {}
+    for i in every.items:
+        first.setdefault(i.practice, i)
 
     scenarios = [s for s in kb.of_type("scenario") if isinstance(s, Scenario)]
     return {
@@ -277,8 +341,12 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
                 "importance": p.importance,
                 "deprecated": p.status == "deprecated",
                 "applies_when": p.applies_when.model_dump(mode="json"),
-                "md_line": md_practice_line(every, every.practices[p.id], item) if (item := first[p.id]) else "",
-                "items": [item_data(f"{p.id}/{ci.id}") for ci in p.checklist],
+                "md_line": md_practice_line(every, every.practices[p.id], item) if (item := first.get(p.id)) else "",
+                **_guarded(first.get(p.id)),
+                "items": [
+                    builder_item(items[uid], exported[uid], p.applies_when.model_dump(mode="json"))
+                    for uid in (f"{p.id}/{ci.id}" for ci in p.checklist)
+                ],
             }
             for p in practices
         ],
@@ -296,6 +364,66 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
             for s in sorted(scenarios, key=lambda s: s.id)
         ],
     }
+
+
+def _guarded(item: Item | None) -> dict[str, list[str]]:
+    """What every item of a practice guards against, and its evidence (stored once per practice)."""
+    if item is None:
+        return {"addresses": [], "prevents": [], "detects": [], "evidence": []}
+    return {
+        "addresses": list(item.addresses),
+        "prevents": list(item.prevents),
+        "detects": list(item.detects),
+        "evidence": list(item.evidence),
+    }
+
+
+def html_of_plain(text: str) -> str:
+    """Text as HTML when it holds no Markdown: what markdown-it escapes (checklist.js ``escapeHtml``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def builder_item(item: Item, entry: dict[str, Any], practice_when: dict[str, Any]) -> dict[str, Any]:
+    """One item in the builder's data: each fact once; checklist.js (``expandItem``) rebuilds the rest on load.
+
+    The JSON export entry is the item's own fields plus its practice's (id,
+    stage, importance, url, what it guards against, evidence: stored with the
+    practice); an empty field is left out, and ``applies_when`` when it is
+    the practice's. The item's HTML and Markdown forms are stored only where
+    they differ from its text (``as_html``: rendered Markdown; ``as_md``:
+    escaped for GitHub), as most texts hold no markup; ``md_details``, the lines
+    under a Markdown box, is rebuilt from them.
+    """
+    data: dict[str, Any] = {"uid": item.uid, "text": item.text}
+    for key in ("how", "done_when", "checked_with", "severity", "effort", "docs", "failures"):
+        if entry[key] is not None and entry[key] != []:
+            data[key] = entry[key]
+    if entry["applies_when"] != practice_when:
+        data["applies_when"] = entry["applies_when"]
+    html = {
+        key: str(markdown_inline(text))
+        for key, text in (("text", item.text), ("how", item.how), ("done_when", item.done_when))
+        if text and str(markdown_inline(text)) != html_of_plain(text)
+    }
+    md = {
+        key: gfm_text(text)
+        for key, text in (
+            ("text", item.text),
+            ("how", item.how),
+            ("done_when", item.done_when),
+            ("checked_with", item.checked_with),
+        )
+        if text and gfm_text(text) != text
+    }
+    if any(gfm_text(d.title) != d.title for d in item.docs):
+        md["docs"] = [gfm_text(d.title) for d in item.docs]
+    if item.failures:  # labels: checklist.js has failureLabel, but the Markdown escapes them (owner/repo\#1)
+        md["failures"] = [gfm_text(failure_label(u)) for u in item.failures]
+    if html:
+        data["as_html"] = html
+    if md:
+        data["as_md"] = md
+    return data
 
 
 def site_link_of(cl: Checklist, kind: str, eid: str) -> str:
@@ -329,6 +457,7 @@ def index_page(checked: Checked, checklists: dict[str, Checklist], index: dict[s
     )
 
 
+@no_collector_pauses()
 def render_checklist_pages(
     checked: Checked, commit: str, memo: PageMemo | None = None, part_items: int | None = None
 ) -> dict[str, str | bytes]:
@@ -361,8 +490,9 @@ def _checklist_files(
     part_items: int,
 ) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
+    html = PageHtml()
     for s in scenarios:
-        files.update(checklist_pages(checked, s, checklists[s.id], part_items))
+        files.update(checklist_pages(checked, s, checklists[s.id], part_items, html))
     files[paths.CHECKLISTS_DATA] = builder_script(index)
     files[paths.CHECKLISTS_INDEX] = index_page(checked, checklists, index)
     return files

@@ -22,6 +22,7 @@ from generator.graph import coverage, related, stages_in_order
 from generator.kb import Checked
 from generator.markup import front_matter, plain
 from generator.models import Practice
+from generator.pipeline import no_collector_pauses
 from generator.render.context import Link, Site
 from generator.render.paging import chunks, even_chunks, pagers, part_path
 from generator.render.templating import render
@@ -66,8 +67,13 @@ def _practices_in_order(site: Site) -> list[Practice]:
     return sorted(practices, key=lambda p: (order.get(p.stage, 99), p.title.casefold(), p.id))
 
 
-def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[DefectRow]:
-    """Every defect type in taxonomy order (depth-first), with its guards; ``gaps`` are marked."""
+def defect_rows(
+    site: Site, doc: str, gaps: Collection[str] = (), only: Collection[int] | None = None
+) -> list[DefectRow]:
+    """Every defect type in taxonomy order (depth-first), with its guards; ``gaps`` are marked.
+
+    ``only``: just the rows at these positions of that order (a part of the page).
+    """
     graph = site.graph
     defects = {d.id: d for d in site.kb.of_type("defect")}
     children: dict[str | None, list[str]] = {}
@@ -80,26 +86,28 @@ def defect_rows(site: Site, doc: str, gaps: Collection[str] = ()) -> list[Defect
         below = nx.descendants(tree, node) if node in tree else set()
         return any(related(graph, n, "detects", incoming=True) for n in {node, *below})
 
-    rows: list[DefectRow] = []
+    order: list[tuple[str, int]] = []
 
     def visit(node: str, depth: int) -> None:
-        rows.append(
-            DefectRow(
-                site.link(doc, node),
-                depth,
-                site.links(doc, related(graph, node, "detects", incoming=True)),
-                site.links(doc, related(graph, node, "prevents", incoming=True)),
-                detected(node),
-                node in gaps,
-                node,
-            )
-        )
+        order.append((node, depth))
         for child in children.get(node, []):
             visit(child, depth + 1)
 
     for root in children.get(None, []):
         visit(root, 0)
-    return rows
+    return [
+        DefectRow(
+            site.link(doc, node),
+            depth,
+            site.links(doc, related(graph, node, "detects", incoming=True)),
+            site.links(doc, related(graph, node, "prevents", incoming=True)),
+            detected(node),
+            node in gaps,
+            node,
+        )
+        for n, (node, depth) in enumerate(order)
+        if only is None or n in only
+    ]
 
 
 #: In its list form, above this many challenges or defect types the page is split into parts
@@ -117,6 +125,7 @@ def _trees(rows: list[DefectRow]) -> list[list[int]]:
     return out
 
 
+@no_collector_pauses()
 def render_coverage(checked: Checked, part_rows: int | None = None) -> dict[str, str | bytes]:
     """Renderer: the coverage page (in parts, for a large KB)."""
     part_rows = PART_ROWS if part_rows is None else part_rows
@@ -168,8 +177,8 @@ def render_coverage(checked: Checked, part_rows: int | None = None) -> dict[str,
             ]
         else:
             by_challenge = [ChallengeRow(site.link(doc, c.id), site.links(doc, cov.matrix.get(c.id, []))) for c in part]
-        every = defect_rows(site, doc, cov.unguarded_defects)
-        defects = [every[n] for tree in tree_parts[number - 1] for n in tree]
+        # Only this part's rows: each part building every row made the parts quadratic in the KB.
+        defects = defect_rows(site, doc, cov.unguarded_defects, {n for tree in tree_parts[number - 1] for n in tree})
         addressed = len(cov.challenges) - len(cov.uncovered_challenges)
         out[doc] = render(
             "coverage.md.j2",

@@ -17,6 +17,7 @@ from generator import urls as paths
 from generator.contrib.references import Reference, format_entry
 from generator.kb import Checked
 from generator.markup import front_matter
+from generator.pipeline import no_collector_pauses
 from generator.render.exports import graph_graphml, graph_json, json_schemas, kb_json
 from generator.render.incremental import same_as_last
 from generator.render.tables import table_files
@@ -100,6 +101,7 @@ def _entry(path: str, text: str, description: str) -> Download:
     )
 
 
+@no_collector_pauses()
 def render_downloads(checked: Checked) -> dict[str, str | bytes]:
     """Renderer: the downloads page and the downloadable files."""
     files = download_files(checked)

@@ -16,6 +16,7 @@ from generator import urls as paths
 from generator.kb import Checked
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import FOLDERS, Entity, Practice
+from generator.pipeline import no_collector_pauses
 from generator.render.context import KIND_PLURALS
 from generator.render.paging import chunks, pagers, part_path
 from generator.render.templating import render
@@ -88,6 +89,7 @@ def _label(part: list[Entity]) -> str:
     return ", ".join(spans) or "no entries"
 
 
+@no_collector_pauses()
 def render_printable(checked: Checked, part_chars: int | None = None) -> dict[str, str | bytes]:
     """Renderer: ``{"print.md": page}`` with every entry of the KB; above ``part_chars`` characters, in parts."""
     part_chars = PRINT_PART_CHARS if part_chars is None else part_chars

@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from generator.kb import Checked
 from generator.markup import csv_cell
 from generator.models import FOLDERS, MODELS
+from generator.render.exports import entity_data
 
 TABLES_DIR = "tables"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -94,11 +95,12 @@ def _resource(name: str, title: str, fields: list[dict[str, str]], key: list[str
 def entity_tables(checked: Checked) -> tuple[dict[str, str], list[dict[str, Any]]]:
     """One CSV per entity type: ``({file name: text}, [resource descriptors])``."""
     files, resources = {}, []
+    dumped = entity_data(checked.kb)
     for kind, model in sorted(MODELS.items()):
         columns = _columns(model)
         names = [c["name"] for c in columns]
         entities = sorted((e for e in checked.kb.entities.values() if e.kind == kind), key=lambda e: e.id)
-        rows = [[e.model_dump(mode="json").get(n) for n in names] for e in entities]
+        rows = [[dumped[e.id].get(n) for n in names] for e in entities]
         name = FOLDERS[kind]
         files[f"{name}.csv"] = _csv(names, rows)
         resources.append(_resource(name, f"{name.capitalize()}: one row per {kind}", columns, ["id"]))

@@ -60,6 +60,14 @@ def test_ticks_progress_reset_and_downloads_span_the_parts(site: tuple[str, Path
 
     page.locator(".kb-pager a[rel='next']").first.click()
     expect(page).to_have_url(re.compile(rf"checklists/{SCENARIO}/2\.html$"))
+    # The part's own boxes, once checklist.js has named them (their ids are read from the page).
+    page.wait_for_function(
+        """first => {
+          const ids = [...document.querySelectorAll("input.rkb-box")].map(e => e.dataset.rkbItem);
+          return ids.length > 0 && ids.every(id => id && !first.includes(id));
+        }""",
+        arg=first,
+    )
     second = page.eval_on_selector_all("input.rkb-box", "els => els.map(e => e.dataset.rkbItem)")
     assert second and not set(second) & set(first)
     expect(progress).to_have_text(f"1 of {total} done ({100 // total}%)")

@@ -11,12 +11,23 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from generator.checklist.compose import Query, compose
-from generator.checklist.export import CSV_COLUMNS, Slot, export, fill, markdown_template, to_csv, to_json, to_markdown
+from generator.checklist.compose import Query, Selection, compose, compose_selection
+from generator.checklist.export import (
+    CSV_COLUMNS,
+    Slot,
+    export,
+    fill,
+    item_entry,
+    markdown_template,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from generator.checklist.html import to_html
-from generator.checklist.schema import ChecklistExport
+from generator.checklist.schema import ChecklistExport, ItemModel
 from generator.checklist.status import parse_checklist, parse_markdown
 from generator.markup import csv_cell, csv_uncell, gfm_text
+from generator.pipeline import check_folder
 from generator.render.exports import json_schemas
 from tests.checklist_kb import checked_kb, practice
 
@@ -470,3 +481,19 @@ def test_json_items_carry_every_field(checklist) -> None:
         "trains": None,
     }
     assert data["selection"]["trains"] is False and data["selection"]["precision"] == ["fp32"]
+
+
+@pytest.mark.parametrize("which", ["fixture", "hostile", "real"])
+def test_item_entry_is_the_json_item_without_status_and_essential(which: str) -> None:
+    # The builder's data carries item_entry for every item; the JSON export validates it into an ItemModel.
+    kb = {
+        "fixture": checked_kb,
+        "hostile": lambda: checked_kb({"practices/hostile-practice.yaml": HOSTILE}),
+        "real": lambda: check_folder(ROOT / "kb"),
+    }[which]()
+    every = tuple(p.id for p in kb.kb.of_type("practice"))
+    cl = compose_selection(kb, Query(), Selection(include=every), commit=COMMIT)
+    assert len(cl.items) > 3
+    for item in cl.items:
+        model = ItemModel(**item_entry(cl, item), status="open", essential=item.essential)
+        assert model.model_dump(mode="json", exclude={"status", "essential"}) == item_entry(cl, item)

@@ -26,6 +26,7 @@ from generator.checklist import compose, export
 from generator.kb import Checked
 from generator.load.files import RawKB, read_kb
 from generator.pipeline import check
+from generator.render import checklists, coverage, downloads, printable
 
 ROOT = Path(__file__).resolve().parents[2]
 SCALES = (1, 2, 3)
@@ -108,3 +109,32 @@ def test_exports_never_wake_the_full_garbage_collection(checked_kbs: dict[int, C
         gc.callbacks.remove(record)
     assert total > 0
     assert 2 not in collections, collections
+
+
+def _render_checklists_and_downloads(checked: Checked, scale: int) -> int:
+    """The site's renderers of checklists, downloads, the printable KB and coverage: the size of their files.
+
+    Their page-splitting thresholds are scaled with the KB (as ``tests/test_scale_pages.py`` does), so
+    each scale has the same number of parts: the test compares the work, not where pages are cut.
+    """
+    files = {
+        **checklists.render_checklist_pages(checked, "test", part_items=40 * scale),
+        **downloads.render_downloads(checked),
+        **printable.render_printable(checked, part_chars=40_000 * scale),
+        **coverage.render_coverage(checked, part_rows=10 * scale),
+    }
+    return sum(len(text) for text in files.values())
+
+
+def test_checklist_pages_and_downloads_make_a_linear_number_of_calls(
+    raw_kbs: dict[int, RawKB], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(coverage, "MATRIX_MAX_COLUMNS", 0)  # the list form at every scale, as on a large KB
+    # Freshly checked KBs: a checked KB remembers its composed checklists and entity dumps. Warmed up on
+    # the largest: the graph exports keep the last KB's result (for make serve), never a smaller one's.
+    _render_checklists_and_downloads(check(raw_kbs[3]), 3)
+    fresh = {scale: check(raw) for scale, raw in raw_kbs.items()}
+    calls = {scale: _calls(partial(_render_checklists_and_downloads, kb, scale)) for scale, kb in fresh.items()}
+    assert calls[1] < calls[2] < calls[3]
+    # 0.99 now, 1.00 before these renderers shared item rows, entity dumps and the builder's export entries.
+    assert _growth(calls) <= 1.005, calls

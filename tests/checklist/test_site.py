@@ -63,15 +63,17 @@ def test_site_build_includes_the_checklist_pages_with_the_given_commit(kb) -> No
 def test_every_item_has_a_labelled_checkbox(files, kb) -> None:
     page = files["checklists/pytorch-to-onnx-runtime.md"]
     checklist = compose(kb, Query(scenario="pytorch-to-onnx-runtime"))
+    # The box does not repeat the scenario (the page names it once) or the item id (shown beside it).
     boxes = re.findall(
-        r'<input type="checkbox" class="rkb-box" id="([^"]+)" data-rkb-scope="pytorch-to-onnx-runtime" '
-        r'data-rkb-item="([^"]+)"><label for="([^"]+)">([^<]+)</label>',
+        r'<input type="checkbox" class="rkb-box" id="([^"]+)"><label for="([^"]+)">([^<]+)</label> '
+        r'<code class="rkb-uid">([^<]+)</code>',
         page,
     )
-    assert [b[1] for b in boxes] == [i.uid for i in checklist.items]
-    assert all(b[0] == b[2] for b in boxes)
+    assert [b[3] for b in boxes] == [i.uid for i in checklist.items]
+    assert all(b[0] == b[1] for b in boxes)
     assert len({b[0] for b in boxes}) == len(boxes)
-    assert [html.unescape(b[3]) for b in boxes] == [i.text for i in checklist.items]
+    assert [html.unescape(b[2]) for b in boxes] == [i.text for i in checklist.items]
+    assert page.count('data-rkb-scope="pytorch-to-onnx-runtime"') == 1
 
 
 def test_page_has_progress_reset_and_downloads(files) -> None:
@@ -158,18 +160,16 @@ def test_builder_index(files, kb) -> None:
         "trains": None,
     }
     assert practices["compare-converted-outputs"]["href"] == "../practices/compare-converted-outputs.html"
+    # Each fact once (checklist.js rebuilds the export entries, HTML and Markdown: tests/test_checklist_builder.py).
     first = practices["pin-environment"]["items"][0]
-    assert (first["uid"], first["html"], first["md"], first["md_details"]) == (
-        "pin-environment/pin-versions",
-        "Record the exact versions of every dependency.",
-        "Record the exact versions of every dependency.",
-        "",
-    )
-    assert first["export"]["text"] == "Record the exact versions of every dependency."
-    assert "status" not in first["export"] and "essential" not in first["export"]
-    compare = practices["compare-converted-outputs"]["items"][0]
-    assert compare["how_html"].startswith("<strong>How:</strong> Run both on the same batch with <code>")
-    assert compare["md_details"].startswith("    - How: Run both on the same batch with `onnxruntime")
+    assert first == {"uid": "pin-environment/pin-versions", "text": "Record the exact versions of every dependency."}
+    compare = practices["compare-converted-outputs"]
+    assert compare["evidence"] == ["doe2024study"] and compare["addresses"] == ["converter-failures"]
+    item = compare["items"][0]
+    assert item["as_html"]["how"].startswith("Run both on the same batch with <code>")
+    assert item["how"].startswith("Run both on the same batch with `onnxruntime")
+    assert "how" not in item["as_md"]  # its Markdown is its text
+    assert "status" not in item and "essential" not in item and "applies_when" not in item
     scenarios = {s["id"]: s for s in index["scenarios"]}
     assert scenarios["reproduce-paper"]["items"] == [
         i.uid for i in compose(kb, Query(scenario="reproduce-paper")).items
@@ -207,7 +207,7 @@ def test_no_scenarios(kb) -> None:
 
 def test_scenario_page_shows_how_done_when_links_severity_and_effort(files) -> None:
     page = files["checklists/pytorch-to-onnx-runtime.md"]
-    item = page[page.index('data-rkb-item="compare-converted-outputs/compare-outputs"') :]
+    item = page[page.index('<code class="rkb-uid">compare-converted-outputs/compare-outputs</code>') :]
     item = item[: item.index("</li>")]
     assert (
         '<p class="rkb-how"><strong>How:</strong> Run both on the same batch with '

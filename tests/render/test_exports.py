@@ -7,6 +7,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 import jsonschema
@@ -14,13 +15,15 @@ import networkx as nx
 import pytest
 import yaml
 from frictionless import Package
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.kb import Checked
-from generator.markup import csv_uncell
+from generator.markup import csv_uncell, export_text, scrub
 from generator.models import FOLDERS, MODELS
 from generator.pipeline import check_folder
 from generator.render.downloads import download_files
-from generator.render.exports import graph_graphml, graph_json
+from generator.render.exports import _dumps, graph_graphml, graph_json
 from generator.urls import SCHEMA_BASE_URL, SITE_URL
 from tests.conftest import ROOT, run_cli
 from tests.site_fixtures import HOSTILE_TITLE, hostile_kb
@@ -147,3 +150,65 @@ def test_hostile_text_stays_data_in_every_export(tmp_path: Path) -> None:
     assert data.nodes["read-the-reference-code"]["label"] == HOSTILE_TITLE
     library = bibtexparser.parse_string(files["references.bib"])
     assert not library.failed_blocks
+
+
+# ------------------------------------------------ written directly, as the libraries write them
+
+NASTY = "\x00\x07\x08\x0c\x1b\x7f\x85\u2028\u202e\u200b\ufeff\ufffe\ud800\r\n\t&<>\"'\\bfu00é"
+TEXT = st.text(alphabet=st.one_of(st.characters(exclude_categories=()), st.sampled_from(NASTY)), max_size=30)
+FEW = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+JSON_DATA = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _networkx_graphml(graph: nx.MultiDiGraph, *, compact: bool) -> str:
+    """What the downloads wrote through networkx before they wrote GraphML themselves."""
+    ordered: nx.MultiDiGraph = nx.MultiDiGraph()
+    for node in sorted(graph.nodes):
+        attrs = {k: export_text(str(v)) for k, v in graph.nodes[node].items()}
+        ordered.add_node(export_text(node), label=attrs.get("title", export_text(node)), **attrs)
+    for s, t, relation in sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True)):
+        ordered.add_edge(export_text(s), export_text(t), key=relation, relation=relation)
+    return "\n".join(nx.generate_graphml(ordered, prettyprint=not compact)) + "\n"
+
+
+@pytest.mark.parametrize("compact", [True, False])
+def test_graphml_is_what_networkx_writes(checked: Checked, compact: bool) -> None:
+    assert graph_graphml(checked.graph, compact=compact) == _networkx_graphml(checked.graph, compact=compact)
+    empty: nx.MultiDiGraph = nx.MultiDiGraph()
+    assert graph_graphml(empty, compact=compact) == _networkx_graphml(empty, compact=compact)
+
+
+@FEW
+@given(
+    st.lists(st.tuples(TEXT, TEXT, TEXT), min_size=1, max_size=6),
+    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), TEXT), max_size=8),
+    st.booleans(),
+)
+def test_graphml_of_any_text_is_what_networkx_writes(
+    nodes: list[tuple[str, str, str]], edges: list[tuple[int, int, str]], compact: bool
+) -> None:
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    for node, kind, title in nodes:
+        graph.add_node(node, kind=kind, **({"title": title} if title else {}))
+    names = list(graph.nodes)
+    for s, t, relation in edges:
+        graph.add_edge(names[s % len(names)], names[t % len(names)], key=relation, relation=relation)
+    assert graph_graphml(graph, compact=compact) == _networkx_graphml(graph, compact=compact)
+
+
+@FEW
+@given(JSON_DATA, st.booleans())
+def test_json_downloads_are_the_json_of_the_scrubbed_data(data: object, compact: bool) -> None:
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 2}
+    expected = json.dumps(scrub(data), sort_keys=True, ensure_ascii=False, allow_nan=False, **layout) + "\n"
+    assert _dumps(data, compact=compact) == expected
+
+
+def test_json_downloads_tell_an_escaped_control_character_from_an_escaped_backslash() -> None:
+    assert _dumps({"a": "x\x08y\x0cz\x1b"}, compact=True) == '{"a":"xyz"}\n'
+    assert _dumps({"a": "\\b \\f \\u0000"}, compact=True) == '{"a":"\\\\b \\\\f \\\\u0000"}\n'
+    assert _dumps({"a": "\\\x08"}, compact=True) == '{"a":"\\\\"}\n'

@@ -94,7 +94,7 @@ def test_a_long_checklist_is_split_into_parts_that_share_its_ticks(checked: Chec
     uids, boxes, page_of = [], [], {}
     for doc in docs:
         page = str(files[doc])
-        found = re.findall(r'class="rkb-box" id="([^"]+)" data-rkb-scope="' + sid + '" data-rkb-item="([^"]+)"', page)
+        found = re.findall(r'class="rkb-box" id="([^"]+)">.*?<code class="rkb-uid">([^<]+)</code>', page)
         assert len(found) > 0
         boxes += [b for b, _ in found]
         uids += [u for _, u in found]
@@ -106,7 +106,8 @@ def test_a_long_checklist_is_split_into_parts_that_share_its_ticks(checked: Chec
     assert len(set(boxes)) == len(boxes)
     # No part cuts a practice: all of a practice's items are on the page of its last one.
     for doc in docs:
-        assert all(page_of[u.split("/")[0]] == doc for u in re.findall(r'data-rkb-item="([^"]+)"', str(files[doc])))
+        uids_here = re.findall(r'<code class="rkb-uid">([^<]+)</code>', str(files[doc]))
+        assert all(page_of[u.split("/")[0]] == doc for u in uids_here)
 
 
 def test_a_short_checklist_stays_on_one_page_without_a_total(checked: Checked) -> None:

@@ -144,6 +144,13 @@
     if (holder.hasAttribute("data-rkb-ready")) return;
     holder.setAttribute("data-rkb-ready", "");
     var scope = holder.getAttribute("data-rkb-scope");
+    // A scenario page's boxes name neither their scope nor their item (the page names its scope once, and
+    // each item shows its id beside its box): named here, so every box reads as the builder's do.
+    Array.prototype.forEach.call(document.querySelectorAll("input.rkb-box:not([data-rkb-scope])"), function (box) {
+      var uid = box.parentNode.querySelector("code.rkb-uid");
+      box.setAttribute("data-rkb-scope", scope);
+      if (uid) box.setAttribute("data-rkb-item", uid.textContent);
+    });
     var boxes = Array.prototype.filter.call(document.querySelectorAll("input.rkb-box"), function (box) {
       return box.getAttribute("data-rkb-scope") === scope;
     });
@@ -348,8 +355,67 @@
     return { entries: out, rank: rankOf };
   }
 
+  /* The builder's data stores each fact once (builder_item in generator/render/checklists.py). Rebuilt on
+     first use, in place: each item's JSON export entry (its fields and its practice's), its HTML, and its
+     Markdown text and lines, each the text itself unless the data holds a form that differs. */
+  function own(object, key, otherwise) {
+    return object && Object.prototype.hasOwnProperty.call(object, key) ? object[key] : otherwise;
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  }
+
+  function mdUrl(url) {
+    return url.replace(/\(/g, "%28").replace(/\)/g, "%29");
+  }
+
+  function expandItem(p, it) {
+    var html = it.as_html, md = it.as_md;
+    var x = {
+      id: it.uid, practice: p.id, item: it.uid.slice(p.id.length + 1), text: it.text, stage: p.stage,
+      importance: p.importance, addresses: p.addresses, prevents: p.prevents, detects: p.detects,
+      evidence: p.evidence, url: p.url, how: own(it, "how", null), done_when: own(it, "done_when", null),
+      checked_with: own(it, "checked_with", null), docs: own(it, "docs", []), failures: own(it, "failures", []),
+      severity: own(it, "severity", null), effort: own(it, "effort", null),
+      applies_when: own(it, "applies_when", p.applies_when)
+    };
+    var lines = [];
+    if (x.how) lines.push("How: " + own(md, "how", x.how));
+    if (x.done_when) lines.push("Done when: " + own(md, "done_when", x.done_when));
+    if (x.checked_with) lines.push("Checked with: " + own(md, "checked_with", x.checked_with));
+    var titles = own(md, "docs", x.docs.map(function (d) { return d.title; }));
+    if (x.docs.length) {
+      lines.push("Docs: " + x.docs.map(function (d, n) { return "[" + titles[n] + "](" + mdUrl(d.url) + ")"; }).join("; "));
+    }
+    var labels = own(md, "failures", x.failures.map(failureLabel));
+    if (x.failures.length) {
+      lines.push("Real failures: " + x.failures.map(function (u, n) {
+        return "[" + labels[n] + "](" + mdUrl(u) + ")";
+      }).join(", "));
+    }
+    return {
+      uid: it.uid, export: x,
+      html: own(html, "text", escapeHtml(x.text)),
+      how_html: x.how ? "<strong>How:</strong> " + own(html, "how", escapeHtml(x.how)) : "",
+      done_html: x.done_when ? "<strong>Done when:</strong> " + own(html, "done_when", escapeHtml(x.done_when)) : "",
+      md: own(md, "text", x.text),
+      md_details: lines.map(function (line) { return "    - " + line + "\n"; }).join("")
+    };
+  }
+
+  function expandIndex(index) {
+    if (index.expanded) return index;
+    index.practices.forEach(function (p) {
+      p.items = p.items.map(function (it) { return expandItem(p, it); });
+    });
+    index.expanded = true;
+    return index;
+  }
+
   /* The composed checklist: what the page shows and the exports need (generator.checklist.compose). */
   function composeChecklist(index, form) {
+    expandIndex(index);
     var q = toQuery(form);
     var sel = resolveQuery(index, q);
     var picked = selectItems(index, sel);
@@ -508,7 +574,9 @@
   }
 
   if (typeof module !== "undefined" && module.exports) {
-    module.exports = { composeChecklist: composeChecklist, exportText: exportText, queryString: queryString };
+    module.exports = {
+      composeChecklist: composeChecklist, expandIndex: expandIndex, exportText: exportText, queryString: queryString
+    };
   }
   if (typeof document === "undefined") return;
 
