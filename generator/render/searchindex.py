@@ -33,7 +33,10 @@ trailing wildcard ("crash" finds "crashes", "conversion" does not find
   ``alt``, weighted like the title.
 
 Everything is done once, at build time, on the parsed ``search_index.json``
-(pure functions; the MkDocs hook reads and writes the file).
+(pure functions; the MkDocs hook reads and writes the file). At scale most
+texts repeat and most words start no synonym: each distinct text is worked
+on once, and a synonym pattern is tried only where a word may start it (see
+:func:`_groups`), with the words the 37 full searches would give.
 """
 
 from __future__ import annotations
@@ -309,7 +312,7 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def trigger(alternative: str) -> str | None:
+def _trigger(alternative: str) -> str | None:
     """The lower-case letters that start every match of ``alternative`` that goes past one run.
 
     None if the alternative never goes past one run (it only matches word
@@ -330,7 +333,7 @@ def trigger(alternative: str) -> str | None:
 _TRIGGERS = tuple(
     (start, group)
     for group, (pattern, _) in enumerate(SYNONYMS)
-    for start in dict.fromkeys(trigger(alternative) for alternative in _alternatives(pattern))
+    for start in dict.fromkeys(_trigger(alternative) for alternative in _alternatives(pattern))
     if start is not None
 )
 _SPANNING = tuple(sorted({group for _, group in _TRIGGERS}))
@@ -349,7 +352,8 @@ class _Run:
     our_or: tuple[str, ...]
 
 
-#: What each run adds, learnt once per distinct run (a pure function of the run).
+#: What each run adds, learnt once per distinct run (a pure function of the run) and kept
+#: between builds (``make serve``); forgotten all at once past :data:`_MAX_REMEMBERED` runs.
 _RUNS: dict[str, _Run] = {}
 #: Runs that add nothing (most of them).
 _PLAIN_RUNS: set[str] = set()
@@ -490,7 +494,7 @@ def _kind(location: str) -> str:
 
 # Texts, titles and tags repeat across pages (a section says what another
 # page's section says; every section of a page has its title): each distinct
-# one is worked on once per build.
+# one is worked on once (pure functions, remembered in bounded caches).
 
 
 @functools.lru_cache(maxsize=4096)

@@ -207,10 +207,10 @@ def test_the_alternatives_of_each_pattern_make_it_up() -> None:
     ],
 )
 def test_the_trigger_of_an_alternative(alternative: str, expected: str | None) -> None:
-    assert si.trigger(alternative) == expected
+    assert si._trigger(alternative) == expected
 
 
-ALTERNATIVES = [(alternative, si.trigger(alternative)) for p, _ in si.SYNONYMS for alternative in si._alternatives(p)]
+ALTERNATIVES = [(alternative, si._trigger(alternative)) for p, _ in si.SYNONYMS for alternative in si._alternatives(p)]
 
 
 @SOME
