@@ -189,6 +189,8 @@ def link_citations(rendered: Markup, cites: Citations) -> Markup:
     bibliography; the link text is the escaped short citation.
     """
     keys = cites.site.references
+    if not any(key in keys for key in _KEY_RE.findall(str(rendered))):
+        return Markup(rendered)  # most text cites nothing: no need to split it
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(0)
