@@ -279,7 +279,7 @@ def _part_label(part: list[tuple[Any, dict[str, Any]]]) -> str:
     return f"{span}, {counted(items, 'item')}"
 
 
-def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: str = "") -> dict[str, Any]:
+def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
     """The data the builder composes checklists and their downloads from (``checklists/index.data.js``).
 
     Each practice carries its own ``applies_when`` and each item its
@@ -287,6 +287,8 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
     :mod:`generator.validate.selection`; each item also carries what the
     exports need (its JSON export entry and Markdown pieces), so the page's
     downloads are byte-identical to ``checklist ... --format md|csv|json``.
+    A scenario carries its selection, not its items: the builder composes
+    them, as it does for any filters.
     """
     kb = checked.kb
     doc = paths.CHECKLISTS_INDEX
@@ -358,7 +360,6 @@ def builder_index(checked: Checked, checklists: dict[str, Checklist], commit: st
                 "summary": s.summary,
                 "md_summary": gfm_text(s.summary),
                 "href": paths.href(doc, paths.checklist_path(s.id)),
-                "items": [i.uid for i in checklists[s.id].items],
                 "selection": scenario_selection(s).as_dict(),
             }
             for s in sorted(scenarios, key=lambda s: s.id)
@@ -405,7 +406,7 @@ def builder_item(item: Item, entry: dict[str, Any], practice_when: dict[str, Any
         for key, text in (("text", item.text), ("how", item.how), ("done_when", item.done_when))
         if text and str(markdown_inline(text)) != html_of_plain(text)
     }
-    md = {
+    md: dict[str, str | list[str]] = {
         key: gfm_text(text)
         for key, text in (
             ("text", item.text),
@@ -472,7 +473,7 @@ def render_checklist_pages(
     part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
     scenarios = sorted((s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario)), key=lambda s: s.id)
     checklists = {s.id: compose(checked, Query(scenario=s.id), commit=commit) for s in scenarios}
-    index = builder_index(checked, checklists, commit)
+    index = builder_index(checked, commit)
     inputs = (commit, part_items, _labels(checked), scenarios, checklists, index)
     if memo is not None and memo.checklists is not None and memo.checklists[0] == inputs:
         return dict(memo.checklists[1])
