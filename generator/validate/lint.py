@@ -23,7 +23,7 @@ from generator.kb import Entry, KnowledgeBase
 from generator.models import Challenge, Defect, Practice, Scenario
 from generator.validate.lint_evidence import EVIDENCE_LINT_RULES
 from generator.validate.rule_base import Context, Rule
-from generator.validate.rules import apply, dotted, walk_strings
+from generator.validate.rules import apply, dotted
 from generator.validate.selection import text_key
 
 SUMMARY_MIN = 60
@@ -191,7 +191,7 @@ class NoSplitWords(Rule):
     """No word split by line wrapping (``re- implementation`` from a folded line)."""
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        for key_path, text in walk_strings(entry.entity):
+        for key_path, text in ctx.strings_of(entry):
             for match in _SPLIT_WORD_RE.finditer(text):
                 if match.group(2) in _SUSPENDED_OK:
                     continue

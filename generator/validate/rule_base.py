@@ -10,10 +10,39 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
 
 from generator.findings import Finding
 from generator.kb import Entry, KnowledgeBase
 from generator.models import Entity
+
+KeyPath = tuple[str | int, ...]
+"""Where a value sits in an entry: field names and list indexes."""
+
+
+def walk_strings(value: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Yield every string in a model, with its key path: depth first, in field, item and key order.
+
+    Walks with a list as its stack: a recursive generator passes every string
+    up through one generator frame per level.
+    """
+    stack: list[tuple[KeyPath, Any]] = [(path, value)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        at, item = pop()
+        if isinstance(item, str):
+            yield at, item
+        elif isinstance(item, BaseModel):
+            for name in reversed(type(item).model_fields):
+                push(((*at, name), getattr(item, name)))
+        elif isinstance(item, list):
+            for i in range(len(item) - 1, -1, -1):
+                push(((*at, i), item[i]))
+        elif isinstance(item, dict):
+            for key in reversed(item):
+                push(((*at, key), item[key]))
 
 
 @dataclass
@@ -33,6 +62,8 @@ class Context:
     today: str = ""
     #: Lint only: also run the checks that report under ``lint --strict`` (review dates).
     strict: bool = False
+    #: The entry :meth:`strings_of` walked last, and its strings.
+    _strings: tuple[Entry | None, list[tuple[KeyPath, str]]] = field(default=(None, []), repr=False)
 
     def __post_init__(self) -> None:
         self.ids = self.kb.entities
@@ -42,6 +73,18 @@ class Context:
             self.by_kind.setdefault(entry.entity.kind, {}).setdefault(entry.entity.id, entry.entity)
             for alias in entry.entity.aliases:
                 self.renamed.setdefault(alias, entry.entity)
+
+    def strings_of(self, entry: Entry) -> list[tuple[KeyPath, str]]:
+        """Every string of ``entry`` with its key path (:func:`walk_strings`).
+
+        Several rules read every string of an entry; :func:`~generator.validate.rules.apply`
+        runs all rules on one entry before the next, so the last walk is kept.
+        """
+        last, strings = self._strings
+        if last is not entry:
+            strings = list(walk_strings(entry.entity))
+            self._strings = (entry, strings)
+        return strings
 
     def ids_of(self, kind: str) -> list[str]:
         """All ids of one entity type."""

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import networkx as nx
-from pydantic import BaseModel
 
 from generator.findings import Finding, Location, Severity, error, processing, warning
 from generator.graph import build_graph, coverage
@@ -39,22 +38,6 @@ from generator.validate.selection import (
     scenario_selection,
     select_items,
 )
-
-
-def walk_strings(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Yield every string in a model, with its key path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from walk_strings(getattr(value, name), (*path, name))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk_strings(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk_strings(item, (*path, key))
-
 
 # ------------------------------------------------------------------- rules
 
@@ -149,7 +132,7 @@ class CitationsExist(Rule):
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         keys = ctx.kb.bibliography.entries
-        for path, value in walk_strings(entry.entity):
+        for path, value in ctx.strings_of(entry):
             if not path or path[-1] != "cite":
                 continue
             ctx.cited.add(value)
@@ -226,7 +209,7 @@ class SafeText(Rule):
     """No TODO markers and no links with unsafe schemes in any text."""
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
-        for path, value in walk_strings(entry.entity):
+        for path, value in ctx.strings_of(entry):
             if is_placeholder(value):
                 yield error(
                     "todo-marker",

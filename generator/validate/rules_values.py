@@ -56,6 +56,22 @@ def _string_lists(value: object, path: tuple[str | int, ...] = ()) -> Iterator[t
             yield from _string_lists(item, (*path, key))
 
 
+def _any_repeat(value: object) -> bool:
+    """Whether any list of strings in a model names one string twice (no key paths: the quick pass)."""
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            stack.extend(getattr(item, name) for name in type(item).model_fields)
+        elif isinstance(item, list):
+            if item and all(isinstance(x, str) for x in item) and len(set(item)) < len(item):
+                return True
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
+
+
 #: Lists whose repeats another rule already reports, with its own message.
 _CHECKED_ELSEWHERE = {"essential", "order", "evidence"}
 
@@ -78,6 +94,8 @@ class NoRepeats(Rule):
                 )
             else:
                 seen[key] = index
+        if not _any_repeat(entity):  # nearly every entry: skip the walk with key paths
+            return
         ref_names = {f.name for f, _, _ in references(entity)}
         for path, items in _string_lists(entity):
             if (len(path) == 1 and path[0] in ref_names) or path[-1] in _CHECKED_ELSEWHERE:
