@@ -82,3 +82,27 @@ def test_scenarios_stay_a_table_on_a_desktop(browser: Browser, site_url: str) ->
         page.context.close()
     assert cells["header"] > 10 and max(cells["titles"]) < 0.6 * cells["viewport"], cells
     assert cells["label"] == "none", cells
+
+
+#: For each checklist item of a practice page: the number's and the text's top, and the text's left.
+ITEM_ROWS = """() => [...document.querySelectorAll('.kb-checklist > li')].map(li => {
+  const num = li.querySelector('.kb-checklist__num').getBoundingClientRect();
+  const text = li.querySelector('.kb-checklist__text').getBoundingClientRect();
+  const id = li.querySelector('.kb-checklist__id').getBoundingClientRect();
+  return {numTop: num.top, numRight: num.right, textTop: text.top, textLeft: text.left, idLeft: id.left};
+})"""
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_practice_checklist_item_numbers_sit_beside_their_text(browser: Browser, site_url: str, device: str) -> None:
+    """The number starts the item's first line (on a phone it stood alone on a line above the text)."""
+    page = open_page(browser, site_url + "practices/check-operator-coverage-before-converting.html", device, "light")
+    try:
+        items = page.evaluate(ITEM_ROWS)
+    finally:
+        page.context.close()
+    assert len(items) >= 3
+    for item in items:
+        assert abs(item["numTop"] - item["textTop"]) < 4, item
+        assert item["textLeft"] > item["numRight"], item
+        assert abs(item["idLeft"] - item["textLeft"]) < 1, item  # the item id lines up under the text
