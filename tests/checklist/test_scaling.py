@@ -11,35 +11,24 @@ calls of built-ins (``isinstance`` in a scan), deterministically.
 
 from __future__ import annotations
 
-import cProfile
 import gc
-import pstats
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
 
 import pytest
 
-from benchmarks.synthkb import make_kb
 from generator import markup
 from generator.checklist import compose, export
 from generator.kb import Checked
-from generator.load.files import RawKB, read_kb
+from generator.load.files import RawKB
 from generator.pipeline import check
 from generator.render import checklists, coverage, downloads, printable
-
-ROOT = Path(__file__).resolve().parents[2]
-SCALES = (1, 2, 3)
+from tests.scaling import count_calls, growth, kb_copies
 
 
 @pytest.fixture(scope="module")
 def raw_kbs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, RawKB]:
-    kbs = {}
-    for scale in SCALES:
-        dest = tmp_path_factory.mktemp(f"kb{scale}") / "kb"
-        make_kb(ROOT / "kb", dest, scale)
-        kbs[scale] = read_kb(dest)
-    return kbs
+    return kb_copies(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -59,36 +48,23 @@ def _export_all(checked: Checked) -> int:
     return sum(_every_export(checked))
 
 
-def _calls(work: Callable[[], object]) -> int:
-    # Remembered renderings would carry work over from the smaller KB.
-    for remembered in (markup.gfm_text, markup.markdown_inline, markup.markdown_block):
-        remembered.cache_clear()
-    profile = cProfile.Profile()
-    profile.enable()
-    work()
-    profile.disable()
-    total: int = pstats.Stats(profile).total_calls  # type: ignore[attr-defined]  # (not in typeshed)
-    return total
-
-
-def _growth(calls: dict[int, int]) -> float:
-    """How much more the third copy costs than the second (1.0: linear)."""
-    return (calls[3] - calls[2]) / (calls[2] - calls[1])
+#: Remembered renderings would carry work over from the smaller KB.
+CACHES = (markup.gfm_text, markup.markdown_inline, markup.markdown_block)
 
 
 def test_exports_make_a_linear_number_of_calls(checked_kbs: dict[int, Checked]) -> None:
     _export_all(checked_kbs[1])  # warm up (templates, regular expressions)
-    calls = {scale: _calls(partial(_export_all, checked)) for scale, checked in checked_kbs.items()}
+    calls = {scale: count_calls(partial(_export_all, checked), CACHES) for scale, checked in checked_kbs.items()}
     assert calls[1] < calls[2] < calls[3]
-    assert _growth(calls) <= 1.005, calls  # 0.998 now
+    assert growth(calls) <= 1.005, calls  # 0.998 now
 
 
 def test_checking_makes_a_linear_number_of_calls(raw_kbs: dict[int, RawKB]) -> None:
     check(raw_kbs[1])  # the first check in a process warms caches (regular expressions, models): not growth
-    calls = {scale: _calls(partial(check, raw)) for scale, raw in raw_kbs.items()}
+    calls = {scale: count_calls(partial(check, raw), CACHES) for scale, raw in raw_kbs.items()}
     assert calls[1] < calls[2] < calls[3]
     # 1.000 now; 1.014 while defect sub-types were found by scanning every entity per defect type.
-    assert _growth(calls) <= 1.005, calls
+    assert growth(calls) <= 1.005, calls
 
 
 def test_exports_never_wake_the_full_garbage_collection(checked_kbs: dict[int, Checked]) -> None:
@@ -134,7 +110,9 @@ def test_checklist_pages_and_downloads_make_a_linear_number_of_calls(
     # the largest: the graph exports keep the last KB's result (for make serve), never a smaller one's.
     _render_checklists_and_downloads(check(raw_kbs[3]), 3)
     fresh = {scale: check(raw) for scale, raw in raw_kbs.items()}
-    calls = {scale: _calls(partial(_render_checklists_and_downloads, kb, scale)) for scale, kb in fresh.items()}
+    calls = {
+        scale: count_calls(partial(_render_checklists_and_downloads, kb, scale), CACHES) for scale, kb in fresh.items()
+    }
     assert calls[1] < calls[2] < calls[3]
     # 0.99 now, 1.00 before these renderers shared item rows, entity dumps and the builder's export entries.
-    assert _growth(calls) <= 1.005, calls
+    assert growth(calls) <= 1.005, calls
