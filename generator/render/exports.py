@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import networkx as nx
 from pydantic import BaseModel
 
 from generator.checklist.schema import ChecklistExport
@@ -78,82 +79,16 @@ def graph_graphml(graph: Graph, *, compact: bool = False) -> str:
     """The graph as GraphML, with a ``label`` on every node (opens in Gephi, yEd, Cytoscape).
 
     Indented, or ``compact``: one element after another, no indentation.
-    The text is what ``networkx.generate_graphml`` writes for the same graph
-    (``tests/render/test_exports.py`` compares the two), written directly:
-    networkx builds an ElementTree of every node and edge first, a third of
-    the downloads' time.
+    Written by networkx (a hand-written writer saved about 0.35 s of CPU at
+    10x the KB, about 1% of the build; not worth owning an XML writer).
     """
-    nodes: dict[str, dict[str, str]] = {}
+    ordered: nx.MultiDiGraph = nx.MultiDiGraph()
     for node in sorted(graph.nodes):
         attrs = {k: export_text(str(v)) for k, v in graph.nodes[node].items()}
-        name = export_text(node)
-        nodes.setdefault(name, {}).update(label=attrs.get("title", name), **attrs)
-    adjacency: dict[str, dict[str, dict[str, str]]] = {}
+        ordered.add_node(export_text(node), label=attrs.get("title", export_text(node)), **attrs)
     for s, t, relation in _sorted_edges(graph):
-        source, target = export_text(s), export_text(t)
-        nodes.setdefault(source, {})
-        nodes.setdefault(target, {})
-        adjacency.setdefault(source, {}).setdefault(target, {})[relation] = relation
-    edges = [(s, t, r) for s in nodes for t, keys in adjacency.get(s, {}).items() for r in keys]
-    # Key ids in order of first use (nodes, then edges), listed newest first, as networkx does.
-    keys: dict[tuple[str, str], str] = {}
-    for attrs in nodes.values():
-        for name in attrs:
-            keys.setdefault((name, "node"), f"d{len(keys)}")
-    if edges:
-        keys.setdefault(("relation", "edge"), f"d{len(keys)}")
-    node_keys = {name: key for (name, scope), key in keys.items() if scope == "node"}
-    edge_key = keys.get(("relation", "edge"), "")
-    step = "" if compact else "\n"
-    indent = "" if compact else "  "
-
-    def data(key: str, value: str, level: int) -> str:
-        text = f">{_xml_text(value)}</data>" if value else " />"
-        return f'{step}{indent * level}<data key="{key}"{text}'
-
-    out = [
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-        'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
-    ]
-    for (name, scope), key in reversed(keys.items()):
-        out.append(
-            f'{step}{indent * 1}<key id="{key}" for="{scope}" attr.name="{_xml_attr(name)}" attr.type="string" />'
-        )
-    has_items = bool(nodes or edges)
-    out.append(f'{step}{indent * 1}<graph edgedefault="directed"' + (">" if has_items else " />"))
-    for name, attrs in nodes.items():
-        head = f'{step}{indent * 2}<node id="{_xml_attr(name)}"'
-        if not attrs:
-            out.append(head + " />")
-            continue
-        out.append(head + ">")
-        out += [data(node_keys[k], v, 3) for k, v in attrs.items()]
-        out.append(f"{step}{indent * 2}</node>")
-    for s, t, relation in edges:
-        out.append(
-            f'{step}{indent * 2}<edge source="{_xml_attr(s)}" target="{_xml_attr(t)}" id="{_xml_attr(relation)}">'
-        )
-        out.append(data(edge_key, relation, 3))
-        out.append(f"{step}{indent * 2}</edge>")
-    if has_items:
-        out.append(f"{step}{indent * 1}</graph>")
-    out.append(f"{step}</graphml>")
-    # ElementTree writes ASCII with character references; generate_graphml yields lines, joined by newlines.
-    text = "".join(out).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return "\n".join(text.splitlines()) + "\n"
-
-
-def _xml_text(text: str) -> str:
-    """Element text escaped as ElementTree does."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _xml_attr(text: str) -> str:
-    """An attribute value escaped as ElementTree does (newlines and tabs as character references)."""
-    text = _xml_text(text).replace('"', "&quot;")
-    return text.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+        ordered.add_edge(export_text(s), export_text(t), key=relation, relation=relation)
+    return "\n".join(nx.generate_graphml(ordered, prettyprint=not compact)) + "\n"
 
 
 def entity_data(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.kb import Checked
-from generator.markup import csv_uncell, export_text, scrub
+from generator.markup import csv_uncell, scrub
 from generator.models import FOLDERS, MODELS
 from generator.pipeline import check_folder
 from generator.render.downloads import download_files
@@ -152,7 +152,7 @@ def test_hostile_text_stays_data_in_every_export(tmp_path: Path) -> None:
     assert not library.failed_blocks
 
 
-# ------------------------------------------------ written directly, as the libraries write them
+# ------------------------------------------------ JSON written first as it is, scrubbed only when needed
 
 NASTY = "\x00\x07\x08\x0c\x1b\x7f\x85\u2028\u202e\u200b\ufeff\ufffe\ud800\r\n\t&<>\"'\\bfu00é"
 TEXT = st.text(alphabet=st.one_of(st.characters(exclude_categories=()), st.sampled_from(NASTY)), max_size=30)
@@ -162,42 +162,6 @@ JSON_DATA = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
     max_leaves=25,
 )
-
-
-def _networkx_graphml(graph: nx.MultiDiGraph, *, compact: bool) -> str:
-    """What the downloads wrote through networkx before they wrote GraphML themselves."""
-    ordered: nx.MultiDiGraph = nx.MultiDiGraph()
-    for node in sorted(graph.nodes):
-        attrs = {k: export_text(str(v)) for k, v in graph.nodes[node].items()}
-        ordered.add_node(export_text(node), label=attrs.get("title", export_text(node)), **attrs)
-    for s, t, relation in sorted((s, t, d["relation"]) for s, t, d in graph.edges(data=True)):
-        ordered.add_edge(export_text(s), export_text(t), key=relation, relation=relation)
-    return "\n".join(nx.generate_graphml(ordered, prettyprint=not compact)) + "\n"
-
-
-@pytest.mark.parametrize("compact", [True, False])
-def test_graphml_is_what_networkx_writes(checked: Checked, compact: bool) -> None:
-    assert graph_graphml(checked.graph, compact=compact) == _networkx_graphml(checked.graph, compact=compact)
-    empty: nx.MultiDiGraph = nx.MultiDiGraph()
-    assert graph_graphml(empty, compact=compact) == _networkx_graphml(empty, compact=compact)
-
-
-@FEW
-@given(
-    st.lists(st.tuples(TEXT, TEXT, TEXT), min_size=1, max_size=6),
-    st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5), TEXT), max_size=8),
-    st.booleans(),
-)
-def test_graphml_of_any_text_is_what_networkx_writes(
-    nodes: list[tuple[str, str, str]], edges: list[tuple[int, int, str]], compact: bool
-) -> None:
-    graph: nx.MultiDiGraph = nx.MultiDiGraph()
-    for node, kind, title in nodes:
-        graph.add_node(node, kind=kind, **({"title": title} if title else {}))
-    names = list(graph.nodes)
-    for s, t, relation in edges:
-        graph.add_edge(names[s % len(names)], names[t % len(names)], key=relation, relation=relation)
-    assert graph_graphml(graph, compact=compact) == _networkx_graphml(graph, compact=compact)
 
 
 @FEW
