@@ -518,8 +518,16 @@ _bound = functools.lru_cache(maxsize=4096)(bind_prefixes)
 
 @functools.lru_cache(maxsize=4096)
 def _alt_words(title: str, slug: str, tags: tuple[str, ...]) -> str:
-    """An entry's id words and the other spellings of its title and tags (``alt``)."""
-    return _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    """An entry's id words and the other spellings of its title and tags (``alt``).
+
+    A word that starts a title word is left out: the theme gives every query
+    word a trailing wildcard, so any query word that would match it matches
+    the title word too, and the page would score twice for one word of the
+    query ("convert" beside "Converters ...").
+    """
+    words = _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    title_words = _words_in(title)
+    return " ".join(w for w in words.split() if not any(t.startswith(w.lower()) for t in title_words))
 
 
 def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:

@@ -83,7 +83,9 @@ def slug_words(location: str) -> str:
 def alt_words(title: str, location: str, tags: list[str]) -> str:
     """An entry's ``alt`` from its compacted title and tags."""
     slug = slug_words(location)
-    return new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    words = new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    title_words = {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", title).lower()) if word}
+    return " ".join(w for w in words.split() if not any(t.startswith(w.lower()) for t in title_words))
 
 
 def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:

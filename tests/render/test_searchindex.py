@@ -122,3 +122,13 @@ def test_later_parts_of_split_pages_and_the_lists_of_citing_entries_are_dropped(
         {"location": "practices/p.html", "title": "P", "text": "<p>Summary.</p>"},
     )
     assert sorted(out) == ["practices/index.html", "practices/p.html", "references.html"]
+
+
+def test_alt_leaves_out_words_that_start_a_title_word() -> None:
+    """Query words get a trailing wildcard: "convert" in alt would score "Converters ..." twice for one word."""
+    out = compact(
+        {"location": "practices/upgrade-dependencies-deliberately.html", "title": "Upgrade converters", "text": "x"}
+    )
+    alt = out["practices/upgrade-dependencies-deliberately.html"]["alt"].split()
+    assert "conversion" in alt and "dependencies" in alt  # other words still reach the title's weight
+    assert not {"convert", "converter", "upgrade"} & set(alt)
