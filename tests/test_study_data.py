@@ -252,6 +252,9 @@ def test_real_scopes_are_computed_from_the_repository_data() -> None:
     assert cv.frameworks == (
         "PyTorch 47%, TensorFlow 23%, Keras 16%, older frameworks (Caffe, Caffe2, MXNet, Lua Torch) 14%"
     )
-    assert cv.sample == "348 coded defects from 334 issues in 27 repositories"
+    assert cv.sample == (
+        "348 coded defects from 334 issues in 27 repositories; 12 interviewees in 11 interviews"
+        " (6 reengineering-team leaders, 2 open-source contributors, 4 practitioners)"
+    )
     onnx = found["jajal2024onnx"]
     assert onnx.sample == "200 coded converter failures from 200 issues in 2 repositories; 92 survey responses"
