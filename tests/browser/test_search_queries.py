@@ -10,12 +10,14 @@ http and opened from disk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, RealSite
+from tests.site_fixtures import search_index
 
 pytestmark = pytest.mark.browser
 
@@ -156,6 +158,25 @@ def test_entity_pages_rank_above_checklist_pages(search_page: tuple[Page, str]) 
     assert not any(p.startswith("checklists/") for p in top[:3]), top
     checklist = sum(p.startswith("checklists/") for p in pages[:10])
     assert checklist <= 3, pages[:10]
+
+
+def test_bookkeeping_of_evidence_examples_and_figures_stays_out_of_the_index(real_site: RealSite) -> None:
+    """Evidence badges, kinds, locators and citation numbers, issue URLs and the figures' source column are not
+    indexed; what each source shows and the examples' notes are."""
+    docs = search_index(real_site.root)["docs"]
+    entity = [d for d in docs if d["location"].startswith(("practices/", "defects/", "challenges/"))]
+    evidence = [d for d in entity if d["location"].endswith("#evidence")]
+    assert evidence
+    bookkeeping = re.compile(r"\bdocumented Documentation\b|\[\d+\]|Interview_")
+    assert not [d["location"] for d in evidence if bookkeeping.search(d["text"])]
+    assert "BatchNorm2d defaults to eps 1e-5" in " ".join(d["text"] for d in evidence)
+    examples = [d for d in entity if d["location"].endswith("#real-examples")]
+    figures = [d for d in entity if d["location"].endswith("#figures-from-studies")]
+    assert examples and figures
+    assert not [d["location"] for d in examples if "github.com/" in d["text"] or d["text"].startswith(":")]
+    assert "tf2onnx" in " ".join(d["text"] for d in examples)  # the notes stay
+    assert not [d["location"] for d in figures if "What was counted" in d["text"] or "[1]" in d["text"]]
+    assert any(" of " in d["text"] for d in figures)  # the counts stay
 
 
 def test_the_index_is_written_once(real_site: RealSite) -> None:
