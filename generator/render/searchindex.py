@@ -525,9 +525,9 @@ def _alt_words(title: str, slug: str, tags: tuple[str, ...]) -> str:
     the title word too, and the page would score twice for one word of the
     query ("convert" beside "Converters ...").
     """
-    words = _new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    words = f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}".split()
     title_words = _words_in(title)
-    return " ".join(w for w in words.split() if not any(t.startswith(w.lower()) for t in title_words))
+    return " ".join(w for w in dict.fromkeys(words) if not any(t.startswith(w.lower()) for t in title_words))
 
 
 def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:

@@ -125,6 +125,15 @@ def open_page(browser: Browser, url: str, width: str, palette: str) -> Page:
     return page
 
 
+def evaluate_on(browser: Browser, url: str, width: str, palette: str, script: str) -> Any:
+    """What ``script`` returns on ``url`` opened by :func:`open_page` (its context closed afterwards)."""
+    page = open_page(browser, url, width, palette)
+    try:
+        return page.evaluate(script)
+    finally:
+        page.context.close()
+
+
 def axe_severe(page: Page) -> list[str]:
     """Serious and critical axe-core violations of the loaded page."""
     page.add_script_tag(path=str(AXE))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from tests.browser.look import open_page
+from tests.browser.look import evaluate_on
 
 pytestmark = pytest.mark.browser
 
@@ -32,11 +32,7 @@ MEASURE = """() => [...document.querySelectorAll('.kb-card__row')].map(row => {
     "path", ["practices/check-converted-model-equivalence.html", "scenarios/pytorch-to-onnx-runtime.html"]
 )
 def test_card_labels_sit_above_whole_chips_on_a_phone(browser: Browser, site_url: str, path: str) -> None:
-    page = open_page(browser, site_url + path, "phone", "light")
-    try:
-        rows = page.evaluate(MEASURE)
-    finally:
-        page.context.close()
+    rows = evaluate_on(browser, site_url + path, "phone", "light", MEASURE)
     assert len(rows) >= 4
     for row in rows:
         assert row["ddTop"] >= row["dtBottom"] - 1, row
@@ -44,11 +40,9 @@ def test_card_labels_sit_above_whole_chips_on_a_phone(browser: Browser, site_url
 
 
 def test_card_keeps_two_columns_on_a_desktop(browser: Browser, site_url: str) -> None:
-    page = open_page(browser, site_url + "practices/check-converted-model-equivalence.html", "desktop", "light")
-    try:
-        rows = page.evaluate(MEASURE)
-    finally:
-        page.context.close()
+    rows = evaluate_on(
+        browser, site_url + "practices/check-converted-model-equivalence.html", "desktop", "light", MEASURE
+    )
     assert all(row["ddTop"] < row["dtBottom"] for row in rows), rows
 
 
@@ -65,21 +59,13 @@ SCENARIO_CELLS = """() => ({
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_scenarios_read_as_cards_on_a_phone(browser: Browser, site_url: str, scheme: str) -> None:
     # As a table, the scenario column was squeezed to about two words a line (screenshots, issue 14).
-    page = open_page(browser, site_url + "checklists/index.html", "phone", scheme)
-    try:
-        cells = page.evaluate(SCENARIO_CELLS)
-    finally:
-        page.context.close()
+    cells = evaluate_on(browser, site_url + "checklists/index.html", "phone", scheme, SCENARIO_CELLS)
     assert cells["titles"] and min(cells["titles"]) > 0.75 * cells["viewport"], cells
     assert cells["header"] <= 1 and cells["label"] == '"From: "', cells
 
 
 def test_scenarios_stay_a_table_on_a_desktop(browser: Browser, site_url: str) -> None:
-    page = open_page(browser, site_url + "checklists/index.html", "desktop", "light")
-    try:
-        cells = page.evaluate(SCENARIO_CELLS)
-    finally:
-        page.context.close()
+    cells = evaluate_on(browser, site_url + "checklists/index.html", "desktop", "light", SCENARIO_CELLS)
     assert cells["header"] > 10 and max(cells["titles"]) < 0.6 * cells["viewport"], cells
     assert cells["label"] == "none", cells
 
@@ -96,11 +82,9 @@ ITEM_ROWS = """() => [...document.querySelectorAll('.kb-checklist > li')].map(li
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_practice_checklist_item_numbers_sit_beside_their_text(browser: Browser, site_url: str, device: str) -> None:
     """The number starts the item's first line (on a phone it stood alone on a line above the text)."""
-    page = open_page(browser, site_url + "practices/check-operator-coverage-before-converting.html", device, "light")
-    try:
-        items = page.evaluate(ITEM_ROWS)
-    finally:
-        page.context.close()
+    items = evaluate_on(
+        browser, site_url + "practices/check-operator-coverage-before-converting.html", device, "light", ITEM_ROWS
+    )
     assert len(items) >= 3
     for item in items:
         assert abs(item["numTop"] - item["textTop"]) < 4, item

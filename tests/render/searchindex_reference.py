@@ -83,9 +83,9 @@ def slug_words(location: str) -> str:
 def alt_words(title: str, location: str, tags: list[str]) -> str:
     """An entry's ``alt`` from its compacted title and tags."""
     slug = slug_words(location)
-    words = new_words(f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}", title)
+    words = f"{slug} {extra_words(' '.join([title, slug, *tags]), prefixes=False)}".split()
     title_words = {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", title).lower()) if word}
-    return " ".join(w for w in words.split() if not any(t.startswith(w.lower()) for t in title_words))
+    return " ".join(w for w in dict.fromkeys(words) if not any(t.startswith(w.lower()) for t in title_words))
 
 
 def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
