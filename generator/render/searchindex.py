@@ -181,6 +181,15 @@ _BOOKKEEPING = [
 _FIRST_PARAGRAPH = re.compile(r"<p>.*?</p>", re.S)
 #: Paragraph and list tags: a result preview is a few lines of running text.
 _BLOCK_TAGS = re.compile(r"\s*</?(?:p|ol|ul|li)>\s*")
+_SPACES = re.compile(r" {2,}")
+#: How to do a checklist item: its words are indexed (the tools, APIs and
+#: commands people search for), its prose is not: it was a sixth of the
+#: index, and the item's own text says what the section is about.
+_HOW = re.compile(r"<p>How: (.*?)</p>", re.S)
+#: The weight of those words (field ``how``) against the text's, and of a
+#: section whose how-to prose was taken out against the page's other entries.
+HOW_WEIGHT = 0.5
+HOW_SECTION_WEIGHT = 0.75
 
 #: Pages whose example blocks only repeat their text (the finding codes'
 #: sample messages).
@@ -429,6 +438,12 @@ def _words_in(text: str) -> set[str]:
     return words
 
 
+def _ordered_words(text: str) -> list[str]:
+    """The words of ``text`` (HTML) as :func:`_words_in` finds them, in first-seen order."""
+    words = _WORD.findall(_DOT_BEFORE_A_LETTER.sub(" ", _TAGS.sub(" ", text).lower()))
+    return list(dict.fromkeys(word.strip(".") for word in words if word.strip(".")))
+
+
 def _new_words(words: str, text: str) -> str:
     """The words of ``words`` that ``text`` does not already have."""
     have = _words_in(text)
@@ -498,7 +513,7 @@ def _kind(location: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _section_text(kind: str, text: str) -> tuple[str, str]:
+def _section_text(kind: str, text: str) -> tuple[str, str, str]:
     """An entry's text as indexed and its other spellings (``syn``), for a page of this :func:`_kind`."""
     if kind == "listing":
         first = _FIRST_PARAGRAPH.search(text)
@@ -509,8 +524,16 @@ def _section_text(kind: str, text: str) -> tuple[str, str]:
                 text = pattern.sub("", text)
     elif kind == "example":
         text = _EXAMPLE.sub("", text)
-    text = bind_prefixes(_BLOCK_TAGS.sub(" ", text).strip())
-    return text, _new_words(extra_words(text), text)
+    how = ""
+    if kind == "entity" and "<p>How: " in text:
+        how = " ".join(_HOW.findall(text))
+        text = _HOW.sub(" ", text)
+    text = bind_prefixes(_SPACES.sub(" ", _BLOCK_TAGS.sub(" ", text)).strip())
+    if not how:
+        return text, _new_words(extra_words(text), text), ""
+    how = bind_prefixes(how)
+    syn = _new_words(extra_words(f"{text} {how}"), text)
+    return text, syn, _new_words(" ".join(_ordered_words(how)), f"{text} {syn}")
 
 
 _bound = functools.lru_cache(maxsize=4096)(bind_prefixes)
@@ -535,7 +558,7 @@ def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     location = doc.get("location", "")
     if _repeats(location):
         return None
-    text, syn = _section_text(_kind(location), doc.get("text", ""))
+    text, syn, how = _section_text(_kind(location), doc.get("text", ""))
     if "#" in location and not text:
         return None
     new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
@@ -546,6 +569,13 @@ def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
         new["tags"] = list(tags)
     if syn:
         new["syn"] = syn
+    if how:
+        new["how"] = how
+        # Without the how-to's prose the list of item texts is short, and a
+        # short text scores high for a word it only mentions in passing
+        # ("input" in "the converter input"): the section weighs a little
+        # less than the page's own entry, as much as before it was cut.
+        new["boost"] = doc.get("boost", 1) * HOW_SECTION_WEIGHT
     alt = _alt_words(title, _slug_words(location), tags)
     if alt:
         new["alt"] = alt
@@ -594,6 +624,7 @@ def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None]
     fields["tags"] = {"boost": title_boost * 0.3}
     fields["syn"] = {"boost": text_boost}
     fields["alt"] = {"boost": title_boost}
+    fields["how"] = {"boost": text_boost * HOW_WEIGHT}
     config["fields"] = fields
     config["separator"] = SEPARATOR
     return {**index, "config": config, "docs": docs}

@@ -101,7 +101,11 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
             text = pattern.sub("", text)
     elif location.partition("#")[0] in si.EXAMPLE_PAGES:
         text = si._EXAMPLE.sub("", text)
-    text = si._BLOCK_TAGS.sub(" ", text).strip()
+    how = ""
+    if location.startswith(si._ENTITY_FOLDERS) or location == si._BIBLIOGRAPHY:
+        how = bind_prefixes(" ".join(re.findall(r"<p>How: (.*?)</p>", text, re.S)))
+        text = re.sub(r"<p>How: .*?</p>", " ", text, flags=re.S)
+    text = re.sub(" {2,}", " ", si._BLOCK_TAGS.sub(" ", text)).strip()
     if "#" in location and not text:
         return None
     title = doc.get("title", "")
@@ -111,9 +115,14 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
     if tags:
         new["tags"] = tags
-    syn = new_words(extra_words(text), text)
+    syn = new_words(extra_words(f"{text} {how}" if how else text), text)
+    how_words = [w.strip(".") for w in _WORD_SPLIT.split(_TAGS.sub(" ", how).lower()) if w.strip(".")]
     if syn:
         new["syn"] = syn
+    how = new_words(" ".join(how_words), f"{text} {syn}")
+    if how:
+        new["how"] = how
+        new["boost"] = doc.get("boost", 1) * si.HOW_SECTION_WEIGHT
     alt = alt_words(title, location, tags)
     if alt:
         new["alt"] = alt

@@ -42,7 +42,7 @@ def test_listing_pages_keep_their_first_paragraph_only() -> None:
     assert out["practices/index.html"]["text"] == "What to do."
 
 
-def test_checklist_bookkeeping_leaves_and_the_item_and_its_how_to_stay() -> None:
+def test_checklist_bookkeeping_leaves_and_the_item_and_the_words_of_its_how_to_stay() -> None:
     text = (
         "<p>Exported checklists include these items. Tick them.</p> <ol> <li>1.Seed all generators. "
         "<code>p/seed-everything</code>severity: majoreffort: minutes"
@@ -50,8 +50,16 @@ def test_checklist_bookkeeping_leaves_and_the_item_and_its_how_to_stay() -> None
         "<p>Done when: Two runs match.</p><p>Docs: PyTorch: Reproducibility</p></li> </ol>"
     )
     out = compact({"location": "practices/p.html#checklist-items", "title": "Checklist items", "text": text})
-    kept = out["practices/p.html#checklist-items"]["text"]
-    assert kept == "Seed all generators. How: Call <code>torch.manual_seed(s)</code>."
+    entry = out["practices/p.html#checklist-items"]
+    assert entry["text"] == "Seed all generators."
+    # the how-to's words stay searchable, its prose does not fill the index
+    assert entry["how"].split() == ["call", "torch", "manual_seed", "s"]
+    assert entry["boost"] < 1  # a short list of items weighs less than the page's own entry
+
+
+def test_the_words_of_a_how_to_weigh_less_than_the_text() -> None:
+    fields = compact_index({"config": CONFIG, "docs": []})["config"]["fields"]
+    assert 0 < fields["how"]["boost"] < fields["text"]["boost"] == fields["syn"]["boost"]
 
 
 def test_tags_stay_on_the_page_entry_and_weigh_less_than_the_title() -> None:
