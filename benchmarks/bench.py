@@ -217,16 +217,64 @@ def mkdocs_build(config: Path, site: Path, kb: Path, *, strict: bool) -> dict[st
     return {"seconds": seconds, "cpu": cpu, "max_rss_mb": rss}
 
 
+#: Where the output's bytes go (:func:`output_category`), in the order the table lists them.
+OUTPUT_CATEGORIES = (
+    "page chrome (theme header, navigation, footer)",
+    "entity pages, content",
+    "scenario checklist pages, content",
+    "print pages, content",
+    "other pages, content",
+    "checklist builder data",
+    "downloads (kb.json, graph, CSV, schemas)",
+    "search index",
+    "theme and vendored assets",
+    "other files (sitemap, feed, tags.json)",
+)
+_ENTITY_FOLDERS = ("practices", "challenges", "defects", "stages", "paradigms", "scenarios")
+
+
+def output_category(relative: Path) -> str:
+    """Which of :data:`OUTPUT_CATEGORIES` a non-page file (or a page's content) belongs to."""
+    top = relative.parts[0] if len(relative.parts) > 1 else ""
+    if relative.suffix == ".html":
+        if top in _ENTITY_FOLDERS and relative.name != "index.html" and "index" not in relative.parts[1:-1]:
+            return OUTPUT_CATEGORIES[1]
+        if top == "checklists" and relative.name != "index.html":
+            return OUTPUT_CATEGORIES[2]
+        if top == "print" or (relative.name == "print.html" and not top):
+            return OUTPUT_CATEGORIES[3]
+        return OUTPUT_CATEGORIES[4]
+    if top == "checklists" and relative.name.endswith(".data.js"):
+        return OUTPUT_CATEGORIES[5]
+    return {"downloads": OUTPUT_CATEGORIES[6], "search": OUTPUT_CATEGORIES[7], "assets": OUTPUT_CATEGORIES[8]}.get(
+        top, OUTPUT_CATEGORIES[9]
+    )
+
+
 def site_sizes(site: Path, entities: int) -> dict[str, Any]:
-    """Output bytes per entity, the largest page and what a first visit to the home page fetches."""
+    """Output bytes per entity, where they go, the largest page and what a first visit fetches.
+
+    A page's bytes outside its ``<article>`` are the theme's chrome (the same
+    on every page); the rest is the page's content, by kind of page.
+    """
     total = 0
     largest = (0, "")
+    breakdown = dict.fromkeys(OUTPUT_CATEGORIES, 0)
     for path in site.rglob("*"):
         if path.is_file():
             size = path.stat().st_size
             total += size
-            if path.suffix == ".html" and size > largest[0]:
-                largest = (size, str(path.relative_to(site)))
+            relative = path.relative_to(site)
+            category = output_category(relative)
+            if path.suffix == ".html":
+                largest = max(largest, (size, str(relative)))
+                page = path.read_bytes()
+                start, end = page.find(b"<article"), page.find(b"</article>")
+                content = end - start if 0 <= start < end else size
+                breakdown[OUTPUT_CATEGORIES[0]] += size - content
+                breakdown[category] += content
+            else:
+                breakdown[category] += size
     index = site / "search" / "search_index.js"
     if not index.exists():
         index = site / "search" / "search_index.json"
@@ -234,6 +282,7 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
     return {
         "output_bytes": total,
         "bytes_per_entity": total / entities,
+        "breakdown_per_entity": {category: size / entities for category, size in breakdown.items()},
         "largest_page_bytes": largest[0],
         "largest_page": largest[1],
         "search_index_gz_per_entity": index_gz / entities,
@@ -380,6 +429,7 @@ def summarise(results: dict[int, dict[str, Any]], stages: list[str]) -> dict[str
             summary_extra = rounds[-1][stage]
             for key in (
                 "bytes_per_entity",
+                "breakdown_per_entity",
                 "largest_page_bytes",
                 "largest_page",
                 "search_index_gz_per_entity",
@@ -444,6 +494,14 @@ def print_table(summary: dict[str, Any], stages: list[str]) -> None:
                 cells.append("-")
         cells.append("-")
         lines.append(cells)
+    if "site" in stages:
+        for category in OUTPUT_CATEGORIES:
+            cells = [f"  {category}, KB per entity"]
+            for s in scales:
+                per = (summary[s].get("site") or {}).get("breakdown_per_entity", {})
+                cells.append(f"{per[category] / 1024:.1f}" if category in per else "-")
+            cells.append("-")
+            lines.append(cells)
     for line in lines:
         print("| " + " | ".join(line) + " |")
 

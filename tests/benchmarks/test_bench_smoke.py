@@ -50,4 +50,26 @@ def test_bench_smoke_site_and_serve(tmp_path: Path) -> None:
     row = _bench(tmp_path, "site,serve")
     assert row["site"]["ratio"] > 0
     assert row["site"]["bytes_per_entity"] > 0
+    # where the bytes go adds up to the whole, and every kind of output is seen
+    breakdown = row["site"]["breakdown_per_entity"]
+    assert sum(breakdown.values()) == pytest.approx(row["site"]["bytes_per_entity"])
+    assert all(size > 0 for size in breakdown.values()), breakdown
     assert row["serve"]["seconds"] > 0
+
+
+def test_output_categories_sort_pages_and_files() -> None:
+    from benchmarks.bench import OUTPUT_CATEGORIES, output_category
+
+    def kind(path: str) -> int:
+        return OUTPUT_CATEGORIES.index(output_category(Path(path)))
+
+    assert kind("practices/p.html") == kind("scenarios/s.html") == 1
+    assert kind("practices/index.html") == kind("practices/index/2.html") == kind("index.html") == 4
+    assert kind("checklists/pytorch-to-onnx-runtime/3.html") == kind("checklists/s.html") == 2
+    assert kind("checklists/index.html") == 4
+    assert kind("print.html") == kind("print/2.html") == 3
+    assert kind("checklists/index.data.js") == 5
+    assert kind("downloads/tables/practices.csv") == 6
+    assert kind("search/search_index.js") == 7
+    assert kind("assets/javascripts/bundle.js") == 8
+    assert kind("sitemap.xml") == kind("tags.json") == 9
