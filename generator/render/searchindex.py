@@ -31,6 +31,11 @@ trailing wildcard ("crash" finds "crashes", "conversion" does not find
   page's words. A page's id words (ids are curated short names, such as
   ``guard-against-split-leakage``) and its title's other spellings go into
   ``alt``, weighted like the title.
+* **Long previews.** A checklist item's how-to and the bibliography's
+  entries are indexed as their words only (``more``, weighted half the
+  text): the tools, APIs, authors and titles people type still find them,
+  but their prose no longer fills the index (the how-to was a sixth of it)
+  or a result preview (the bibliography was one preview two screens long).
 
 Everything is done once, at build time, on the parsed ``search_index.json``
 (pure functions; the MkDocs hook reads and writes the file). At scale most
@@ -184,12 +189,14 @@ _BLOCK_TAGS = re.compile(r"\s*</?(?:p|ol|ul|li)>\s*")
 _SPACES = re.compile(r" {2,}")
 #: How to do a checklist item: its words are indexed (the tools, APIs and
 #: commands people search for), its prose is not: it was a sixth of the
-#: index, and the item's own text says what the section is about.
+#: index, and the item's own text says what the section is about. So are
+#: the bibliography's entries after its first paragraph: the whole list was
+#: one result preview two screens long.
 _HOW = re.compile(r"<p>How: (.*?)</p>", re.S)
-#: The weight of those words (field ``how``) against the text's, and of a
-#: section whose how-to prose was taken out against the page's other entries.
-HOW_WEIGHT = 0.5
-HOW_SECTION_WEIGHT = 0.75
+#: The weight of those words (field ``more``) against the text's, and of an
+#: entry whose prose was cut so against the page's other entries.
+MORE_WEIGHT = 0.5
+SHORTENED_WEIGHT = 0.75
 
 #: Pages whose example blocks only repeat their text (the finding codes'
 #: sample messages).
@@ -500,7 +507,9 @@ def _kind(location: str) -> str:
     """Which bookkeeping :func:`_section_text` takes out of the text at ``location``."""
     if location in LISTING_PAGES:
         return "listing"
-    if location.startswith(_ENTITY_FOLDERS) or location == _BIBLIOGRAPHY:
+    if location == _BIBLIOGRAPHY:
+        return "bibliography"
+    if location.startswith(_ENTITY_FOLDERS):
         return "entity"
     if location.partition("#")[0] in EXAMPLE_PAGES:
         return "example"
@@ -514,26 +523,32 @@ def _kind(location: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _section_text(kind: str, text: str) -> tuple[str, str, str]:
-    """An entry's text as indexed and its other spellings (``syn``), for a page of this :func:`_kind`."""
+    """An entry's text as indexed, its other spellings (``syn``) and the words of what previews leave out (``more``).
+
+    For a page of this :func:`_kind`.
+    """
     if kind == "listing":
         first = _FIRST_PARAGRAPH.search(text)
         text = first.group(0) if first else ""
-    elif kind == "entity":
+    elif kind in ("entity", "bibliography"):
         for contained, pattern in _BOOKKEEPING:
             if contained in text:
                 text = pattern.sub("", text)
     elif kind == "example":
         text = _EXAMPLE.sub("", text)
-    how = ""
+    more = ""
     if kind == "entity" and "<p>How: " in text:
-        how = " ".join(_HOW.findall(text))
+        more = " ".join(_HOW.findall(text))
         text = _HOW.sub(" ", text)
+    elif kind == "bibliography" and (first := _FIRST_PARAGRAPH.search(text)):
+        more = f"{text[: first.start()]} {text[first.end() :]}"
+        text = first.group(0)
     text = bind_prefixes(_SPACES.sub(" ", _BLOCK_TAGS.sub(" ", text)).strip())
-    if not how:
+    if not more.strip():
         return text, _new_words(extra_words(text), text), ""
-    how = bind_prefixes(how)
-    syn = _new_words(extra_words(f"{text} {how}"), text)
-    return text, syn, _new_words(" ".join(_ordered_words(how)), f"{text} {syn}")
+    more = bind_prefixes(more)
+    syn = _new_words(extra_words(f"{text} {more}"), text)
+    return text, syn, _new_words(" ".join(_ordered_words(more)), f"{text} {syn}")
 
 
 _bound = functools.lru_cache(maxsize=4096)(bind_prefixes)
@@ -558,7 +573,7 @@ def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     location = doc.get("location", "")
     if _repeats(location):
         return None
-    text, syn, how = _section_text(_kind(location), doc.get("text", ""))
+    text, syn, more = _section_text(_kind(location), doc.get("text", ""))
     if "#" in location and not text:
         return None
     new = {key: value for key, value in doc.items() if key not in ("text", "title", "tags")}
@@ -569,13 +584,13 @@ def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
         new["tags"] = list(tags)
     if syn:
         new["syn"] = syn
-    if how:
-        new["how"] = how
+    if more:
+        new["more"] = more
         # Without the how-to's prose the list of item texts is short, and a
         # short text scores high for a word it only mentions in passing
         # ("input" in "the converter input"): the section weighs a little
         # less than the page's own entry, as much as before it was cut.
-        new["boost"] = doc.get("boost", 1) * HOW_SECTION_WEIGHT
+        new["boost"] = doc.get("boost", 1) * SHORTENED_WEIGHT
     alt = _alt_words(title, _slug_words(location), tags)
     if alt:
         new["alt"] = alt
@@ -624,7 +639,7 @@ def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None]
     fields["tags"] = {"boost": title_boost * 0.3}
     fields["syn"] = {"boost": text_boost}
     fields["alt"] = {"boost": title_boost}
-    fields["how"] = {"boost": text_boost * HOW_WEIGHT}
+    fields["more"] = {"boost": text_boost * MORE_WEIGHT}
     config["fields"] = fields
     config["separator"] = SEPARATOR
     return {**index, "config": config, "docs": docs}

@@ -102,9 +102,12 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     elif location.partition("#")[0] in si.EXAMPLE_PAGES:
         text = si._EXAMPLE.sub("", text)
     how = ""
-    if location.startswith(si._ENTITY_FOLDERS) or location == si._BIBLIOGRAPHY:
+    if location.startswith(si._ENTITY_FOLDERS):
         how = bind_prefixes(" ".join(re.findall(r"<p>How: (.*?)</p>", text, re.S)))
         text = re.sub(r"<p>How: .*?</p>", " ", text, flags=re.S)
+    elif location == si._BIBLIOGRAPHY and (opening := re.search(r"<p>.*?</p>", text, re.S)):
+        how = bind_prefixes(" ".join(re.split(r"<p>.*?</p>", text, maxsplit=1, flags=re.S)))
+        text = opening.group(0)
     text = re.sub(" {2,}", " ", si._BLOCK_TAGS.sub(" ", text)).strip()
     if "#" in location and not text:
         return None
@@ -115,14 +118,14 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     tags = [bind_prefixes(tag) for tag in doc.get("tags", [])] if "#" not in location else []
     if tags:
         new["tags"] = tags
-    syn = new_words(extra_words(f"{text} {how}" if how else text), text)
+    syn = new_words(extra_words(f"{text} {how}" if how.strip() else text), text)
     how_words = [w.strip(".") for w in _WORD_SPLIT.split(_TAGS.sub(" ", how).lower()) if w.strip(".")]
     if syn:
         new["syn"] = syn
     how = new_words(" ".join(how_words), f"{text} {syn}")
     if how:
-        new["how"] = how
-        new["boost"] = doc.get("boost", 1) * si.HOW_SECTION_WEIGHT
+        new["more"] = how
+        new["boost"] = doc.get("boost", 1) * si.SHORTENED_WEIGHT
     alt = alt_words(title, location, tags)
     if alt:
         new["alt"] = alt

@@ -7,7 +7,7 @@ from typing import Any
 
 from generator.render.bibliography import cited_by_path
 from generator.render.searchindex import SEPARATOR, bind_prefixes, compact_index, extra_words
-from generator.urls import url_of
+from generator.urls import BIBLIOGRAPHY_PAGE, url_of
 
 CONFIG = {
     "separator": r"[\s\-]+",
@@ -53,13 +53,26 @@ def test_checklist_bookkeeping_leaves_and_the_item_and_the_words_of_its_how_to_s
     entry = out["practices/p.html#checklist-items"]
     assert entry["text"] == "Seed all generators."
     # the how-to's words stay searchable, its prose does not fill the index
-    assert entry["how"].split() == ["call", "torch", "manual_seed", "s"]
+    assert entry["more"].split() == ["call", "torch", "manual_seed", "s"]
     assert entry["boost"] < 1  # a short list of items weighs less than the page's own entry
 
 
 def test_the_words_of_a_how_to_weigh_less_than_the_text() -> None:
     fields = compact_index({"config": CONFIG, "docs": []})["config"]["fields"]
-    assert 0 < fields["how"]["boost"] < fields["text"]["boost"] == fields["syn"]["boost"]
+    assert 0 < fields["more"]["boost"] < fields["text"]["boost"] == fields["syn"]["boost"]
+
+
+def test_the_bibliography_previews_its_first_paragraph_and_indexes_the_words_of_its_entries() -> None:
+    text = (
+        "<p>Every source the knowledge base cites (2).</p><ol><li>Eric Breck. (2017). The ML Test Score. "
+        "BibTeX key <code>breck2017</code></li><li>Andrej Karpathy. (2019). A Recipe for Training.</li></ol>"
+    )
+    entry = compact({"location": url_of(BIBLIOGRAPHY_PAGE), "title": "References", "text": text})[
+        url_of(BIBLIOGRAPHY_PAGE)
+    ]
+    assert entry["text"] == "Every source the knowledge base cites (2)."
+    assert {"breck", "ml", "score", "karpathy", "recipe"} <= set(entry["more"].split())
+    assert "breck2017" not in entry["more"]  # bookkeeping stays out
 
 
 def test_tags_stay_on_the_page_entry_and_weigh_less_than_the_title() -> None:
