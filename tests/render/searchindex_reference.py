@@ -102,7 +102,7 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     elif location.partition("#")[0] in si.EXAMPLE_PAGES:
         text = si._EXAMPLE.sub("", text)
     how = ""
-    if location.startswith(si._ENTITY_FOLDERS):
+    if location.startswith(si._ENTITY_FOLDERS) and location not in si.LISTING_PAGES:
         how = bind_prefixes(" ".join(re.findall(r"<p>How: (.*?)</p>", text, re.S)))
         text = re.sub(r"<p>How: .*?</p>", " ", text, flags=re.S)
     elif location == si._BIBLIOGRAPHY and (opening := re.search(r"<p>.*?</p>", text, re.S)):
