@@ -438,17 +438,21 @@ def _words_in(text: str) -> set[str]:
     before a letter is a space, then a word is a run of word characters,
     non-breaking hyphens and dots.
     """
-    words = set(_WORD.findall(_DOT_BEFORE_A_LETTER.sub(" ", _TAGS.sub(" ", text).lower())))
+    words = set(_dotted_words(text))
     for word in [word for word in words if "." in word]:
         words.discard(word)
         words.add(word.strip("."))
     return words
 
 
+def _dotted_words(text: str) -> list[str]:
+    """The words of ``text`` (HTML), lower case, in order, dots at their ends kept."""
+    return _WORD.findall(_DOT_BEFORE_A_LETTER.sub(" ", _TAGS.sub(" ", text).lower()))
+
+
 def _ordered_words(text: str) -> list[str]:
     """The words of ``text`` (HTML) as :func:`_words_in` finds them, in first-seen order."""
-    words = _WORD.findall(_DOT_BEFORE_A_LETTER.sub(" ", _TAGS.sub(" ", text).lower()))
-    return list(dict.fromkeys(word.strip(".") for word in words if word.strip(".")))
+    return list(dict.fromkeys(word.strip(".") for word in _dotted_words(text) if word.strip(".")))
 
 
 def _new_words(words: str, text: str) -> str:
