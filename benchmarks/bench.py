@@ -62,6 +62,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthkb import make_kb  # noqa: E402
+from generator.models import FOLDERS  # noqa: E402
 
 STAGES = ("validate", "checklist", "graph", "site", "serve")
 FLOOR = {"validate": "parse", "checklist": "parse", "graph": "parse", "site": "mkdocs"}
@@ -230,14 +231,13 @@ OUTPUT_CATEGORIES = (
     "theme and vendored assets",
     "other files (sitemap, feed, tags.json)",
 )
-_ENTITY_FOLDERS = ("practices", "challenges", "defects", "stages", "paradigms", "scenarios")
 
 
 def output_category(relative: Path) -> str:
     """Which of :data:`OUTPUT_CATEGORIES` a non-page file (or a page's content) belongs to."""
     top = relative.parts[0] if len(relative.parts) > 1 else ""
     if relative.suffix == ".html":
-        if top in _ENTITY_FOLDERS and relative.name != "index.html" and "index" not in relative.parts[1:-1]:
+        if top in FOLDERS.values() and relative.name != "index.html" and "index" not in relative.parts[1:-1]:
             return OUTPUT_CATEGORIES[1]
         if top == "checklists" and relative.name != "index.html":
             return OUTPUT_CATEGORIES[2]
