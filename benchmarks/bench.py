@@ -251,6 +251,28 @@ def output_category(relative: Path) -> str:
     )
 
 
+#: The whole-KB downloads the project was designed around (the KB as JSON, the
+#: graph as node-link JSON and GraphML, the JSON Schemas); the CSV tables,
+#: ``datapackage.json`` and ``references.bib`` came later and are left out.
+CORE_DOWNLOADS = ("downloads/kb.json", "downloads/graph.json", "downloads/graph.graphml", "downloads/schemas/")
+
+
+def in_core(relative: Path) -> bool:
+    """Whether a file is part of the site's core: what no build can drop without dropping a designed feature.
+
+    The core is every entity page (with its chrome), the whole-KB downloads of
+    :data:`CORE_DOWNLOADS`, the checklist builder's data and the search index.
+    Index pages, the workflow, coverage and taxonomy pages, scenario checklists,
+    print pages and CSV tables are outside it, so the core is a lower bound on
+    what a complete site weighs, not an estimate of it.
+    """
+    category = output_category(relative)
+    if category in (OUTPUT_CATEGORIES[1], OUTPUT_CATEGORIES[5], OUTPUT_CATEGORIES[7]):
+        return True
+    name = relative.as_posix()
+    return any(name == core or (core.endswith("/") and name.startswith(core)) for core in CORE_DOWNLOADS)
+
+
 def site_sizes(site: Path, entities: int) -> dict[str, Any]:
     """Output bytes per entity, where they go, the largest page and what a first visit fetches.
 
@@ -258,6 +280,7 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
     on every page); the rest is the page's content, by kind of page.
     """
     total = 0
+    core = 0
     largest = (0, "")
     breakdown = dict.fromkeys(OUTPUT_CATEGORIES, 0)
     for path in site.rglob("*"):
@@ -265,6 +288,8 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
             size = path.stat().st_size
             total += size
             relative = path.relative_to(site)
+            if in_core(relative):
+                core += size
             category = output_category(relative)
             if path.suffix == ".html":
                 largest = max(largest, (size, str(relative)))
@@ -283,6 +308,7 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
         "output_bytes": total,
         "bytes_per_entity": total / entities,
         "breakdown_per_entity": {category: size / entities for category, size in breakdown.items()},
+        "core_bytes_per_entity": core / entities,
         "largest_page_bytes": largest[0],
         "largest_page": largest[1],
         "search_index_gz_per_entity": index_gz / entities,
@@ -430,6 +456,7 @@ def summarise(results: dict[int, dict[str, Any]], stages: list[str]) -> dict[str
             for key in (
                 "bytes_per_entity",
                 "breakdown_per_entity",
+                "core_bytes_per_entity",
                 "largest_page_bytes",
                 "largest_page",
                 "search_index_gz_per_entity",
@@ -473,6 +500,11 @@ def print_table(summary: dict[str, Any], stages: list[str]) -> None:
     extra = [
         ("peak RSS, MB", lambda c: f"{c['max_rss_mb']:.0f}", "site"),
         ("site output, KB per entity", lambda c: f"{c['bytes_per_entity'] / 1024:.1f}", "site"),
+        (
+            "  of it the core (entity pages, kb.json, graph, schemas, builder data, search), KB per entity",
+            lambda c: f"{c['core_bytes_per_entity'] / 1024:.1f}",
+            "site",
+        ),
         ("largest page, KB", lambda c: f"{c['largest_page_bytes'] / 1024:.0f} ({c['largest_page']})", "site"),
         ("search index gz, B per entity", lambda c: f"{c['search_index_gz_per_entity']:.0f}", "site"),
         (

@@ -73,3 +73,32 @@ def test_output_categories_sort_pages_and_files() -> None:
     assert kind("search/search_index.js") == 7
     assert kind("assets/javascripts/bundle.js") == 8
     assert kind("sitemap.xml") == kind("tags.json") == 9
+
+
+def test_core_is_entity_pages_whole_kb_downloads_builder_data_and_search() -> None:
+    from benchmarks.bench import in_core
+
+    core = [
+        "practices/p.html",
+        "scenarios/s.html",
+        "downloads/kb.json",
+        "downloads/graph.json",
+        "downloads/graph.graphml",
+        "downloads/schemas/practice.schema.json",
+        "checklists/index.data.js",
+        "search/search_index.js",
+    ]
+    outside = [
+        "practices/index.html",
+        "checklists/s.html",
+        "print.html",
+        "downloads/tables/practices.csv",
+        "downloads/datapackage.json",
+        "downloads/kb.json.bak",
+        "downloads/schemas.txt",
+        "coverage.html",
+        "assets/javascripts/bundle.js",
+        "sitemap.xml",
+    ]
+    assert [p for p in core if not in_core(Path(p))] == []
+    assert [p for p in outside if in_core(Path(p))] == []
