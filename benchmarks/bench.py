@@ -257,16 +257,18 @@ def output_category(relative: Path) -> str:
 CORE_DOWNLOADS = ("downloads/kb.json", "downloads/graph.json", "downloads/graph.graphml", "downloads/schemas/")
 
 
-def in_core(relative: Path) -> bool:
+def in_core(relative: Path, category: str | None = None) -> bool:
     """Whether a file is part of the site's core: what no build can drop without dropping a designed feature.
 
     The core is every entity page (with its chrome), the whole-KB downloads of
     :data:`CORE_DOWNLOADS`, the checklist builder's data and the search index.
     Index pages, the workflow, coverage and taxonomy pages, scenario checklists,
     print pages and CSV tables are outside it, so the core is a lower bound on
-    what a complete site weighs, not an estimate of it.
+    what a complete site weighs, not an estimate of it. ``category`` is the
+    file's :func:`output_category` when the caller already has it.
     """
-    category = output_category(relative)
+    if category is None:
+        category = output_category(relative)
     if category in (OUTPUT_CATEGORIES[1], OUTPUT_CATEGORIES[5], OUTPUT_CATEGORIES[7]):
         return True
     name = relative.as_posix()
@@ -288,9 +290,9 @@ def site_sizes(site: Path, entities: int) -> dict[str, Any]:
             size = path.stat().st_size
             total += size
             relative = path.relative_to(site)
-            if in_core(relative):
-                core += size
             category = output_category(relative)
+            if in_core(relative, category):
+                core += size
             if path.suffix == ".html":
                 largest = max(largest, (size, str(relative)))
                 page = path.read_bytes()
