@@ -92,6 +92,12 @@ def forms_for(checked: Checked) -> list[dict[str, Any]]:
     stages = sorted(e.id for e in checked.kb.of_type("stage"))
     forms: list[dict[str, Any]] = [{}, {"essential": "1"}, {"trains": "true"}, {"reference_code": "false"}]
     forms += [{"precision": "int8", "trains": "false", "target": "tflite"}, {"stage": stages[0], "essential": "1"}]
+    # ad-hoc ports: the short list is ranked, not read from a scenario
+    forms += [
+        {"source": "tensorflow", "target": "onnx-runtime", "hardware": "cpu", "trains": "false", "essential": "1"},
+        {"source": "pytorch", "target": "tflite", "hardware": "mobile", "precision": "int8", "essential": "1"},
+        {"target": "onnx-runtime", "reference_weights": "true"},
+    ]
     for sid in scenarios:
         forms += [
             {"scenario": sid},
