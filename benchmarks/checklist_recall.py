@@ -28,6 +28,14 @@ and ``done_when`` (joined by spaces) match every regex in ``match``
 * ``inapplicable``: full-export items whose applicability, read again from
   the KB, excludes the scenario (should be 0).
 
+A reference set for a port that is not a named scenario gives ``name``
+(its file name) and the ``query`` an engineer would compose it with, in
+the CLI's filter names::
+
+    name: tensorflow-to-onnx-runtime-cpu
+    query: {source: tensorflow, target: onnx-runtime, hardware: [cpu], trains: false, precision: [fp32]}
+    checks: [...]
+
 Run: .venv/bin/python benchmarks/checklist_recall.py [--kb kb] [--reference tests/checklist_reference]
 [--format text|json] [--misses] [--targets]. Exit 1 on a bad reference file (with its location), and with
 ``--targets`` when a scenario misses the issue's targets.
@@ -47,11 +55,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from generator.checklist.compose import Query, compose
 from generator.checklist.export import export_model
-from generator.kb import Checked
+from generator.kb import Checked, KnowledgeBase
 from generator.load.yamlstrict import YamlProblem, parse
 from generator.models import Practice
 from generator.pipeline import check_folder
-from generator.validate.selection import exclusion, narrow, resolve
+from generator.validate.selection import UnknownName, exclusion, narrow, resolve, validate_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,11 +157,56 @@ class Check(_Closed):
     match: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
 
 
-class ReferenceSet(_Closed):
-    """The reference checks of one scenario."""
+_Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 
-    scenario: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+
+class RefQuery(_Closed):
+    """An ad-hoc checklist query, in the CLI's filter names (``--source``, ``--hardware``, ...)."""
+
+    paradigm: list[_Id] = Field(default_factory=list)
+    stage: list[_Id] = Field(default_factory=list)
+    source: _Id | None = None
+    target: _Id | None = None
+    hardware: list[_Id] = Field(default_factory=list)
+    tag: list[_Id] = Field(default_factory=list)
+    trains: bool | None = None
+    reference_code: bool | None = None
+    reference_weights: bool | None = None
+    precision: list[_Id] = Field(default_factory=list)
+
+    def to_query(self, **extra: Any) -> Query:
+        """The selection query these filters stand for."""
+        return Query(
+            paradigms=tuple(self.paradigm),
+            stages=tuple(self.stage),
+            source=self.source,
+            target=self.target,
+            hardware=tuple(self.hardware),
+            tags=tuple(self.tag),
+            trains=self.trains,
+            reference_code=self.reference_code,
+            reference_weights=self.reference_weights,
+            precision=tuple(self.precision),
+            **extra,
+        )
+
+
+class ReferenceSet(_Closed):
+    """The reference checks of one scenario, or of one ad-hoc query (``name`` and ``query``)."""
+
+    scenario: _Id | None = None
+    name: _Id | None = None
+    query: RefQuery | None = None
     checks: Annotated[list[Check], Field(min_length=1)]
+
+    @property
+    def label(self) -> str:
+        """The scenario id, or the ad-hoc set's name."""
+        return self.scenario or self.name or ""
+
+    def to_query(self, **extra: Any) -> Query:
+        """The checklist query this set scores."""
+        return self.query.to_query(**extra) if self.query else Query(scenario=self.scenario, **extra)
 
 
 class BadReference(Exception):
@@ -164,8 +217,21 @@ def _located(path: Path, line: int, col: int, message: str) -> BadReference:
     return BadReference(f"{path}:{line}:{col}: {message}")
 
 
-def load_reference(path: Path) -> tuple[ReferenceSet, list[list[re.Pattern[str]]]]:
+def _where(query: RefQuery, value: str) -> tuple[str | int, ...]:
+    """The key path of the query filter that names ``value`` (the query itself if none does)."""
+    for key, given in query.model_dump().items():
+        if given == value:
+            return ("query", key)
+        if isinstance(given, list) and value in given:
+            return ("query", key, given.index(value))
+    return ("query",)
+
+
+def load_reference(path: Path, kb: KnowledgeBase | None = None) -> tuple[ReferenceSet, list[list[re.Pattern[str]]]]:
     """Read and check one reference file; return it with its compiled regexes (one list per check).
+
+    With ``kb``, an ad-hoc set's query must name only scenarios, stages,
+    paradigms and vocabulary terms that ``kb`` has.
 
     Raises:
         BadReference: with ``file:line:col`` for YAML, shape and regex errors.
@@ -182,9 +248,24 @@ def load_reference(path: Path) -> tuple[ReferenceSet, list[list[re.Pattern[str]]
         mark = doc.mark(loc)
         key = ".".join(str(p) for p in loc) or "file"
         raise _located(path, mark.line, mark.col, f"{key}: {err['msg']}") from None
-    if ref.scenario != path.stem:
-        mark = doc.mark(("scenario",))
-        raise _located(path, mark.line, mark.col, f"scenario '{ref.scenario}' differs from the file name")
+    if (ref.scenario is None) == (ref.query is None):
+        raise _located(path, 1, 1, "give either 'scenario' or 'name' and 'query'")
+    if ref.query is not None and ref.name is None:
+        mark = doc.mark(("query",))
+        raise _located(path, mark.line, mark.col, "an ad-hoc set ('query') needs a 'name'")
+    if ref.scenario is not None and ref.name is not None:
+        mark = doc.mark(("name",))
+        raise _located(path, mark.line, mark.col, "a scenario set takes its name from 'scenario'")
+    if ref.label != path.stem:
+        key = "scenario" if ref.scenario else "name"
+        mark = doc.mark((key,))
+        raise _located(path, mark.line, mark.col, f"{key} '{ref.label}' differs from the file name")
+    if ref.query is not None and kb is not None:
+        try:
+            validate_query(kb, ref.to_query())
+        except UnknownName as exc:
+            mark = doc.mark(_where(ref.query, exc.value))
+            raise _located(path, mark.line, mark.col, f"query: {exc}") from None
     compiled: list[list[re.Pattern[str]]] = []
     seen: set[str] = set()
     for i, chk in enumerate(ref.checks):
@@ -249,9 +330,9 @@ def _recall(
     return (hit / total if total else 1.0), missed
 
 
-def inapplicable(checked: Checked, scenario: str, uids: list[str]) -> int:
-    """Items whose applicability, read again from the KB, excludes the scenario."""
-    sel = resolve(checked.kb, Query(scenario=scenario))
+def inapplicable(checked: Checked, query: Query, uids: list[str]) -> int:
+    """Items whose applicability, read again from the KB, excludes the query's selection."""
+    sel = resolve(checked.kb, query)
     count = 0
     for uid in uids:
         pid, iid = uid.split("/", 1)
@@ -264,20 +345,20 @@ def inapplicable(checked: Checked, scenario: str, uids: list[str]) -> int:
 
 
 def score(checked: Checked, ref: ReferenceSet, compiled: list[list[re.Pattern[str]]]) -> Score:
-    """Score one scenario's full and essential exports against its reference set."""
-    full = item_texts(checked, Query(scenario=ref.scenario))
-    short = item_texts(checked, Query(scenario=ref.scenario, importance="essential"))
+    """Score one scenario's (or query's) full and essential exports against its reference set."""
+    full = item_texts(checked, ref.to_query())
+    short = item_texts(checked, ref.to_query(importance="essential"))
     recall, missed = _recall(ref, compiled, full, only_essential=False)
     essential_recall, missed_essential = _recall(ref, compiled, short, only_essential=True)
     named = sum(names_something(text) for _, text in full) / len(full) if full else 0.0
     return Score(
-        scenario=ref.scenario,
+        scenario=ref.label,
         items=len(full),
         essential_items=len(short),
         recall=recall,
         essential_recall=essential_recall,
         named=named,
-        inapplicable=inapplicable(checked, ref.scenario, [uid for uid, _ in full]),
+        inapplicable=inapplicable(checked, ref.to_query(), [uid for uid, _ in full]),
         checks=len(ref.checks),
         missed=missed,
         missed_essential=missed_essential,
@@ -297,8 +378,8 @@ def meets_targets(s: Score) -> bool:
 
 def table(scores: list[Score], misses: bool) -> str:
     """The scores as a fixed-width table (one row per scenario)."""
-    width = max([len("scenario"), *(len(s.scenario) for s in scores)])
-    head = f"{'scenario':<{width}}  checks  items  essential  recall  ess. recall  named  inapplicable"
+    width = max([len("reference set"), *(len(s.scenario) for s in scores)])
+    head = f"{'reference set':<{width}}  checks  items  essential  recall  ess. recall  named  inapplicable"
     lines = [head]
     for s in scores:
         lines.append(
@@ -334,8 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     scores = []
     try:
         for path in files:
-            ref, compiled = load_reference(path)
-            if ref.scenario not in scenarios:
+            ref, compiled = load_reference(path, checked.kb)
+            if ref.scenario is not None and ref.scenario not in scenarios:
                 raise BadReference(f"{path}:1:1: scenario '{ref.scenario}' is not in {args.kb}")
             scores.append(score(checked, ref, compiled))
     except BadReference as exc:

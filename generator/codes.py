@@ -768,8 +768,8 @@ CODES: tuple[Code, ...] = (
         "scenario-without-essential",
         W,
         "lint",
-        "A scenario has no essential list of its own, so its short list falls back to practice importance.",
-        f"{SC}:1:1: warning[scenario-without-essential] scenario has no 'essential' list, so its short list falls back to practice importance; list the item ids ('practice/item') behind this kind of port's most common failures.",
+        "A scenario has no essential list of its own, so its short list is ranked from item severity and practice importance.",
+        f"{SC}:1:1: warning[scenario-without-essential] scenario has no 'essential' list, so its short list is ranked from item severity and practice importance; list the item ids ('practice/item') behind this kind of port's most common failures.",
         "List up to 25 item uids behind this kind of port's most common failures.",
     ),
     Code(

@@ -92,6 +92,12 @@ def forms_for(checked: Checked) -> list[dict[str, Any]]:
     stages = sorted(e.id for e in checked.kb.of_type("stage"))
     forms: list[dict[str, Any]] = [{}, {"essential": "1"}, {"trains": "true"}, {"reference_code": "false"}]
     forms += [{"precision": "int8", "trains": "false", "target": "tflite"}, {"stage": stages[0], "essential": "1"}]
+    # ad-hoc ports: the short list is ranked, not read from a scenario
+    forms += [
+        {"source": "tensorflow", "target": "onnx-runtime", "hardware": "cpu", "trains": "false", "essential": "1"},
+        {"source": "pytorch", "target": "tflite", "hardware": "mobile", "precision": "int8", "essential": "1"},
+        {"target": "onnx-runtime", "reference_weights": "true"},
+    ]
     for sid in scenarios:
         forms += [
             {"scenario": sid},
@@ -218,3 +224,13 @@ def test_the_builder_rebuilds_every_item_field_from_its_data(tmp_path: Path) -> 
         assert [i["uid"] for i in got] == [i["uid"] for i in expected]
         for mine, theirs in zip(got, expected, strict=True):
             assert mine == theirs, mine["uid"]
+
+
+def test_the_tag_filter_offers_only_tags_a_practice_carries() -> None:
+    from generator.render.checklists import builder_index
+
+    checked = checked_kb({})
+    offered = {t["id"] for t in builder_index(checked)["tags"]}
+    carried = {t for p in checked.kb.of_type("practice") for t in p.tags}  # type: ignore[attr-defined]
+    vocabulary = set(checked.kb.vocabulary.all_terms())  # type: ignore[union-attr]
+    assert offered == carried and offered < vocabulary  # e.g. the fixture's 'cnn' model family tags no practice

@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 
 SCRIPT = ROOT / "benchmarks" / "checklist_recall.py"
 FIXTURE = ROOT / "tests" / "fixtures" / "checklist_reference"
+ADHOC = ROOT / "tests" / "fixtures" / "checklist_reference_adhoc"
 
 
 def _module() -> ModuleType:
@@ -67,7 +68,7 @@ def test_prints_recall_counts_named_share_and_inapplicable_items(kb: Path) -> No
     result = run("--kb", str(kb), "--reference", str(FIXTURE), "--misses")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        "scenario                 checks  items  essential  recall  ess. recall  named  inapplicable\n"
+        "reference set            checks  items  essential  recall  ess. recall  named  inapplicable\n"
         "pytorch-to-onnx-runtime       4      4          2   75.0%        71.4%  25.0%             0\n"
         "pytorch-to-onnx-runtime: missed eval-mode\n"
         "pytorch-to-onnx-runtime: missed in the essential list eval-mode\n"
@@ -115,6 +116,50 @@ def test_bad_reference_files_are_located_errors(
     result = call("--kb", str(kb), "--reference", "x", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {message}"), result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_ad_hoc_set_scores_the_checklist_its_query_composes(kb: Path, call: Callable[..., Result]) -> None:
+    result = call("--kb", str(kb), "--reference", str(ADHOC), "--misses")
+    assert (result.returncode, result.stderr) == (0, "")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("reference set                ")
+    # pytorch to onnx-runtime on CPU: the CPU-only and ONNX items join the scenario's four (tests/checklist_kb.py)
+    assert lines[1].split() == ["pytorch-to-onnx-runtime-cpu", "2", "6", "2", "100.0%", "100.0%", "16.7%", "0"]
+    assert lines[2:] == [
+        "pytorch-to-onnx-runtime-cpu: missed none",
+        "pytorch-to-onnx-runtime-cpu: missed in the essential list none",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("head", "message"),
+    [
+        (
+            "scenario: pytorch-to-onnx-runtime-cpu\nname: pytorch-to-onnx-runtime-cpu\nquery: {source: pytorch}\n",
+            "1:1: give either 'scenario' or 'name' and 'query'",
+        ),
+        ("name: pytorch-to-onnx-runtime-cpu\n", "1:1: give either 'scenario' or 'name' and 'query'"),
+        ("query: {source: pytorch}\n", "1:1: an ad-hoc set ('query') needs a 'name'"),
+        ("name: other-name\nquery: {source: pytorch}\n", "1:1: name 'other-name' differs from the file name"),
+        (
+            "name: pytorch-to-onnx-runtime-cpu\nquery: {source: pytorch, hardware: [cpu, watch]}\n",
+            "2:42: query: unknown hardware 'watch'.",
+        ),
+        ("name: pytorch-to-onnx-runtime-cpu\nquery: {gpu: true}\n", "2:9: query.gpu: Extra inputs are not permitted"),
+    ],
+    ids=["both", "no-query", "no-name", "name", "vocabulary", "unknown-filter"],
+)
+def test_bad_ad_hoc_sets_are_located_errors(
+    kb: Path, tmp_path: Path, head: str, message: str, call: Callable[..., Result]
+) -> None:
+    checks = (ADHOC / "pytorch-to-onnx-runtime-cpu.yaml").read_text().split("checks:", 1)[1]
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "pytorch-to-onnx-runtime-cpu.yaml").write_text(head + "checks:" + checks, encoding="utf-8")
+    result = call("--kb", str(kb), "--reference", "x", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: x/pytorch-to-onnx-runtime-cpu.yaml:{message}"), result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -11,11 +11,15 @@ import pytest
 from generator.checklist.compose import Query, compose
 from generator.findings import Finding, Location, Severity
 from generator.models import Applicability
+from generator.pipeline import check_folder
+from generator.validate import selection
 from generator.validate.lint import lint
 from generator.validate.selection import Selection, contradiction, exclusion, narrow
 from tests.checklist_kb import FILES, checked_kb, practice
+from tests.conftest import ROOT
 
 SCENARIO = "scenarios/pytorch-to-onnx-runtime.yaml"
+REAL = check_folder(ROOT / "kb")
 ONNX = FILES[SCENARIO]
 
 
@@ -237,6 +241,75 @@ def test_without_a_scenario_list_practice_importance_decides(kb) -> None:  # typ
         "compare-converted-outputs/compare-outputs",
         "compare-converted-outputs/record-tolerance",
     ]
+
+
+BLOCKERS = practice(
+    "many-checks",
+    """
+title: Many checks of a recommended practice
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: recommended
+checklist:
+  - id: minor-check
+    text: Tidy the export log.
+    severity: minor
+  - id: blocker-check
+    text: Fail the export on a missing operator.
+    severity: blocker
+  - id: major-check
+    text: Compare the outputs on ten inputs.
+    severity: major
+""",
+)
+
+
+def test_an_ad_hoc_short_list_takes_blockers_first_and_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"practices/many-checks.yaml": BLOCKERS} | scenario(
+        "essential: [many-checks/major-check, pin-environment/lock-file]"
+    )
+    edited = checked_kb(files)
+    assert [f for f in edited.findings if f.severity == Severity.ERROR] == []
+    # Eligible: the essential practice's items, the blocker, and what a scenario's list names (the major check,
+    # the lock file); ranked: blocker, then by importance, then by how many scenario lists name an item.
+    assert uids(edited, importance="essential") == [
+        "pin-environment/lock-file",
+        "compare-converted-outputs/compare-outputs",
+        "compare-converted-outputs/record-tolerance",
+        "many-checks/blocker-check",
+        "many-checks/major-check",
+    ]
+    flags = {i.uid: i.essential for i in compose(edited, Query()).items}
+    assert flags["many-checks/minor-check"] is False and flags["many-checks/blocker-check"] is True
+    monkeypatch.setattr(selection, "SHORT_LIST", 2)
+    # the two blockers (compare-outputs is one in tests/checklist_kb.py) outrank the rest
+    assert uids(checked_kb(files), importance="essential") == [
+        "compare-converted-outputs/compare-outputs",
+        "many-checks/blocker-check",
+    ]
+    # a scenario's own list still decides for the scenario
+    assert uids(edited, scenario="pytorch-to-onnx-runtime", importance="essential") == [
+        "pin-environment/lock-file",
+        "many-checks/major-check",
+    ]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"source": "tensorflow", "target": "onnx-runtime", "hardware": ("cpu",), "trains": False},
+        {"source": "pytorch", "target": "tflite", "hardware": ("mobile",), "precision": ("int8",)},
+        {"target": "onnx-runtime", "hardware": ("gpu",), "precision": ("fp16",)},
+        {},
+    ],
+    ids=["tf-to-ort", "pt-to-tflite", "ort-gpu", "everything"],
+)
+def test_ad_hoc_short_lists_of_the_real_kb_hold_at_most_25_items(filters: dict[str, object]) -> None:
+    full = compose(REAL, Query(**filters)).items  # type: ignore[arg-type]
+    short = [i.uid for i in compose(REAL, Query(importance="essential", **filters)).items]  # type: ignore[arg-type]
+    assert len(full) > 100 and len(short) == selection.SHORT_LIST
+    assert short == [i.uid for i in full if i.essential]
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,10 @@ def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
 @click.option(
     "--importance",
     type=click.Choice(IMPORTANCE_LEVELS),
-    help="Keep items of at least this importance; 'essential' gives a scenario's own essential list.",
+    help=(
+        "Keep items of at least this importance; 'essential' gives a scenario's own essential list, or "
+        "without one at most 25 items ranked by severity, practice importance and the scenarios' lists."
+    ),
 )
 @click.option("--essential", is_flag=True, help="The short list: the same as '--importance essential'.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)

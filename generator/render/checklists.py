@@ -307,6 +307,7 @@ def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
         first.setdefault(i.practice, i)
 
     scenarios = [s for s in kb.of_type("scenario") if isinstance(s, Scenario)]
+    tagged = {t for p in practices for t in p.tags}
     return {
         "kb": {"name": every.kb_name, "version": every.kb_version, "commit": every.commit, "site_url": every.site_url},
         "stages": [
@@ -318,7 +319,8 @@ def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
         ],
         "frameworks": terms(vocab.frameworks) if vocab else [],
         "hardware": terms(vocab.hardware) if vocab else [],
-        "tags": terms(vocab.all_terms()) if vocab else [],
+        # only the tags a practice carries: any other tag would select nothing
+        "tags": [t for t in terms(vocab.all_terms()) if t["id"] in tagged] if vocab else [],
         "precisions": list(PRECISIONS),
         "entities": {
             eid: {"type": e.kind, "title": e.title, "url": every.urls.get(eid) or site_link_of(every, e.kind, eid)}

@@ -127,14 +127,14 @@ class ItemTextsDiffer(Rule):
 
 
 class ScenarioHasEssentialList(Rule):
-    """A scenario names its own short list (otherwise practice importance stands in for it)."""
+    """A scenario names its own short list (otherwise one is ranked from severity and importance)."""
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         if isinstance(entry.entity, Scenario) and not entry.entity.essential:
             yield warning(
                 "scenario-without-essential",
-                "scenario has no 'essential' list, so its short list falls back to practice importance; "
-                "list the item ids ('practice/item') behind this kind of port's most common failures.",
+                "scenario has no 'essential' list, so its short list is ranked from item severity and practice "
+                "importance; list the item ids ('practice/item') behind this kind of port's most common failures.",
                 entry.source.location(("id",)),
             )
 

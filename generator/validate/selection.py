@@ -23,9 +23,10 @@ JavaScript; a test compares the two on every scenario):
    scenario never receives an item whose applicability excludes it.
 3. ``importance``: ``essential`` keeps exactly the scenario's ``essential``
    list (intersected with the kept items). Without a scenario essential list
-   (an ad-hoc query, or a scenario that has none yet) it keeps the items of
-   practices of at least that importance; lower levels also keep the
-   scenario's essential items.
+   (an ad-hoc query, or a scenario that has none yet) the essential items
+   are a short list of at most :data:`SHORT_LIST` kept items, ranked by
+   :func:`short_list`. Lower levels keep the items of practices of at least
+   that importance, and the essential items.
 4. Items are ordered by the scenario's stage ``order`` (default: the
    workflow order), then practice id, then their order in the practice.
 """
@@ -41,12 +42,25 @@ from urllib.parse import parse_qsl, urlencode
 from generator.graph import stages_in_order
 from generator.ids import suggestion
 from generator.kb import KnowledgeBase
-from generator.models import Applicability, ChecklistItem, Importance, Practice, Precision, Scenario
+from generator.models import (
+    ESSENTIAL_MAX,
+    Applicability,
+    ChecklistItem,
+    Importance,
+    Practice,
+    Precision,
+    Scenario,
+    Severity,
+)
 
 #: Importance levels from most to least important; ``--importance X`` keeps X and above.
 IMPORTANCE_LEVELS: tuple[str, ...] = get_args(Importance)
 #: Target precisions a query or scenario may name.
 PRECISIONS: tuple[str, ...] = get_args(Precision)
+#: Most items an ad-hoc short list holds: the bound on a scenario's own essential list.
+SHORT_LIST = ESSENTIAL_MAX
+#: Item severities from the most to the least costly to skip; an item without one ranks last.
+SEVERITY_LEVELS: tuple[str, ...] = get_args(Severity)
 
 #: Query fields that hold several values, and the singular name used on the CLI and in query strings.
 _MULTI = {"paradigms": "paradigm", "stages": "stage", "hardware": "hardware", "tags": "tag", "precision": "precision"}
@@ -400,23 +414,55 @@ def select_items(kb: KnowledgeBase, sel: Selection) -> list[Selected]:
     """The items a selection keeps, in checklist order (see the module docstring)."""
     rank = stage_rank(kb, sel)
     practices = sorted(select_practices(kb, sel), key=lambda p: (rank.get(p.stage, len(rank)), p.id))
-    scenario_list = set(sel.essential)
-    kept: list[Selected] = []
-    for p in practices:
-        for ci in p.checklist:
-            aw = narrow(p.applies_when, ci.applies_when)
-            if exclusion(aw, sel) is not None:
-                continue
-            uid = f"{p.id}/{ci.id}"
-            essential = uid in scenario_list if scenario_list else p.importance == "essential"
-            kept.append(Selected(p, ci, aw, essential))
-    return [s for s in kept if _important_enough(s, sel, scenario_list)]
+    applicable = [
+        (p, ci, aw)
+        for p in practices
+        for ci in p.checklist
+        if exclusion(aw := narrow(p.applies_when, ci.applies_when), sel) is None
+    ]
+    essential = set(sel.essential) or short_list(kb, [(p, ci) for p, ci, _ in applicable])
+    kept = [Selected(p, ci, aw, f"{p.id}/{ci.id}" in essential) for p, ci, aw in applicable]
+    return [s for s in kept if _important_enough(s, sel)]
 
 
-def _important_enough(s: Selected, sel: Selection, scenario_list: set[str]) -> bool:
+def short_list(kb: KnowledgeBase, items: list[tuple[Practice, ChecklistItem]]) -> set[str]:
+    """The uids of the essential items of a selection that has no essential list of its own.
+
+    An item of ``items`` (in checklist order) can be on it when its practice
+    is ``essential``, its ``severity`` is ``blocker`` or a scenario's
+    curated essential list names it. At most :data:`SHORT_LIST` of those
+    are, ranked by what skipping each risks (``severity``: blocker, major,
+    minor, none), then by the practice's ``importance``, then by how many
+    scenarios' essential lists name it, then by checklist order. The ranking
+    is a judgement: severity first, because the short list is for the checks
+    whose omission breaks a port; the scenarios' lists break ties, because
+    each was chosen for a real kind of port. checklist.js (``shortList``)
+    does the same.
+    """
+    named: dict[str, int] = {}
+    for scenario in kb.of_type("scenario"):
+        if isinstance(scenario, Scenario):
+            for uid in scenario.essential:
+                named[uid] = named.get(uid, 0) + 1
+    worst = len(SEVERITY_LEVELS)
+
+    def rank(n: int) -> tuple[int, int, int, int]:
+        p, ci = items[n]
+        severity = SEVERITY_LEVELS.index(ci.severity) if ci.severity else worst
+        return (severity, IMPORTANCE_LEVELS.index(p.importance), -named.get(f"{p.id}/{ci.id}", 0), n)
+
+    def eligible(n: int) -> bool:
+        p, ci = items[n]
+        return p.importance == "essential" or ci.severity == "blocker" or f"{p.id}/{ci.id}" in named
+
+    chosen = sorted(filter(eligible, range(len(items))), key=rank)[:SHORT_LIST]
+    return {f"{items[n][0].id}/{items[n][1].id}" for n in chosen}
+
+
+def _important_enough(s: Selected, sel: Selection) -> bool:
     if sel.importance is None:
         return True
-    if scenario_list and sel.importance == "essential":
-        return s.uid in scenario_list
+    if sel.importance == "essential":
+        return s.essential
     keep = IMPORTANCE_LEVELS[: IMPORTANCE_LEVELS.index(sel.importance) + 1]
-    return s.practice.importance in keep or s.uid in scenario_list
+    return s.practice.importance in keep or s.essential

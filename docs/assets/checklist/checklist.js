@@ -210,6 +210,8 @@
                  "trains", "reference_code", "reference_weights", "essential"];
   var FLAGS = ["trains", "reference_code", "reference_weights"];
   var IMPORTANCE = ["essential", "recommended", "situational"];
+  var SEVERITY = ["blocker", "major", "minor"];
+  var SHORT_LIST = 25;  // checklist_select.SHORT_LIST
   var MD_HEADER = "reengineering-kb checklist";
   var CUSTOM_SUMMARY = "Checklist items of the practices that match these filters, by workflow stage.";
 
@@ -339,20 +341,43 @@
       return rankOf(a.stage) - rankOf(b.stage) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     });
     var keep = sel.importance ? IMPORTANCE.slice(0, IMPORTANCE.indexOf(sel.importance) + 1) : null;
-    var out = [];
+    var applicable = [];
     chosen.forEach(function (p) {
       p.items.forEach(function (item) {
-        if (excludes(item.export.applies_when, sel)) return;
-        var listed = has(sel.essential, item.uid);
-        var essential = sel.essential.length ? listed : p.importance === "essential";
-        if (keep) {
-          if (sel.essential.length && sel.importance === "essential") { if (!listed) return; }
-          else if (!has(keep, p.importance) && !listed) return;
-        }
-        out.push({ practice: p, item: item, essential: essential });
+        if (!excludes(item.export.applies_when, sel)) applicable.push({ practice: p, item: item });
       });
     });
+    var listed = sel.essential.length ? sel.essential : shortList(index, applicable);
+    var out = [];
+    applicable.forEach(function (e) {
+      var essential = has(listed, e.item.uid);
+      if (keep && (sel.importance === "essential" ? !essential : !has(keep, e.practice.importance) && !essential)) return;
+      out.push({ practice: e.practice, item: e.item, essential: essential });
+    });
     return { entries: out, rank: rankOf };
+  }
+
+  // checklist_select.short_list: the essential items of a selection without an essential list of its own.
+  function shortList(index, applicable) {
+    var named = {};
+    index.scenarios.forEach(function (s) {
+      s.selection.essential.forEach(function (uid) { named[uid] = (named[uid] || 0) + 1; });
+    });
+    var rank = function (n) {
+      var e = applicable[n], severity = e.item.export.severity;
+      return [severity ? SEVERITY.indexOf(severity) : SEVERITY.length, IMPORTANCE.indexOf(e.practice.importance),
+              -(named[e.item.uid] || 0), n];
+    };
+    var order = [];
+    applicable.forEach(function (e, n) {
+      var eligible = e.practice.importance === "essential" || e.item.export.severity === "blocker" || named[e.item.uid];
+      if (eligible) order.push({ n: n, key: rank(n) });
+    });
+    order.sort(function (a, b) {
+      for (var i = 0; i < a.key.length; i++) if (a.key[i] !== b.key[i]) return a.key[i] - b.key[i];
+      return 0;
+    });
+    return order.slice(0, SHORT_LIST).map(function (o) { return applicable[o.n].item.uid; });
   }
 
   /* The builder's data stores each fact once (builder_item in generator/render/checklists.py). Rebuilt on
