@@ -146,13 +146,14 @@ def test_an_index_page_is_split_by_title_with_every_entry_once(checked: Checked)
     site = Site(checked)
     pages = index_pages(site, "practice", part_rows=30)
     assert list(pages)[:2] == ["practices/index.md", "practices/index/2.md"]
+    count = len(checked.kb.of_type("practice"))
     listed = []
     for doc, page in pages.items():
         rows = re.findall(r'<tr data-filter-[^>]*>\s*<td[^>]*><a href="([^"]+)"', page) or re.findall(
             r'<td[^>]*><a class="kb-index__title" href="([^"]+)"', page
         )
         listed += [resolves(doc, h) for h in rows]
-        assert "There are 140 practices" in page
+        assert f"There are {count} practices" in page
     assert sorted(listed) == sorted(paths.page_path("practice", p.id) for p in checked.kb.of_type("practice"))
     assert index_pages(site, "practice").keys() == {"practices/index.md"}
 
