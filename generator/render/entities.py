@@ -401,8 +401,9 @@ def entity_page(
             "description": entity.summary,
             "tags": tag_names(site, entity),
             "hide": ["navigation", "tags"],
-            # entity pages rank above the checklist pages that repeat their items
-            "search": {"boost": 2},
+            # entity pages rank above the checklist pages that repeat their items; a scenario, where a
+            # port starts, above the practices whose text names the same frameworks
+            "search": {"boost": 3 if isinstance(entity, Scenario) else 2},
         }
     )
     rel = site.source_rel(entity.id)
