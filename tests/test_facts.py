@@ -358,3 +358,41 @@ def test_converter_figures_cite_the_paper_table_that_holds_them(checked: Checked
     ]
     assert len(found) >= 10
     assert {locator for _, locator in found} <= {"Table 8", "Table 9", "Table 10"}
+
+
+def _coded_rows() -> dict[str, dict[str, str]]:
+    import csv
+
+    with (KB / "data" / "cv-reengineering-defects.csv").open(newline="", encoding="utf-8") as handle:
+        return {row["URL"]: row for row in csv.DictReader(handle)}
+
+
+def test_example_notes_say_who_reported_with_which_code_and_data(checked: Checked) -> None:
+    # Example notes restate the study's coding of the issue they link: the
+    # Reporter, Same Code? and Same Data? columns of the coded defects. A note
+    # that says "a re-user ... on its own data" where the row says the data was
+    # not mentioned puts words in the reporter's mouth (found by the session-8 audit).
+    rows = _coded_rows()
+    wrong = []
+    for entity in checked.kb.entities.values():
+        if not isinstance(entity, Defect):
+            continue
+        for example in entity.examples:
+            row = rows.get(str(example.url))
+            note = _flat(example.note or "")
+            if row is None or "reported" not in note:
+                continue
+            code, data = row["Same Code?"].lower(), row["Same Data?"].lower()
+            claims = {
+                "a re-user": row["Reporter"] == "Re-user",
+                "project's own code": code == "yes",
+                "on its own data": data == "yes",
+                "on other data": data == "no",
+                "on data the issue does not name": data == "not mentioned",
+            }
+            wrong += [
+                f"{entity.id} {example.url}: '{claim}'"
+                for claim, ok in claims.items()
+                if claim in note.lower() and not ok
+            ]
+    assert wrong == []
