@@ -132,3 +132,41 @@ def test_every_real_item_says_how_when_done_severity_and_effort() -> None:
         if not (ci.how and ci.done_when and ci.severity and ci.effort)
     ]
     assert missing == []
+
+
+#: Words of one runtime's toolchain that must not reach a port to another runtime.
+ORT_RE = re.compile(r"onnxruntime|onnx runtime|InferenceSession|execution provider|\bORT\b", re.I)
+TFLITE_RE = re.compile(r"\btflite\b|TFLiteConverter|LiteRT|tf\.lite", re.I)
+COREML_RE = re.compile(r"coremltools|\bCore ?ML\b|mlpackage", re.I)
+TENSORRT_RE = re.compile(r"tensorrt|trtexec|polygraphy", re.I)
+
+#: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
+QUALIFIED_RE = re.compile(
+    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT)\b[^;.]*", re.I
+)
+
+#: Ad-hoc ports to the two newest targets, and the toolchains foreign to each.
+FOREIGN = [
+    (
+        {"source": "pytorch", "target": "coreml", "hardware": ("mobile",), "precision": ("fp16",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, re.compile(r"\bopset\b", re.I)],
+    ),
+    (
+        {"source": "tensorflow", "target": "coreml", "hardware": ("mobile",), "precision": ("fp32",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE],
+    ),
+    ({"source": "pytorch", "target": "tensorrt", "hardware": ("gpu",), "precision": ("fp16",)}, [TFLITE_RE, COREML_RE]),
+    ({"source": "onnx", "target": "tensorrt", "hardware": ("edge",), "precision": ("int8",)}, [TFLITE_RE, COREML_RE]),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "foreign"), FOREIGN, ids=lambda v: "-".join(str(x) for x in v.values()) if isinstance(v, dict) else ""
+)
+def test_no_foreign_toolchain_in_ports_to_tensorrt_and_core_ml(
+    query: dict[str, object], foreign: list[re.Pattern[str]]
+) -> None:
+    texts = _items(None, trains=False, **query)  # type: ignore[arg-type]
+    assert texts
+    found = [uid for uid, text in texts if any(p.search(QUALIFIED_RE.sub("", text)) for p in foreign)]
+    assert found == []

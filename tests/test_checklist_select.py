@@ -295,6 +295,44 @@ def test_an_ad_hoc_short_list_takes_blockers_first_and_is_capped(monkeypatch: py
     ]
 
 
+PORT_SPECIFIC = practice(
+    "port-checks",
+    """
+title: Checks of a recommended practice, some written for one runtime
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: recommended
+checklist:
+  - id: generic-major
+    text: Compare the outputs on ten inputs.
+    severity: major
+  - id: tflite-major
+    text: Compare the interpreter's outputs on ten inputs.
+    severity: major
+    applies_when:
+      target: [tflite]
+  - id: tflite-minor
+    text: Tidy the interpreter log.
+    severity: minor
+    applies_when:
+      target: [tflite]
+""",
+)
+
+
+def test_an_ad_hoc_short_list_admits_the_ports_own_major_items() -> None:
+    edited = checked_kb({"practices/port-checks.yaml": PORT_SPECIFIC})
+    assert [f for f in edited.findings if f.severity == Severity.ERROR] == []
+    # A major item written for the asked target is eligible (and ranks before generic major items);
+    # a generic major item or a minor one is not eligible (its practice is only recommended, no list names it).
+    for_tflite = uids(edited, target="tflite", importance="essential")
+    assert "port-checks/tflite-major" in for_tflite
+    assert "port-checks/generic-major" not in for_tflite and "port-checks/tflite-minor" not in for_tflite
+    # Without a target in the query the same item is generic again, and stays off the short list.
+    assert "port-checks/tflite-major" not in uids(edited, importance="essential")
+
+
 @pytest.mark.parametrize(
     "filters",
     [

@@ -110,7 +110,8 @@ def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
     type=click.Choice(IMPORTANCE_LEVELS),
     help=(
         "Keep items of at least this importance; 'essential' gives a scenario's own essential list, or "
-        "without one at most 25 items ranked by severity, practice importance and the scenarios' lists."
+        "without one at most 25 items ranked by severity, fit to the filters, practice importance and the "
+        "scenarios' lists."
     ),
 )
 @click.option("--essential", is_flag=True, help="The short list: the same as '--importance essential'.")

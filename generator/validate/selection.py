@@ -420,24 +420,35 @@ def select_items(kb: KnowledgeBase, sel: Selection) -> list[Selected]:
         for ci in p.checklist
         if exclusion(aw := narrow(p.applies_when, ci.applies_when), sel) is None
     ]
-    essential = set(sel.essential) or short_list(kb, [(p, ci) for p, ci, _ in applicable])
+    essential = set(sel.essential) or short_list(kb, sel, applicable)
     kept = [Selected(p, ci, aw, f"{p.id}/{ci.id}" in essential) for p, ci, aw in applicable]
     return [s for s in kept if _important_enough(s, sel)]
 
 
-def short_list(kb: KnowledgeBase, items: list[tuple[Practice, ChecklistItem]]) -> set[str]:
+def short_list(
+    kb: KnowledgeBase, sel: Selection, items: list[tuple[Practice, ChecklistItem, Applicability]]
+) -> set[str]:
     """The uids of the essential items of a selection that has no essential list of its own.
 
-    An item of ``items`` (in checklist order) can be on it when its practice
-    is ``essential``, its ``severity`` is ``blocker`` or a scenario's
-    curated essential list names it. At most :data:`SHORT_LIST` of those
-    are, ranked by what skipping each risks (``severity``: blocker, major,
-    minor, none), then by the practice's ``importance``, then by how many
-    scenarios' essential lists name it, then by checklist order. The ranking
-    is a judgement: severity first, because the short list is for the checks
-    whose omission breaks a port; the scenarios' lists break ties, because
-    each was chosen for a real kind of port. checklist.js (``shortList``)
-    does the same.
+    ``items`` are ``(practice, item, applicability)`` in checklist order, the
+    applicability being the practice's narrowed by the item's. An item can be
+    on the list when its practice is ``essential``, its ``severity`` is
+    ``blocker``, a scenario's curated essential list names it, or it is a
+    ``major`` item written for this kind of port: its applicability names a
+    source, target, hardware or precision that the selection asks for. At
+    most :data:`SHORT_LIST` of those are, ranked by what skipping each risks
+    (``severity``: blocker, major, minor, none), then by how many of the
+    selection's source, target, hardware and precision the item is written
+    for, then by the practice's ``importance``, then by how many scenarios'
+    essential lists name it, then by checklist order.
+
+    The ranking is a judgement: severity first, because the short list is
+    for the checks whose omission breaks a port; then the port's own checks
+    before generic ones, because the filters say what kind of port it is;
+    the scenarios' lists break ties, because each was chosen for a real kind
+    of port. checklist.js (``shortList``) does the same. The port-specific
+    rule was measured on the ad-hoc reference sets that were written after
+    it was first proposed (``benchmarks/checklist_reference_adhoc/README.md``).
     """
     named: dict[str, int] = {}
     for scenario in kb.of_type("scenario"):
@@ -446,14 +457,29 @@ def short_list(kb: KnowledgeBase, items: list[tuple[Practice, ChecklistItem]]) -
                 named[uid] = named.get(uid, 0) + 1
     worst = len(SEVERITY_LEVELS)
 
-    def rank(n: int) -> tuple[int, int, int, int]:
-        p, ci = items[n]
+    def specific(n: int) -> int:
+        aw = items[n][2]
+        asked = (
+            (sel.source, aw.source),
+            (sel.target, aw.target),
+            (sel.hardware, aw.hardware),
+            (sel.precision, aw.precision),
+        )
+        return sum(bool(have and wanted) for have, wanted in asked)
+
+    def rank(n: int) -> tuple[int, int, int, int, int]:
+        p, ci, _ = items[n]
         severity = SEVERITY_LEVELS.index(ci.severity) if ci.severity else worst
-        return (severity, IMPORTANCE_LEVELS.index(p.importance), -named.get(f"{p.id}/{ci.id}", 0), n)
+        return (severity, -specific(n), IMPORTANCE_LEVELS.index(p.importance), -named.get(f"{p.id}/{ci.id}", 0), n)
 
     def eligible(n: int) -> bool:
-        p, ci = items[n]
-        return p.importance == "essential" or ci.severity == "blocker" or f"{p.id}/{ci.id}" in named
+        p, ci, _ = items[n]
+        return (
+            p.importance == "essential"
+            or ci.severity == "blocker"
+            or f"{p.id}/{ci.id}" in named
+            or (ci.severity == "major" and specific(n) > 0)
+        )
 
     chosen = sorted(filter(eligible, range(len(items))), key=rank)[:SHORT_LIST]
     return {f"{items[n][0].id}/{items[n][1].id}" for n in chosen}

@@ -347,7 +347,7 @@
         if (!excludes(item.export.applies_when, sel)) applicable.push({ practice: p, item: item });
       });
     });
-    var listed = sel.essential.length ? sel.essential : shortList(index, applicable);
+    var listed = sel.essential.length ? sel.essential : shortList(index, sel, applicable);
     var out = [];
     applicable.forEach(function (e) {
       var essential = has(listed, e.item.uid);
@@ -358,19 +358,26 @@
   }
 
   // checklist_select.short_list: the essential items of a selection without an essential list of its own.
-  function shortList(index, applicable) {
+  function shortList(index, sel, applicable) {
     var named = {};
     index.scenarios.forEach(function (s) {
       s.selection.essential.forEach(function (uid) { named[uid] = (named[uid] || 0) + 1; });
     });
+    var specific = function (e) {
+      var aw = e.item.export.applies_when;
+      return (sel.source && aw.source.length ? 1 : 0) + (sel.target && aw.target.length ? 1 : 0) +
+             (sel.hardware.length && aw.hardware.length ? 1 : 0) + (sel.precision.length && aw.precision.length ? 1 : 0);
+    };
     var rank = function (n) {
       var e = applicable[n], severity = e.item.export.severity;
-      return [severity ? SEVERITY.indexOf(severity) : SEVERITY.length, IMPORTANCE.indexOf(e.practice.importance),
+      return [severity ? SEVERITY.indexOf(severity) : SEVERITY.length, -specific(e), IMPORTANCE.indexOf(e.practice.importance),
               -(named[e.item.uid] || 0), n];
     };
     var order = [];
     applicable.forEach(function (e, n) {
-      var eligible = e.practice.importance === "essential" || e.item.export.severity === "blocker" || named[e.item.uid];
+      var severity = e.item.export.severity;
+      var eligible = e.practice.importance === "essential" || severity === "blocker" || named[e.item.uid] ||
+                     (severity === "major" && specific(e) > 0);
       if (eligible) order.push({ n: n, key: rank(n) });
     });
     order.sort(function (a, b) {
