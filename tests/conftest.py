@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib.util
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from click.testing import CliRunner
@@ -26,6 +30,17 @@ class CliResult:
     exit_code: int
     stdout: str
     stderr: str
+
+
+@functools.cache
+def recall_script() -> ModuleType:
+    """``benchmarks/checklist_recall.py`` loaded as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("checklist_recall", ROOT / "benchmarks" / "checklist_recall.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["checklist_recall"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def run_cli(args: list[str], cwd: Path | None = None) -> CliResult:

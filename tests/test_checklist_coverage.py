@@ -12,17 +12,13 @@ check's id in the message.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from generator.pipeline import Checked, check_folder
-from tests.conftest import ROOT
+from tests.conftest import ROOT, recall_script
 
-SCRIPT = ROOT / "benchmarks" / "checklist_recall.py"
 FOLDERS = (
     ROOT / "tests" / "checklist_reference",
     ROOT / "benchmarks" / "checklist_reference_independent",
@@ -32,16 +28,7 @@ FOLDERS = (
 MAIN = {"fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"}
 
 
-def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("checklist_recall", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["checklist_recall"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-recall = _module()
+recall = recall_script()
 CHECKED: Checked = check_folder(ROOT / "kb")
 SETS = sorted(path for folder in FOLDERS for path in folder.glob("*.yaml"))
 

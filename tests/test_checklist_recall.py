@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from tests.checklist_kb import write_kb
-from tests.conftest import ROOT
+from tests.conftest import ROOT, recall_script
 
 SCRIPT = ROOT / "benchmarks" / "checklist_recall.py"
 FIXTURE = ROOT / "tests" / "fixtures" / "checklist_reference"
 ADHOC = ROOT / "tests" / "fixtures" / "checklist_reference_adhoc"
 
 
-def _module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("checklist_recall", SCRIPT)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["checklist_recall"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-recall = _module()
+recall = recall_script()
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
