@@ -131,7 +131,12 @@ BOUND_PREFIXES = frozenset({"non", "pre", "re", "post", "multi", "co", "de", "un
 #: Sections of entity pages (by the start of their anchor) that only repeat
 #: other pages: relation lists, the bibliography, the diagram's neighbours,
 #: a scenario's list of practices, what parent types collect from their
-#: sub-types, and the table of every study case behind a defect type.
+#: sub-types, the table of every study case behind a defect type, and the
+#: evidence list: each item is a source's finding that the page's own
+#: sections (why it works, details, steps) already state in prose, and the
+#: sources themselves are found on the references page. The evidence lists
+#: were a seventh of the index (1 KB per entity gzipped at 1x, issue 15's
+#: budget, was passed when the items grew; without them it is 0.94 KB).
 REPEATED_SECTIONS = (
     "relations",
     "references",
@@ -143,6 +148,7 @@ REPEATED_SECTIONS = (
     "real-examples-of-its-sub-types",
     "why-it-is-essential",  # why a practice is essential or recommended: its evidence, said again
     "why-it-is-recommended",
+    "evidence",
 )
 
 #: Pages that repeat every other page (and so do their parts).

@@ -54,6 +54,10 @@ def test_bench_smoke_site_and_serve(tmp_path: Path) -> None:
     breakdown = row["site"]["breakdown_per_entity"]
     assert sum(breakdown.values()) == pytest.approx(row["site"]["bytes_per_entity"])
     assert all(size > 0 for size in breakdown.values()), breakdown
+    # issue 15's page-weight budgets, on the real KB: they were passed once by
+    # content growth alone, unnoticed until a bench run
+    assert row["site"]["search_index_gz_per_entity"] <= 1000
+    assert row["site"]["largest_page_bytes"] <= 1_000_000, row["site"]["largest_page"]
     assert row["serve"]["seconds"] > 0
 
 

@@ -26,6 +26,7 @@ def test_sections_that_repeat_other_pages_are_dropped_from_entity_pages_only() -
         {"location": "practices/p.html#relations", "title": "Relations", "text": "Addresses challenges"},
         {"location": "practices/p.html#references", "title": "References", "text": "[1] Doe"},
         {"location": "practices/p.html#why-it-is-essential", "title": "Why it is essential", "text": "x"},
+        {"location": "challenges/c.html#evidence", "title": "Evidence", "text": "A study found it."},
         {"location": "practices/p.html#steps", "title": "Steps", "text": "<ol><li>Do it.</li></ol>"},
         {"location": "about.html#references", "title": "References", "text": "kept"},
         {"location": "print.html", "title": "The whole knowledge base", "text": "everything again"},
