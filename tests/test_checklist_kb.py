@@ -139,31 +139,49 @@ ORT_RE = re.compile(r"onnxruntime|onnx runtime|InferenceSession|execution provid
 TFLITE_RE = re.compile(r"\btflite\b|TFLiteConverter|LiteRT|tf\.lite", re.I)
 COREML_RE = re.compile(r"coremltools|\bCore ?ML\b|mlpackage", re.I)
 TENSORRT_RE = re.compile(r"tensorrt|trtexec|polygraphy", re.I)
+#: Core ML's own converter; ExecuTorch can delegate to Core ML, so the runtime's name alone is not foreign there.
+COREMLTOOLS_RE = re.compile(r"coremltools|\bct\.convert\b|mlpackage", re.I)
+EXECUTORCH_RE = re.compile(r"executorch|\.pte\b|to_edge\w*|XnnpackPartitioner|etdump|etrecord", re.I)
 
 #: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
 QUALIFIED_RE = re.compile(
-    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT)\b[^;.]*", re.I
+    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch)\b[^;.]*",
+    re.I,
 )
 
-#: Ad-hoc ports to the two newest targets, and the toolchains foreign to each.
+#: Ad-hoc ports to the newest targets, and the toolchains foreign to each.
 FOREIGN = [
     (
         {"source": "pytorch", "target": "coreml", "hardware": ("mobile",), "precision": ("fp16",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE, re.compile(r"\bopset\b", re.I)],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, EXECUTORCH_RE, re.compile(r"\bopset\b", re.I)],
     ),
     (
         {"source": "tensorflow", "target": "coreml", "hardware": ("mobile",), "precision": ("fp32",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, EXECUTORCH_RE],
     ),
-    ({"source": "pytorch", "target": "tensorrt", "hardware": ("gpu",), "precision": ("fp16",)}, [TFLITE_RE, COREML_RE]),
-    ({"source": "onnx", "target": "tensorrt", "hardware": ("edge",), "precision": ("int8",)}, [TFLITE_RE, COREML_RE]),
+    (
+        {"source": "pytorch", "target": "tensorrt", "hardware": ("gpu",), "precision": ("fp16",)},
+        [TFLITE_RE, COREML_RE, EXECUTORCH_RE],
+    ),
+    (
+        {"source": "onnx", "target": "tensorrt", "hardware": ("edge",), "precision": ("int8",)},
+        [TFLITE_RE, COREML_RE, EXECUTORCH_RE],
+    ),
+    (
+        {"source": "pytorch", "target": "executorch", "hardware": ("mobile",), "precision": ("int8",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREMLTOOLS_RE, re.compile(r"\bopset\b", re.I)],
+    ),
+    (
+        {"source": "pytorch", "target": "executorch", "hardware": ("mobile",), "precision": ("fp32",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREMLTOOLS_RE, re.compile(r"\bopset\b", re.I)],
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("query", "foreign"), FOREIGN, ids=lambda v: "-".join(str(x) for x in v.values()) if isinstance(v, dict) else ""
 )
-def test_no_foreign_toolchain_in_ports_to_tensorrt_and_core_ml(
+def test_no_foreign_toolchain_in_ports_to_tensorrt_core_ml_and_executorch(
     query: dict[str, object], foreign: list[re.Pattern[str]]
 ) -> None:
     texts = _items(None, trains=False, **query)  # type: ignore[arg-type]
