@@ -175,16 +175,19 @@ FOREIGN = [
         {"source": "pytorch", "target": "executorch", "hardware": ("mobile",), "precision": ("fp32",)},
         [ORT_RE, TFLITE_RE, TENSORRT_RE, COREMLTOOLS_RE, re.compile(r"\bopset\b", re.I)],
     ),
+    # a re-implementation in JAX trained on TPU: no converter's tools, and no TensorFlow-only TPU loop
+    (
+        {"source": "pytorch", "target": "jax", "hardware": ("tpu",), "precision": ("bf16",), "trains": True},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, re.compile(r"steps_per_execution")],
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("query", "foreign"), FOREIGN, ids=lambda v: "-".join(str(x) for x in v.values()) if isinstance(v, dict) else ""
 )
-def test_no_foreign_toolchain_in_ports_to_tensorrt_core_ml_and_executorch(
-    query: dict[str, object], foreign: list[re.Pattern[str]]
-) -> None:
-    texts = _items(None, trains=False, **query)  # type: ignore[arg-type]
+def test_no_foreign_toolchain_in_ports_to_new_targets(query: dict[str, object], foreign: list[re.Pattern[str]]) -> None:
+    texts = _items(None, **{"trains": False, **query})  # type: ignore[arg-type]
     assert texts
     found = [uid for uid, text in texts if any(p.search(QUALIFIED_RE.sub("", text)) for p in foreign)]
     assert found == []
