@@ -135,8 +135,7 @@ BOUND_PREFIXES = frozenset({"non", "pre", "re", "post", "multi", "co", "de", "un
 #: evidence list: each item is a source's finding that the page's own
 #: sections (why it works, details, steps) already state in prose, and the
 #: sources themselves are found on the references page. The evidence lists
-#: were a seventh of the index (1 KB per entity gzipped at 1x, issue 15's
-#: budget, was passed when the items grew; without them it is 0.94 KB).
+#: were a seventh of the index (benchmarks/README.md, seventh pass).
 REPEATED_SECTIONS = (
     "relations",
     "references",
