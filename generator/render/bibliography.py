@@ -36,7 +36,7 @@ class BibItem:
 
 
 #: Above this many "cited by" links on the page in all, each reference shows at most
-#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~300).
+#: :data:`CITED_BY_SHOWN` of them and links to a page of its own with the rest (today's KB has ~520).
 CITED_BY_MAX_TOTAL = 1000
 CITED_BY_SHOWN = 5
 #: A reference's own "cited by" page is split into parts of at most this many entries.

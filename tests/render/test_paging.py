@@ -174,7 +174,8 @@ def test_long_cited_by_lists_are_capped_with_a_count_and_a_page_of_their_own(che
         assert len(re.findall(r'class="kb-chip', str(page))) == len(citing)
         more = f'<a class="kb-bib__more" href="{paths.url_of(doc)}">and {len(citing) - 3} more (all {len(citing)})</a>'
         assert more in main
-    assert bibliography.render_bibliography(checked).keys() == {paths.BIBLIOGRAPHY_PAGE}
+    total = sum(len(site.citing(k)) for k in site.references)
+    assert bibliography.render_bibliography(checked, max_total=total).keys() == {paths.BIBLIOGRAPHY_PAGE}
 
 
 def test_matrix_columns_and_workflow_lists_show_a_few_and_count_the_rest(checked: Checked) -> None:
