@@ -175,6 +175,15 @@ FOREIGN = [
         {"source": "pytorch", "target": "executorch", "hardware": ("mobile",), "precision": ("fp32",)},
         [ORT_RE, TFLITE_RE, TENSORRT_RE, COREMLTOOLS_RE, re.compile(r"\bopset\b", re.I)],
     ),
+    # OpenVINO on an x86 CPU: its own converter and NNCF, no other runtime's tools
+    (
+        {"source": "pytorch", "target": "openvino", "hardware": ("cpu",), "precision": ("int8",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE],
+    ),
+    (
+        {"source": "pytorch", "target": "openvino", "hardware": ("cpu",), "precision": ("fp32",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE],
+    ),
     # a re-implementation in JAX trained on TPU: no converter's tools, and no TensorFlow-only TPU loop
     (
         {"source": "pytorch", "target": "jax", "hardware": ("tpu",), "precision": ("bf16",), "trains": True},
