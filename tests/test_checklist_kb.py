@@ -145,7 +145,7 @@ EXECUTORCH_RE = re.compile(r"executorch|\.pte\b|to_edge\w*|XnnpackPartitioner|et
 
 #: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
 QUALIFIED_RE = re.compile(
-    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch)\b[^;.]*",
+    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch|TensorFlow\.js|TF\.js)\b[^;.]*",
     re.I,
 )
 
@@ -183,6 +183,15 @@ FOREIGN = [
     (
         {"source": "pytorch", "target": "openvino", "hardware": ("cpu",), "precision": ("fp32",)},
         [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE],
+    ),
+    # TensorFlow.js in the browser: its own converter, no other runtime's tools
+    (
+        {"source": "tensorflow", "target": "tfjs", "hardware": ("browser",), "precision": ("fp16",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, re.compile(r"\bopset\b", re.I)],
+    ),
+    (
+        {"source": "keras", "target": "tfjs", "hardware": ("browser",), "precision": ("fp32",)},
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, re.compile(r"\bopset\b", re.I)],
     ),
     # a re-implementation in JAX trained on TPU: no converter's tools, and no TensorFlow-only TPU loop
     (
