@@ -145,7 +145,8 @@ EXECUTORCH_RE = re.compile(r"executorch|\.pte\b|to_edge\w*|XnnpackPartitioner|et
 
 #: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
 QUALIFIED_RE = re.compile(
-    r"\b(?:for|in|with|on) (?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch|TensorFlow\.js|TF\.js)\b[^;.]*",
+    r"\b(?:for|in|with|on) "
+    r"(?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch|TensorFlow\.js|TF\.js)\b[^;.]*",
     re.I,
 )
 
