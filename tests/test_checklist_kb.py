@@ -142,6 +142,8 @@ TENSORRT_RE = re.compile(r"tensorrt|trtexec|polygraphy", re.I)
 #: Core ML's own converter; ExecuTorch can delegate to Core ML, so the runtime's name alone is not foreign there.
 COREMLTOOLS_RE = re.compile(r"coremltools|\bct\.convert\b|mlpackage", re.I)
 EXECUTORCH_RE = re.compile(r"executorch|\.pte\b|to_edge\w*|XnnpackPartitioner|etdump|etrecord", re.I)
+OPENVINO_RE = re.compile(r"openvino|\bnncf\b|\bovc\b", re.I)
+TFJS_RE = re.compile(r"tensorflowjs|tensorflow\.js|\btfjs\b|tf\.browser", re.I)
 
 #: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
 QUALIFIED_RE = re.compile(
@@ -179,20 +181,20 @@ FOREIGN = [
     # OpenVINO on an x86 CPU: its own converter and NNCF, no other runtime's tools
     (
         {"source": "pytorch", "target": "openvino", "hardware": ("cpu",), "precision": ("int8",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, TFJS_RE],
     ),
     (
         {"source": "pytorch", "target": "openvino", "hardware": ("cpu",), "precision": ("fp32",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, TFJS_RE],
     ),
     # TensorFlow.js in the browser: its own converter, no other runtime's tools
     (
         {"source": "tensorflow", "target": "tfjs", "hardware": ("browser",), "precision": ("fp16",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, re.compile(r"\bopset\b", re.I)],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, OPENVINO_RE, re.compile(r"\bopset\b", re.I)],
     ),
     (
         {"source": "keras", "target": "tfjs", "hardware": ("browser",), "precision": ("fp32",)},
-        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, re.compile(r"\bopset\b", re.I)],
+        [ORT_RE, TFLITE_RE, TENSORRT_RE, COREML_RE, EXECUTORCH_RE, OPENVINO_RE, re.compile(r"\bopset\b", re.I)],
     ),
     # a re-implementation in JAX trained on TPU: no converter's tools, and no TensorFlow-only TPU loop
     (
