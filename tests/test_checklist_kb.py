@@ -148,7 +148,8 @@ TFJS_RE = re.compile(r"tensorflowjs|tensorflow\.js|\btfjs\b|tf\.browser", re.I)
 #: A clause addressed to one runtime's users ("for TFLite image tasks ...") may sit in a shared item.
 QUALIFIED_RE = re.compile(
     r"\b(?:for|in|with|on) "
-    r"(?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch|TensorFlow\.js|TF\.js)\b[^;.]*",
+    r"(?:TFLite|TensorFlow Lite|LiteRT|ONNX Runtime|ORT|Core ML|TensorRT|ExecuTorch|OpenVINO"
+    r"|TensorFlow\.js|TF\.js)\b[^;.]*",
     re.I,
 )
 
