@@ -171,8 +171,9 @@ def folded_lines(text: str) -> dict[KeyPath, list[str]]:
 
     Simple means: one paragraph, no more-indented lines, so that joining the
     lines with spaces gives the value back. ``fmt`` keeps these line breaks
-    (gofmt keeps yours too): editing one sentence then changes one line of
-    the diff, not the whole re-flowed paragraph.
+    (gofmt keeps yours too): editing one sentence then changes the lines from
+    the edit to where its overflow settles (:func:`_refill`), not the whole
+    re-flowed paragraph.
     """
     out: dict[KeyPath, list[str]] = {}
     stack: list[tuple[KeyPath, Any]] = [((), yaml.compose(text, Loader=yaml.SafeLoader))]
@@ -240,6 +241,33 @@ def _wrap(text: str, first_width: int, width: int) -> list[str]:
     return lines
 
 
+def _refill(lines: Sequence[str], width: int) -> list[str]:
+    """Keep the author's line breaks, but carry what overflows a line into the next.
+
+    A line longer than ``width`` is wrapped and its last part is joined to the
+    following line (and so on), the way a text editor fills a paragraph from
+    the point of an edit: words added mid-paragraph do not leave a short
+    orphan line behind. Lines before the first overflow are untouched, and
+    the carry stops at the first line it fits on.
+    """
+    out: list[str] = []
+    carry = ""
+    for line in lines:
+        text = f"{carry} {line}" if carry else line
+        carry = ""
+        if len(text) <= width:
+            out.append(text)
+            continue
+        *full, carry = _wrap(text, width, width)
+        if not full:  # one word longer than the line: it stays whole
+            out.append(carry)
+            carry = ""
+        out.extend(full)
+    if carry:
+        out.append(carry)
+    return out
+
+
 def _literal_ok(text: str) -> bool:
     if any(ch in text for ch in _LINE_BREAKS) or not text.strip("\n"):
         return False
@@ -284,8 +312,7 @@ def scalar(
     pad = " " * content_indent
     width = WIDTH - content_indent
     if breaks and not flow and _folded_ok(value):
-        lines = [part for line in breaks for part in (_wrap(line, width, width) if len(line) > width else [line])]
-        return ">-", [pad + line for line in lines]
+        return ">-", [pad + line for line in _refill(breaks, width)]
     if "\n" in value:
         if flow or not _literal_ok(value):
             return double_quoted(value), []
