@@ -135,7 +135,10 @@ BOUND_PREFIXES = frozenset({"non", "pre", "re", "post", "multi", "co", "de", "un
 #: evidence list: each item is a source's finding that the page's own
 #: sections (why it works, details, steps) already state in prose, and the
 #: sources themselves are found on the references page. The evidence lists
-#: were a seventh of the index (benchmarks/README.md, seventh pass).
+#: were a seventh of the index (benchmarks/README.md, seventh pass). Also
+#: left out: a practice's "When it does not apply" list, whose words name the
+#: ports the page is *not* for ("Node.js", "another web runtime such as
+#: TensorFlow.js"), so a query for those would land on the wrong page.
 REPEATED_SECTIONS = (
     "relations",
     "references",
@@ -148,6 +151,7 @@ REPEATED_SECTIONS = (
     "why-it-is-essential",  # why a practice is essential or recommended: its evidence, said again
     "why-it-is-recommended",
     "evidence",
+    "when-it-does-not-apply",
 )
 
 #: Pages that repeat every other page (and so do their parts).

@@ -28,6 +28,8 @@ def test_sections_that_repeat_other_pages_are_dropped_from_entity_pages_only() -
         {"location": "practices/p.html#why-it-is-essential", "title": "Why it is essential", "text": "x"},
         {"location": "challenges/c.html#evidence", "title": "Evidence", "text": "A study found it."},
         {"location": "practices/p.html#steps", "title": "Steps", "text": "<ol><li>Do it.</li></ol>"},
+        # names the ports the page is not for: a query for them must not land here
+        {"location": "practices/p.html#when-it-does-not-apply", "title": "When it does not apply", "text": "Node.js"},
         {"location": "about.html#references", "title": "References", "text": "kept"},
         {"location": "print.html", "title": "The whole knowledge base", "text": "everything again"},
     )
