@@ -410,3 +410,27 @@ def test_example_notes_say_who_reported_with_which_code_and_data(checked: Checke
                 if claim in note.lower() and not ok
             ]
     assert wrong == []
+
+
+# ------------------------------------------------------------ the about page's scope example
+
+
+def test_about_page_scope_example_matches_the_coded_data() -> None:
+    """docs/about.md describes the defect study's sample; each number is recomputed from kb/data."""
+    import csv
+
+    with (KB / "data" / "cv-reengineering-defects.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    frameworks = [r["Framework"].strip().lower() for r in rows]
+    before_2020 = sum(r["Issue creation time"][:4] < "2020" for r in rows)
+    share = {
+        "pytorch": sum(f == "pytorch" for f in frameworks) / len(rows),
+        "tensorflow or keras": sum(f in ("tensorflow", "keras") for f in frameworks) / len(rows),
+        "caffe": sum(f in ("caffe", "caffe2") for f in frameworks) / len(rows),
+    }
+    about = _flat((ROOT / "docs" / "about.md").read_text(encoding="utf-8"))
+    assert f"mostly opened before 2020 ({before_2020} of {len(rows)})" in about
+    assert 0.45 <= share["pytorch"] <= 0.55  # "about half"
+    assert 0.35 <= share["tensorflow or keras"] <= 0.45  # "two fifths"
+    assert 0.08 <= share["caffe"] <= 0.12  # "a tenth"
+    assert "about half of them in PyTorch projects, two fifths in TensorFlow or Keras and a tenth in Caffe" in about
