@@ -28,9 +28,7 @@ FOLDERS = (
 MAIN = {"fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"}
 #: Sets committed before the KB holds their knowledge: full recall below the floor is expected (xfail), and
 #: reaching it fails the test so that the entry is removed. Every other floor still applies to them.
-KNOWN_GAPS = {
-    "pytorch-to-onnx-runtime-web-browser-fp32": "session 12 set, first full recall 82.9% (see its README row)",
-}
+KNOWN_GAPS: dict[str, str] = {}  # set name -> why (the session 12 web set left it when the KB reached 100%)
 
 
 recall = recall_script()
