@@ -26,9 +26,6 @@ FOLDERS = (
 )
 #: The scenarios whose essential lists issue 11 holds to 80% recall.
 MAIN = {"fine-tune-hub-model", "pytorch-to-onnx-runtime", "reproduce-paper-without-code", "tensorflow-to-tflite-mobile"}
-#: Sets committed before the KB holds their knowledge: full recall below the floor is expected (xfail), and
-#: reaching it fails the test so that the entry is removed. Every other floor still applies to them.
-KNOWN_GAPS: dict[str, str] = {}  # set name -> why (the session 12 web set left it when the KB reached 100%)
 
 
 recall = recall_script()
@@ -46,12 +43,9 @@ def test_reference_set_is_covered(path: Path) -> None:
     ref, compiled = recall.load_reference(path, CHECKED.kb)
     s = recall.score(CHECKED, ref, compiled)
     assert s.inapplicable == 0
+    assert s.recall >= recall.TARGETS["recall"], f"{s.recall:.1%}; missed {s.missed}"
     assert s.essential_items <= recall.TARGETS["essential_items"]
     assert s.named >= recall.TARGETS["named"]
-    if path.stem in KNOWN_GAPS:
-        assert s.recall < recall.TARGETS["recall"], f"{path.stem} now meets the floor: remove it from KNOWN_GAPS"
-        pytest.xfail(f"{KNOWN_GAPS[path.stem]}; {s.recall:.1%}, missed {s.missed}")
-    assert s.recall >= recall.TARGETS["recall"], f"{s.recall:.1%}; missed {s.missed}"
     if ref.label in MAIN:
         assert s.essential_recall >= recall.TARGETS["essential_recall"], (
             f"{s.essential_recall:.1%}; missed {s.missed_essential}"

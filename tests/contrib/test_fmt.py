@@ -121,6 +121,11 @@ def test_folded_line_breaks_are_kept_and_long_lines_wrapped() -> None:
     ]
 
 
+def _folded(para: list[str]) -> str:
+    """A challenge whose summary is a ``>-`` block with these lines."""
+    return "id: x-y\nsummary: >-\n" + "".join(f"  {line}\n" for line in para)
+
+
 def test_overflow_is_carried_into_the_next_line_not_left_as_an_orphan() -> None:
     para = [
         "The first line stays exactly as the author wrote it, even though it is short.",
@@ -128,7 +133,7 @@ def test_overflow_is_carried_into_the_next_line_not_left_as_an_orphan() -> None:
         "and the rest of the paragraph is filled again from here, as an editor would",
         "do it.",
     ]
-    text = "id: x-y\nsummary: >-\n" + "".join(f"  {line}\n" for line in para)
+    text = _folded(para)
     out = format_entity(text, "challenge").splitlines()[3:]
     assert out == [
         "  The first line stays exactly as the author wrote it, even though it is short.",
@@ -148,8 +153,7 @@ def test_the_carry_stops_at_the_first_line_it_fits_on() -> None:
         "A later line that the carry never reaches keeps its break.",
         "End.",
     ]
-    text = "id: x-y\nsummary: >-\n" + "".join(f"  {line}\n" for line in para)
-    assert format_entity(text, "challenge").splitlines()[3:] == [
+    assert format_entity(_folded(para), "challenge").splitlines()[3:] == [
         "  This line was lengthened by an edit and now ends with words past the margin: one two",
         "  three short line.",
         "  A later line that the carry never reaches keeps its break.",
