@@ -15,6 +15,7 @@ from typing import Any, TypeAlias, TypeVar, cast
 
 import networkx as nx
 
+from generator import urls
 from generator.findings import Finding, Location
 from generator.load.bibtex import Bibliography
 from generator.load.datasets import StudyData
@@ -100,6 +101,13 @@ class KnowledgeBase:
         value = build()
         self._memo[name] = (*state, value)
         return value
+
+    def reference_page(self, key: str) -> str:
+        """Docs path of the references page, or of its part, that lists BibTeX ``key``."""
+        entries, limit = self.bibliography.entries, urls.REFERENCES_PART
+        state = f"{id(entries)} {len(entries)} {limit}"
+        pages = self.memo(f"reference pages {state}", lambda: urls.reference_pages(entries, limit))
+        return pages.get(key, urls.BIBLIOGRAPHY_PAGE)
 
     def _indexed(self) -> tuple[int, int, dict[str, Entity], dict[str, Source], dict[str, list[Entity]]]:
         index = self._index

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from collections.abc import Iterable
 
 from generator.models import FOLDERS
 
@@ -75,6 +76,36 @@ def _relative(to_doc: str, folder: str) -> str:
 def reference_anchor(key: str) -> str:
     """Anchor of a bibliography entry on the references page."""
     return "ref-" + "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in key)
+
+
+#: Above this many references the references page is cut into parts of near-equal size,
+#: in BibTeX-key order, so that no part passes 1 MB: an entry with its five "cited by"
+#: chips (:data:`generator.render.bibliography.CITED_BY_SHOWN`) is up to about 2.7 KB.
+REFERENCES_PART = 350
+
+
+def part_path(first: str, number: int) -> str:
+    """Docs path of part ``number`` (1-based) of the page ``first``: ``x.md``, then ``x/2.md``, ``x/3.md``...
+
+    The parts live in a folder named after the page, so they never meet an
+    entity page (``<folder>/<id>.md``) or another top-level page.
+    """
+    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
+
+
+def reference_pages(keys: Iterable[str], limit: int | None = None) -> dict[str, str]:
+    """The docs path of the references page (or of its part) that lists each BibTeX key.
+
+    Up to ``limit`` keys (:data:`REFERENCES_PART`), every one is on :data:`BIBLIOGRAPHY_PAGE`; above it
+    the keys, in case-insensitive order, are cut into the fewest parts of at
+    most ``limit``, of near-equal size. It depends on the keys alone, so every
+    stage that links to a reference (pages, checklist exports, the printable
+    KB) agrees on where it is without the bibliography's formatting.
+    """
+    limit = REFERENCES_PART if limit is None else max(limit, 1)
+    ordered = sorted(keys, key=lambda k: (k.casefold(), k))
+    count = -(-len(ordered) // limit) or 1
+    return {key: part_path(BIBLIOGRAPHY_PAGE, i * count // len(ordered) + 1) for i, key in enumerate(ordered)}
 
 
 def source_path(rel: str) -> str:

@@ -24,7 +24,7 @@ from generator.kb import Checked, KnowledgeBase
 from generator.load.gitinfo import UNKNOWN_COMMIT
 from generator.models import Applicability, DocLink, Effort, Importance, Practice, Severity
 from generator.pipeline import no_collector_pauses
-from generator.urls import BIBLIOGRAPHY_PAGE, page_url, reference_anchor, url_of
+from generator.urls import page_url, reference_anchor, url_of
 from generator.validate.selection import (
     IMPORTANCE_LEVELS,
     PRECISIONS,
@@ -218,7 +218,7 @@ def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit:
     kinds = {eid: entities[eid].kind for eid in names}
     urls = {eid: site_link(site_url, page_url(kinds[eid], eid)) for eid in names}
     urls |= {
-        f"cite:{key}": site_link(site_url, _ref_url(key)) for key in sorted({k for i in items for k in i.evidence})
+        f"cite:{key}": site_link(site_url, _ref_url(kb, key)) for key in sorted({k for i in items for k in i.evidence})
     }
 
     scenario = entities.get(query.scenario) if query.scenario else None
@@ -274,8 +274,8 @@ def _item(selected: Selected) -> Item:
     )
 
 
-def _ref_url(key: str) -> str:
-    return f"{url_of(BIBLIOGRAPHY_PAGE)}#{reference_anchor(key)}"
+def _ref_url(kb: KnowledgeBase, key: str) -> str:
+    return f"{url_of(kb.reference_page(key))}#{reference_anchor(key)}"
 
 
 def all_item_ids(kb: KnowledgeBase) -> set[str]:

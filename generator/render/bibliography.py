@@ -61,7 +61,7 @@ def _cited_by_pages(site: Site, ref: Reference, first: str, ids: list[str]) -> d
             front=Markup(front_matter({"title": f"Cited by: {ref.key}", "hide": ["navigation"]})),
             ref=ref,
             total=len(ids),
-            back=paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ref.key)),
+            back=paths.href(doc, site.kb.reference_page(ref.key), paths.reference_anchor(ref.key)),
             cited_by=chips(site, doc, part),
             pager=pager,
         )
@@ -71,17 +71,22 @@ def _cited_by_pages(site: Site, ref: Reference, first: str, ids: list[str]) -> d
 def render_bibliography(
     checked: Checked, max_total: int | None = None, shown: int | None = None
 ) -> dict[str, str | bytes]:
-    """Renderer: the references page (and, for a large KB, a "cited by" page per much-cited reference)."""
+    """Renderer: the references page (and, for a large KB, its parts and a "cited by" page per much-cited reference).
+
+    Above :data:`generator.urls.REFERENCES_PART` references the page is cut
+    into parts by BibTeX key (:func:`generator.urls.reference_pages`); each
+    part lists its references by author, year and title, as one page would.
+    """
     shown = CITED_BY_SHOWN if shown is None else shown
     max_total = CITED_BY_MAX_TOTAL if max_total is None else max_total
     site = Site(checked)
-    doc = paths.BIBLIOGRAPHY_PAGE
     refs = sorted(site.references.values(), key=sort_key)
     citing = {r.key: site.citing(r.key) for r in refs}
     capped = sum(len(ids) for ids in citing.values()) > max_total
     files: dict[str, str | bytes] = {}
-    items = []
+    items: dict[str, list[BibItem]] = {}
     for r in refs:
+        doc = site.kb.reference_page(r.key)
         cited_by = chips(site, doc, citing[r.key])
         more = ""
         if capped and len(cited_by) > shown:
@@ -89,7 +94,7 @@ def render_bibliography(
             more = paths.href(doc, page)
             files.update(_cited_by_pages(site, r, page, citing[r.key]))
             cited_by = cited_by[:shown]
-        items.append(
+        items.setdefault(doc, []).append(
             BibItem(
                 paths.reference_anchor(r.key),
                 r,
@@ -99,11 +104,20 @@ def render_bibliography(
                 more,
             )
         )
-    files[doc] = render(
-        "references.md.j2",
-        front=Markup(
-            front_matter({"title": "References", "hide": ["navigation"], "search": {"boost": 0.5}})
-        ),  # escaped by front_matter
-        items=items,
-    )
+    first = paths.BIBLIOGRAPHY_PAGE
+    docs = [paths.part_path(first, n) for n in range(1, len(items) + 1)] if items else [first]
+    keys = [sorted((i.ref.key for i in items.get(doc, [])), key=str.casefold) for doc in docs]
+    labels = [f"{k[0][:3]} to {k[-1][:3]}" if k else "" for k in keys]
+    for number, (doc, pager) in enumerate(zip(docs, pagers(first, labels), strict=True), 1):
+        title = "References" if number == 1 else f"References (part {number}: keys {labels[number - 1]})"
+        files[doc] = render(
+            "references.md.j2",
+            front=Markup(
+                front_matter({"title": title, "hide": ["navigation"], "search": {"boost": 0.5}})
+            ),  # escaped by front_matter
+            items=items.get(doc, []),
+            total=len(refs),
+            start=1 + sum(len(k) for k in keys[: number - 1]),
+            pager=pager,
+        )
     return files

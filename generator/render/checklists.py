@@ -45,7 +45,7 @@ from generator.checklist.compose import (
 )
 from generator.checklist.export import item_entry, md_practice_line
 from generator.graph import stages_in_order
-from generator.kb import Checked
+from generator.kb import Checked, KnowledgeBase
 from generator.markup import (
     counted,
     failure_label,
@@ -135,7 +135,8 @@ class PageHtml:
     partial as a practice page's.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
         self.details = environment().get_template("parts/checklist-item-details.html.j2")
         self._bodies: dict[tuple[str, bool], str] = {}
         self._heads: dict[tuple[str, str], str] = {}
@@ -190,7 +191,7 @@ class PageHtml:
                 meta = f"Guards against: {links}."
             if first.evidence:
                 refs = ", ".join(
-                    f'<a href="{escape(paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(k)))}">'
+                    f'<a href="{escape(paths.href(doc, self.kb.reference_page(k), paths.reference_anchor(k)))}">'
                     f"{escape(k)}</a>"
                     for k in first.evidence
                 )
@@ -214,7 +215,7 @@ def checklist_pages(
     ``html`` shares item rows and practice headings between scenarios.
     """
     part_items = CHECKLIST_PART_ITEMS if part_items is None else part_items
-    html = html or PageHtml()
+    html = html or PageHtml(checked.kb)
     first = paths.checklist_path(scenario.id)
     labels = _labels(checked)
     counter = iter(range(1, len(cl.items) + 1))
@@ -493,7 +494,7 @@ def _checklist_files(
     part_items: int,
 ) -> dict[str, str | bytes]:
     files: dict[str, str | bytes] = {}
-    html = PageHtml()
+    html = PageHtml(checked.kb)
     for s in scenarios:
         files.update(checklist_pages(checked, s, checklists[s.id], part_items, html))
     files[paths.CHECKLISTS_DATA] = builder_script(index)

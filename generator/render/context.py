@@ -158,7 +158,7 @@ class Site:
 
     def cite_href(self, from_doc: str, key: str) -> str:
         """URL of a reference's entry on the bibliography page."""
-        return paths.href(from_doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(key))
+        return paths.href(from_doc, self.kb.reference_page(key), paths.reference_anchor(key))
 
     def citing(self, key: str) -> list[str]:
         """Ids of the entities that cite a BibTeX key."""

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from generator import urls as paths
+from generator.urls import part_path
+
+__all__ = ["Pager", "PagerLink", "chunks", "even_chunks", "pagers", "part_path"]
 
 T = TypeVar("T")
 
@@ -53,15 +56,6 @@ def even_chunks(items: Sequence[T], limit: int, weight: Callable[[T], int] = lam
         done += w
         run += w
     return out
-
-
-def part_path(first: str, number: int) -> str:
-    """Docs path of part ``number`` (1-based) of the page ``first``: ``x.md``, then ``x/2.md``, ``x/3.md``...
-
-    The parts live in a folder named after the page, so they never meet an
-    entity page (``<folder>/<id>.md``) or another top-level page.
-    """
-    return first if number == 1 else f"{first.removesuffix('.md')}/{number}.md"
 
 
 @dataclass(frozen=True)

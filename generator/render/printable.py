@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator import urls as paths
-from generator.kb import Checked
+from generator.kb import Checked, KnowledgeBase
 from generator.markup import front_matter, markdown_block, markdown_inline, plain
 from generator.models import FOLDERS, Entity, Practice
 from generator.pipeline import no_collector_pauses
@@ -57,7 +57,7 @@ def _weight(entry: PrintedEntry) -> int:
     return 300 + sum(len(t) for t in texts)
 
 
-def _entry(entity: Entity, doc: str) -> PrintedEntry:
+def _entry(entity: Entity, doc: str, kb: KnowledgeBase) -> PrintedEntry:
     practice = entity if isinstance(entity, Practice) else None
     return PrintedEntry(
         anchor=f"{entity.kind}-{entity.id}",
@@ -70,7 +70,7 @@ def _entry(entity: Entity, doc: str) -> PrintedEntry:
         evidence=[
             PrintedEvidence(
                 ev.cite,
-                paths.href(doc, paths.BIBLIOGRAPHY_PAGE, paths.reference_anchor(ev.cite)),
+                paths.href(doc, kb.reference_page(ev.cite), paths.reference_anchor(ev.cite)),
                 ev.locator or "",
                 markdown_inline(ev.shows),
             )
@@ -94,7 +94,7 @@ def render_printable(checked: Checked, part_chars: int | None = None) -> dict[st
     """Renderer: ``{"print.md": page}`` with every entry of the KB; above ``part_chars`` characters, in parts."""
     part_chars = PRINT_PART_CHARS if part_chars is None else part_chars
     ordered = sorted(checked.kb.entities.values(), key=lambda e: (list(FOLDERS).index(e.kind), e.id))
-    weights = {e.id: _weight(_entry(e, paths.PRINT_PAGE)) for e in ordered}
+    weights = {e.id: _weight(_entry(e, paths.PRINT_PAGE, checked.kb)) for e in ordered}
     total = sum(weights.values())
     parts = chunks(ordered, part_chars, lambda e: weights[e.id]) if total > part_chars else [ordered]
     labels = [_label(part) for part in parts]
@@ -102,7 +102,7 @@ def render_printable(checked: Checked, part_chars: int | None = None) -> dict[st
     for number, (part, pager) in enumerate(zip(parts, pagers(paths.PRINT_PAGE, labels), strict=True), 1):
         doc = part_path(paths.PRINT_PAGE, number)
         groups = [
-            {"label": KIND_PLURALS[kind], "entries": [_entry(e, doc) for e in part if e.kind == kind]}
+            {"label": KIND_PLURALS[kind], "entries": [_entry(e, doc, checked.kb) for e in part if e.kind == kind]}
             for kind in dict.fromkeys(e.kind for e in part)
         ]
         title = "The whole knowledge base"

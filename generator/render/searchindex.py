@@ -65,6 +65,7 @@ from generator.urls import (
     TAXONOMY_PAGE,
     WORKFLOW_PAGE,
     index_path,
+    reference_anchor,
     url_of,
 )
 
@@ -161,7 +162,7 @@ _BIBLIOGRAPHY = url_of(BIBLIOGRAPHY_PAGE)
 #: Where a large KB puts the list of entries citing a reference
 #: (:func:`generator.render.bibliography.cited_by_path`): the bibliography
 #: shows the first few, which are bookkeeping there too.
-_CITED_BY = f"{_BIBLIOGRAPHY.removesuffix('.html')}/"
+_CITED_BY = f"{_BIBLIOGRAPHY.removesuffix('.html')}/{reference_anchor('')}"
 #: A later part of a page split into parts (:func:`generator.render.paging.part_path`).
 _LATER_PART = re.compile(r"(.+)/[0-9]+\.html")
 _ENTITY_FOLDERS = tuple(f"{folder}/" for folder in FOLDERS.values())
@@ -520,7 +521,7 @@ def _kind(location: str) -> str:
     """Which bookkeeping :func:`_section_text` takes out of the text at ``location``."""
     if location in LISTING_PAGES:
         return "listing"
-    if location == _BIBLIOGRAPHY:
+    if _first_part(location) == _BIBLIOGRAPHY:
         return "bibliography"
     if location.startswith(_ENTITY_FOLDERS):
         return "entity"

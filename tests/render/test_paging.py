@@ -288,3 +288,60 @@ def test_part_labels_are_escaped() -> None:
     pager = pagers("print.md", ["<script>alert(1)</script>", "b & c"])[0]
     out = render("parts/pager.html.j2", pager=pager)
     assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out and "b &amp; c" in out
+
+
+# ------------------------------------------------------------------ the references page in parts
+
+
+def test_reference_pages_keep_one_page_up_to_the_limit_then_cut_by_key() -> None:
+    keys = ["b2020", "A2021", "c2019", "a2020", "d2018"]
+    assert set(paths.reference_pages(keys, 5).values()) == {paths.BIBLIOGRAPHY_PAGE}
+    pages = paths.reference_pages(keys, 2)
+    # Case-insensitive key order, three parts of near-equal size (2, 2, 1).
+    assert pages == {
+        "a2020": "references.md",
+        "A2021": "references.md",
+        "b2020": "references/2.md",
+        "c2019": "references/2.md",
+        "d2018": "references/3.md",
+    }
+    assert paths.reference_pages([], 2) == {}
+
+
+def test_a_long_references_page_is_split_and_every_citation_links_to_its_part(
+    checked: Checked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paths, "REFERENCES_PART", 100)
+    keys = list(checked.kb.bibliography.entries)
+    files = bibliography.render_bibliography(checked)
+    parts = [d for d in files if d == paths.BIBLIOGRAPHY_PAGE or re.fullmatch(r"references/[0-9]+\.md", d)]
+    assert len(parts) == -(-len(keys) // 100) >= 3
+    listed: dict[str, str] = {}
+    for doc in parts:
+        page = str(files[doc])
+        assert part_links(doc, page) == parts
+        for anchor in re.findall(r'<li id="(ref-[^"]+)">', page):
+            listed[anchor] = doc
+    # Every reference is listed once, on the part every stage links to.
+    assert len(listed) == len(keys)
+    assert {paths.reference_anchor(k): checked.kb.reference_page(k) for k in keys} == listed
+    # The numbering runs on across parts.
+    assert '<ol class="kb-bib" start="' in str(files[parts[1]])
+    site = Site(checked)
+    practice = next(p for p in checked.kb.of_type("practice") if p.evidence)
+    doc = paths.page_path("practice", practice.id)
+    for ev in practice.evidence:
+        href = site.cite_href(doc, ev.cite)
+        assert resolves(doc, href) == listed[paths.reference_anchor(ev.cite)]
+        assert href.endswith("#" + paths.reference_anchor(ev.cite))
+    # Checklist exports and the printable KB link to the same parts.
+    cl = compose(checked, Query(scenario="pytorch-to-onnx-runtime"), commit="split" * 8)  # not the memo's
+    assert any(name.startswith("cite:") for name in cl.urls)
+    for name, url in cl.urls.items():
+        if name.startswith("cite:"):
+            anchor = paths.reference_anchor(name.removeprefix("cite:"))
+            assert url.endswith("/" + paths.url_of(listed[anchor]) + "#" + anchor)
+    printed = render_printable(checked)
+    for page_doc, page in printed.items():
+        for href, anchor in re.findall(r'href="([^"#]*references[^"#]*)#(ref-[^"]+)"', str(page)):
+            assert resolves(page_doc, href) == listed[anchor]
