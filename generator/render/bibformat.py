@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.load.bibtex import BibEntry
 from generator.markup import plain
@@ -111,22 +111,29 @@ class Reference:
     details: str
     corporate: frozenset[str] = frozenset()
     """Authors that are organisations (``{{PyTorch Contributors}}``): cited by their whole name."""
+    suffix: str = ""
+    """The letter after the year that tells apart works cited alike ('2026a', '2026b'): see :func:`disambiguate`."""
 
     def family(self, author: str) -> str:
         """How an author is cited: an organisation by its whole name, a person by family name."""
         return author if author in self.corporate else last_name(author)
 
     @property
+    def year_label(self) -> str:
+        """The year as citations show it, with its :attr:`suffix` ('2026b'); 'n.d.' for no year."""
+        return f"{self.year or 'n.d.'}{'-' if self.suffix and not self.year else ''}{self.suffix}"
+
+    @property
     def short(self) -> str:
-        """A short citation such as 'Jiang et al., 2024' or 'PyTorch Contributors, 2026'."""
+        """A short citation such as 'Jiang et al., 2024' or 'PyTorch Contributors, 2026b'."""
         if not self.authors:
-            return f"{self.title}, {self.year}"
+            return f"{self.title}, {self.year_label}"
         first = self.family(self.authors[0])
         if len(self.authors) == 2:
             first = f"{first} and {self.family(self.authors[1])}"
         elif len(self.authors) > 2:
             first = f"{first} et al."
-        return f"{first}, {self.year}"
+        return f"{first}, {self.year_label}"
 
     @property
     def author_text(self) -> str:
@@ -174,6 +181,35 @@ def format_reference(entry: BibEntry) -> Reference:
         url=url if re.fullmatch(r"https?://[^\s<>\"']+", url) else None,
         details=_details(fields),
     )
+
+
+def _letters(index: int) -> str:
+    """0 -> 'a', 25 -> 'z', 26 -> 'aa', 27 -> 'ab'..."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def disambiguate(refs: dict[str, Reference]) -> dict[str, Reference]:
+    """``refs`` with a letter after the year of works that would be cited alike.
+
+    Author-year citations of several pages by one organisation in one year all
+    read 'ONNX Runtime Contributors, 2026'; as in APA style, each such work gets
+    a letter ('2026a', '2026b'...) in the bibliography's order (by title), the
+    same on every page, the references page and the exports.
+    """
+    groups: dict[str, list[Reference]] = {}
+    for ref in refs.values():
+        groups.setdefault(ref.short, []).append(ref)
+    out = dict(refs)
+    for group in groups.values():
+        if len(group) > 1:
+            for i, ref in enumerate(sorted(group, key=lambda r: (*sort_key(r), r.key))):
+                out[ref.key] = replace(ref, suffix=_letters(i))
+    return out
 
 
 def sort_key(ref: Reference) -> tuple[str, str, str]:

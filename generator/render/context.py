@@ -19,7 +19,7 @@ from generator.kb import Checked
 from generator.load.studies import Scope, scopes
 from generator.markup import plain
 from generator.models import Entity
-from generator.render.bibformat import Reference, format_reference
+from generator.render.bibformat import Reference, disambiguate, format_reference
 from generator.render.paging import chunks, part_path
 
 #: Display name of each entity type, singular and plural.
@@ -83,7 +83,7 @@ class Site:
     @cached_property
     def references(self) -> dict[str, Reference]:
         """Formatted bibliography entries by key."""
-        return {key: format_reference(entry) for key, entry in self.kb.bibliography.entries.items()}
+        return disambiguate({key: format_reference(entry) for key, entry in self.kb.bibliography.entries.items()})
 
     @cached_property
     def scopes(self) -> dict[str, Scope]:

@@ -213,6 +213,35 @@ def test_an_organisation_author_is_sorted_by_its_whole_name() -> None:
     assert sorted([later, org, person], key=sort_key) == [person, org, later]
 
 
+def test_works_cited_alike_get_a_letter_after_the_year_everywhere() -> None:
+    from generator.load.bibtex import BibEntry
+    from generator.render.bibformat import _letters, disambiguate, format_reference
+
+    def ref(key: str, author: str, title: str, year: str = "2026") -> Reference:
+        return format_reference(BibEntry(key, "online", {"author": author, "title": title, "year": year}, 1))
+
+    refs = {
+        r.key: r
+        for r in [
+            ref("ortb", "{ONNX Runtime Contributors}", "Web: Deploying"),
+            ref("orta", "{ONNX Runtime Contributors}", "Execution Providers"),
+            ref("ortold", "{ONNX Runtime Contributors}", "Execution Providers", "2025"),
+            ref("doe", "Doe, Jane and Roe, Rick and Poe, Pat", "One"),
+            ref("doe2", "Doe, Jane and Moe, Max and Zoe, Zed", "Two"),
+            ref("solo", "Solo, Sam", "Alone"),
+        ]
+    }
+    out = disambiguate(refs)
+    # By title within a group, the same letter wherever the work is cited.
+    assert out["orta"].short == "ONNX Runtime Contributors, 2026a"
+    assert out["ortb"].short == "ONNX Runtime Contributors, 2026b"
+    assert out["ortb"].year_label == "2026b"
+    assert out["doe"].short == "Doe et al., 2026a" and out["doe2"].short == "Doe et al., 2026b"
+    assert out["ortold"].short == "ONNX Runtime Contributors, 2025"
+    assert out["solo"].short == "Solo, 2026" and out["solo"] is refs["solo"]
+    assert [_letters(i) for i in (0, 25, 26, 27, 51, 52)] == ["a", "z", "aa", "ab", "az", "ba"]
+
+
 def test_workflow_diagram_caps_each_stage(checked: Checked, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.render import workflow
     from generator.render.context import Site
