@@ -6,6 +6,7 @@ Entries are sorted by first author, year and title; each has the anchor
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -68,6 +69,31 @@ def _cited_by_pages(site: Site, ref: Reference, first: str, ids: list[str]) -> d
     return out
 
 
+def _part_labels(parts: list[list[str]]) -> list[str]:
+    """'acl to jiang2023', 'jiang2024 to opt'...: each part's first and last key, cut short.
+
+    A key is cut after the first character (at least three) that tells it
+    apart from the key on the other side of the boundary, so neighbouring
+    labels never read alike.
+    """
+
+    def cut(key: str, other: str | None) -> str:
+        common = len(posixpath.commonprefix([key.casefold(), other.casefold()])) if other else 0
+        return key[: max(3, common + 1)]
+
+    firsts = [p[0] if p else "" for p in parts]
+    lasts = [p[-1] if p else "" for p in parts]
+    labels = []
+    for i, part in enumerate(parts):
+        if not part:
+            labels.append("")
+            continue
+        before = lasts[i - 1] if i > 0 else None
+        after = firsts[i + 1] if i + 1 < len(parts) else None
+        labels.append(f"{cut(part[0], before)} to {cut(part[-1], after)}")
+    return labels
+
+
 def render_bibliography(
     checked: Checked, max_total: int | None = None, shown: int | None = None
 ) -> dict[str, str | bytes]:
@@ -107,7 +133,7 @@ def render_bibliography(
     first = paths.BIBLIOGRAPHY_PAGE
     docs = [paths.part_path(first, n) for n in range(1, len(items) + 1)] if items else [first]
     keys = [sorted((i.ref.key for i in items.get(doc, [])), key=str.casefold) for doc in docs]
-    labels = [f"{k[0][:3]} to {k[-1][:3]}" if k else "" for k in keys]
+    labels = _part_labels(keys)
     for number, (doc, pager) in enumerate(zip(docs, pagers(first, labels), strict=True), 1):
         title = "References" if number == 1 else f"References (part {number}: keys {labels[number - 1]})"
         files[doc] = render(

@@ -306,6 +306,9 @@ def test_reference_pages_keep_one_page_up_to_the_limit_then_cut_by_key() -> None
         "d2018": "references/3.md",
     }
     assert paths.reference_pages([], 2) == {}
+    # Pager labels cut keys just past what the neighbouring part shares with them.
+    parts = [["acl2021x", "jiang2023ptm"], ["jiang2024re", "onnx2026"], ["opt2026", "zha2025"]]
+    assert bibliography._part_labels(parts) == ["acl to jiang2023", "jiang2024 to onn", "opt to zha"]
 
 
 def test_a_long_references_page_is_split_and_every_citation_links_to_its_part(
