@@ -300,3 +300,13 @@ def test_defect_page_lists_every_case_and_the_count_is_a_figure(eid: str) -> Non
     assert f"## All cases in the study data ({len(cases)})" in page
     table = page.split(f'id="kb-cases-{eid}"', 1)[1].split("</table>", 1)[0]
     assert table.count("<tr data-filter") == len(cases)
+
+
+def test_a_recomputed_figure_located_at_a_chart_says_the_chart_gives_shares() -> None:
+    # The study's charts (Fig. 6-10) print shares; a row's count is the recomputation's.
+    defect = CHECKED.kb.entities["training-configuration-defects"]
+    page = entity_page(Site(CHECKED), defect, Markup(""))
+    assert "Fig. 10 (shares); count recomputed from the coded data" in page
+    assert "coded data, recomputed (shares)" not in page
+    charted = [f for d in _of_type(CHECKED, Defect) for f in d.figures if f.recompute and f.locator]
+    assert any("Fig." in (f.locator or "") for f in charted)

@@ -26,8 +26,22 @@ class FigureRow:
         return f"{self.percent:.0f}%"
 
 
+#: What a row's source says when its numbers come from the KB's copy of the study's coded data.
+RECOMPUTED = "recomputed"
+
+
+def _source(figure: Figure) -> str:
+    """Where a figure's numbers come from.
+
+    A figure recomputed from ``kb/data`` whose locator names the study's chart
+    gets a note: those charts print shares, and the count is the recomputation's.
+    """
+    locator = figure.locator or ""
+    if figure.recompute is not None and locator and RECOMPUTED not in locator:
+        return f"{locator} (shares); count recomputed from the coded data"
+    return locator
+
+
 def figure_rows(figures: list[Figure], cites: Citations) -> list[FigureRow]:
     """Rows for an entity's figures, numbering their sources on the page."""
-    return [
-        FigureRow(plain(f.label), f.count, f.total, 100 * f.share, f.locator or "", cites.cite(f.cite)) for f in figures
-    ]
+    return [FigureRow(plain(f.label), f.count, f.total, 100 * f.share, _source(f), cites.cite(f.cite)) for f in figures]
