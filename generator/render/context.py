@@ -157,7 +157,7 @@ class Site:
         return sorted((self.link(from_doc, eid) for eid in entity_ids), key=lambda ln: ln.text.casefold())
 
     def cite_href(self, from_doc: str, key: str) -> str:
-        """URL of a reference's entry on the bibliography page."""
+        """URL of a reference's entry on the references page, or on the part of it that lists the key."""
         return paths.href(from_doc, self.kb.reference_page(key), paths.reference_anchor(key))
 
     def citing(self, key: str) -> list[str]:
