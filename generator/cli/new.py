@@ -29,6 +29,7 @@ from generator.contrib.references import (
 )
 from generator.contrib.scaffold import link_hint, related_entries, scaffold
 from generator.findings import visible
+from generator.load.bibtex import MAX_BIB_BYTES
 from generator.load.files import LINK_MESSAGE, KbNotFound, kb_base, read_limited, walk_kb
 from generator.load.yamlstrict import MAX_BYTES, YamlProblem, decode, parse
 from generator.models import FOLDERS
@@ -199,9 +200,9 @@ def reference(
     except BadReference as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from None
-    raw = read_limited(bib_path, MAX_BYTES)
+    raw = read_limited(bib_path, MAX_BIB_BYTES)
     try:
-        text = decode(raw if raw is not None else b"x" * (MAX_BYTES + 1))
+        text = decode(raw if raw is not None else b"x" * (MAX_BIB_BYTES + 1), MAX_BIB_BYTES)
     except YamlProblem as exc:
         click.echo(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}", err=True)
         raise SystemExit(1) from None

@@ -17,6 +17,7 @@ from bibtexparser.entrypoint import parse_string
 
 from generator.findings import Finding, Location, error, warning
 from generator.ids import CITE_KEY_RE
+from generator.load.files import MAX_FILE_BYTES
 
 #: Fields each entry type must have (``author`` may be replaced by ``editor``).
 REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -56,6 +57,11 @@ MONTHS = {
     )
 }
 MAX_FIELD = 5_000
+#: The largest bibliography read. One file holds every reference, so it grows
+#: with the KB: 291 entries are 116 KB today, and the KB the project is built
+#: for (30 times today's, README "Size") would hold about 3.5 MB. A YAML entry
+#: keeps its own 256 KiB limit; this is the limit of any file read from the KB.
+MAX_BIB_BYTES = MAX_FILE_BYTES
 
 
 class MacroError(ValueError):

@@ -101,16 +101,20 @@ def _mark(m: Any) -> Mark:
     return Mark(m.line + 1, m.column + 1) if m is not None else Mark(1, 1)
 
 
-def decode(raw: bytes) -> str:
+def decode(raw: bytes, limit: int = MAX_BYTES) -> str:
     """Check size and encoding and return the text.
+
+    Args:
+        raw: The file's bytes.
+        limit: The largest size accepted (the bibliography has a limit of its own).
 
     Raises:
         YamlProblem: on a file that is too large, has a BOM or is not UTF-8.
     """
-    if len(raw) > MAX_BYTES:
+    if len(raw) > limit:
         raise YamlProblem(
             "file-too-large",
-            f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}. Split the entry or shorten its body.",
+            f"file is {len(raw):,} bytes; the limit is {limit:,}. Split the entry or shorten its body.",
         )
     if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         raise YamlProblem("encoding", "file starts with a byte-order mark; save it as UTF-8 without BOM.")

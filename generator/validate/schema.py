@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from generator.findings import Finding, Location, error, processing, warning
 from generator.ids import suggestion
 from generator.kb import Entry, KnowledgeBase, Source
-from generator.load.bibtex import Bibliography, parse_bibtex
+from generator.load.bibtex import MAX_BIB_BYTES, Bibliography, parse_bibtex
 from generator.load.datasets import DATA_DIR
 from generator.load.files import RawFile, RawKB, Refused
 from generator.load.studies import STUDIES_FILE, StudiesFile
@@ -96,7 +96,7 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
         findings.append(error("missing-file", f"'{bib_path}' is missing.", Location(bib_path)))
     else:
         try:
-            bib_text = decode(bib_file.data)
+            bib_text = decode(bib_file.data, MAX_BIB_BYTES)
         except YamlProblem as problem:
             findings.append(error(problem.code, problem.message, Location(bib_path, problem.line, problem.col)))
         else:

@@ -125,6 +125,15 @@ def test_unused_reference_warns_at_its_line() -> None:
     assert [(f.code, f.location.line) for f in findings_for({"references.bib": bib})] == [("unused-reference", 9)]
 
 
+def test_a_bibliography_larger_than_a_yaml_entry_may_be_is_read() -> None:
+    # One file holds every reference, so it grows with the KB: the 256 KiB limit
+    # of a YAML entry would refuse the bibliography of a KB about twice today's.
+    padding = "% a comment line standing in for many more references\n" * 6_000
+    bib = read("references.bib") + padding
+    assert len(bib.encode()) > 256 * 1024
+    assert findings_for({"references.bib": bib}) == []
+
+
 def test_unguarded_defect_leaf_warns_but_parent_does_not() -> None:
     text = read(PRACTICE).replace("detects: [missing-hyperparameter]\n", "")
     found = findings_for({PRACTICE: text})
