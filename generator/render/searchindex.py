@@ -207,6 +207,28 @@ _HOW = re.compile(r"<p>How: (.*?)</p>", re.S)
 #: entry whose prose was cut so against the page's other entries.
 MORE_WEIGHT = 0.5
 SHORTENED_WEIGHT = 0.75
+#: The theme's English stop words (lunr's ``stopWordFilter``, the index's
+#: only pipeline step): lunr drops them as it builds the index in the
+#: browser, so in the words-only field ``more`` they cost bytes and match
+#: nothing. (Previews need them, so ``text`` keeps them.)
+_THEME_STOP_WORDS = (  # the list in the theme's search worker, word for word
+    "a able about across after all almost also am among an and any are as at be because been but by can "
+    "cannot could dear did do does either else ever every for from get got had has have he her hers him his "
+    "how however i if in into is it its just least let like likely may me might most must my neither no nor "
+    "not of off often on only or other our own rather said say says she should since so some than that the "
+    "their them then there these they this tis to too twas us wants was we were what when where which while "
+    "who whom why will with would yet you your"
+)
+LUNR_STOP_WORDS = frozenset(_THEME_STOP_WORDS.split())
+#: A citation's year and letter ("2026f", in a how-to's author-year
+#: citation): bookkeeping no one types, like the BibTeX keys.
+_YEAR_LABEL = re.compile(r"(?:19|20)\d\d[a-z]{1,2}")
+
+
+def _searchable(word: str) -> bool:
+    """Whether a word of the ``more`` field can match a query."""
+    return word not in LUNR_STOP_WORDS and not _YEAR_LABEL.fullmatch(word)
+
 
 #: Pages whose example blocks only repeat their text (the finding codes'
 #: sample messages).
@@ -562,7 +584,8 @@ def _section_text(kind: str, text: str) -> tuple[str, str, str]:
         return text, _new_words(extra_words(text), text), ""
     more = bind_prefixes(more)
     syn = _new_words(extra_words(f"{text} {more}"), text)
-    return text, syn, _new_words(" ".join(_ordered_words(more)), f"{text} {syn}")
+    words = " ".join(word for word in _ordered_words(more) if _searchable(word))
+    return text, syn, _new_words(words, f"{text} {syn}")
 
 
 _bound = functools.lru_cache(maxsize=4096)(bind_prefixes)

@@ -120,6 +120,9 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
         new["tags"] = tags
     syn = new_words(extra_words(f"{text} {how}" if how.strip() else text), text)
     how_words = [w.strip(".") for w in _WORD_SPLIT.split(_TAGS.sub(" ", how).lower()) if w.strip(".")]
+    how_words = [
+        w for w in how_words if w not in si.LUNR_STOP_WORDS and not re.fullmatch(r"(?:19|20)\d\d[a-z]{1,2}", w)
+    ]
     if syn:
         new["syn"] = syn
     how = new_words(" ".join(how_words), f"{text} {syn}")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
+import material
+
 from generator.render.bibliography import cited_by_path
-from generator.render.searchindex import SEPARATOR, bind_prefixes, compact_index, extra_words
+from generator.render.searchindex import LUNR_STOP_WORDS, SEPARATOR, bind_prefixes, compact_index, extra_words
 from generator.urls import BIBLIOGRAPHY_PAGE, url_of
 
 CONFIG = {
@@ -58,6 +61,26 @@ def test_checklist_bookkeeping_leaves_and_the_item_and_the_words_of_its_how_to_s
     # the how-to's words stay searchable, its prose does not fill the index
     assert entry["more"].split() == ["call", "torch", "manual_seed", "s"]
     assert entry["boost"] < 1  # a short list of items weighs less than the page's own entry
+
+
+def test_how_to_words_that_cannot_match_a_query_are_left_out() -> None:
+    text = (
+        "<p>Exported checklists include these items.</p> <ol> <li>1.Pin the opset."
+        "<p>How: Do not rely on the default; pass <code>opset_version</code> (PyTorch Contributors, 2026f).</p>"
+        "</li> </ol>"
+    )
+    entry = compact({"location": "practices/p.html#checklist-items", "title": "Checklist items", "text": text})
+    # "do", "not", "on" and "the" are the theme's stop words; "2026f" is a citation's year and letter
+    more = entry["practices/p.html#checklist-items"]["more"].split()
+    assert {"rely", "default", "pass", "pytorch", "contributors"} <= set(more)
+    assert not {"do", "not", "on", "the", "2026f"} & set(more)
+
+
+def test_the_stop_words_are_the_themes() -> None:
+    worker = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
+    listed = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", worker.read_text(encoding="utf-8"))
+    assert listed is not None
+    assert frozenset(re.findall(r'"([^"]+)"', listed.group(1))) == LUNR_STOP_WORDS
 
 
 def test_the_words_of_a_how_to_weigh_less_than_the_text() -> None:
