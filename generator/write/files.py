@@ -15,11 +15,39 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
 class OutsideRoot(OSError):
     """A write that would land outside the folder it must stay in (through a link)."""
+
+
+class OverlapsInput(OutsideRoot):
+    """An output folder that would replace (or be written into) a folder the command reads."""
+
+
+def check_apart(out: Path, inputs: Mapping[str, Path], around: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that a replace-on-success write would destroy an input with.
+
+    ``out`` may be neither equal to, above nor inside any folder of ``inputs``
+    (mapped from a name for the message, such as "the knowledge-base folder").
+    Nor may it be equal to or above a folder of ``around`` (the current folder,
+    the config's folder): replacing it would delete the repository. Links are
+    followed, so a link to an input is refused too.
+
+    Raises:
+        OverlapsInput: naming ``out`` and the input it overlaps.
+    """
+    target = Path(os.path.realpath(out))
+    for what, folder in inputs.items():
+        real = Path(os.path.realpath(folder))
+        if target == real or target in real.parents or real in target.parents:
+            raise OverlapsInput(f"'{out}' overlaps {what} '{folder}'; choose an output folder apart from it")
+    for folder in around:
+        real = Path(os.path.realpath(folder))
+        if target == real or target in real.parents:
+            raise OverlapsInput(f"'{out}' holds '{folder}', which replacing it would delete; choose another folder")
 
 
 def check_inside(path: Path, root: Path) -> None:

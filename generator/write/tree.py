@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.findings import Finding, Severity, format_text, summary_line
+from generator.findings import Finding, Severity, format_text, summary_line, visible
 from generator.history.releases import history
 from generator.load.files import KbNotFound, read_kb
 from generator.load.gitinfo import git_commit, last_changed
@@ -24,7 +24,7 @@ from generator.pipeline import check, no_collector_pauses
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
 from generator.render.incremental import PageMemo
-from generator.write.files import swap_in, write_atomic
+from generator.write.files import OverlapsInput, check_apart, swap_in, write_atomic
 
 
 class TreeError(Exception):
@@ -102,9 +102,17 @@ def write_tree(out: Path, kb_root: Path, docs_dir: Path | None) -> Generated:
     """Write ``docs_dir`` (if given) plus every generated page into ``out``, replacing it only on success.
 
     Raises:
-        TreeError: if the KB has errors, a page cannot be rendered, or a
+        TreeError: if ``out`` overlaps the KB or docs folder or holds the
+            current folder, the KB has errors, a page cannot be rendered, or a
             generated page would shadow a hand-written one (``out`` is then untouched).
     """
+    inputs = {"the knowledge-base folder": kb_root}
+    if docs_dir is not None:
+        inputs["the docs folder"] = docs_dir
+    try:
+        check_apart(out, inputs, around=[Path.cwd()])
+    except OverlapsInput as exc:
+        raise TreeError(f"{visible(str(exc))}; nothing was written") from None
     generated = generated_pages(kb_root)
     docs = hand_written(docs_dir) if docs_dir is not None else []
     check_no_shadowing(generated.files, docs)
