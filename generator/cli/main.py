@@ -118,7 +118,7 @@ def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path |
                 raise click.ClickException(str(exc)) from None
         else:
             text = dot
-    emit(text, output)
+    emit(text, output, kb_root)
 
 
 @main.command()
