@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.write.files import OutsideRoot, check_apart, swap_in
+from generator.write.files import OutsideRoot, check_apart, check_replaceable, swap_in
 
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
 
@@ -73,6 +73,7 @@ def build_site(
     Raises:
         OutsideRoot: if ``site_dir`` is a link, or overlaps what the build
             reads (the KB, the docs folder, the folder of the config or the current folder).
+        WrongKind: if ``site_dir`` exists and is not a folder.
 
     Returns:
         MkDocs' exit code (0 on success; the previous ``site_dir`` is untouched otherwise).
@@ -81,6 +82,7 @@ def build_site(
         # Building would replace the folder the link points to, wherever it is.
         raise OutsideRoot(f"'{site_dir}' is a symbolic link; the site is built only into a real folder")
     check_apart(site_dir, site_inputs(config, env), around=[Path.cwd(), config.parent])
+    check_replaceable(site_dir, folder=True)
     site_dir = Path(os.path.abspath(site_dir))
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.with_name(f".{site_dir.name}-build")

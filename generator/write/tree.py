@@ -24,7 +24,7 @@ from generator.pipeline import check, no_collector_pauses
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
 from generator.render.incremental import PageMemo
-from generator.write.files import OverlapsInput, check_apart, swap_in, write_atomic
+from generator.write.files import OverlapsInput, check_apart, check_replaceable, swap_in, write_atomic
 
 
 class TreeError(Exception):
@@ -105,6 +105,7 @@ def write_tree(out: Path, kb_root: Path, docs_dir: Path | None) -> Generated:
         TreeError: if ``out`` overlaps the KB or docs folder or holds the
             current folder, the KB has errors, a page cannot be rendered, or a
             generated page would shadow a hand-written one (``out`` is then untouched).
+        WrongKind: if ``out`` exists and is not a folder (a device, pipe or file).
     """
     inputs = {"the knowledge-base folder": kb_root}
     if docs_dir is not None:
@@ -113,6 +114,7 @@ def write_tree(out: Path, kb_root: Path, docs_dir: Path | None) -> Generated:
         check_apart(out, inputs, around=[Path.cwd()])
     except OverlapsInput as exc:
         raise TreeError(f"{visible(str(exc))}; nothing was written") from None
+    check_replaceable(out, folder=True)
     generated = generated_pages(kb_root)
     docs = hand_written(docs_dir) if docs_dir is not None else []
     check_no_shadowing(generated.files, docs)
