@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load.files import LINK_MESSAGE, RawFile, RawKB, Refused
+from generator.load.files import LINK_MESSAGE, MAX_ENTRIES, MAX_FILE_BYTES, RawFile, RawKB, Refused
 
 #: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
 TAG_PREFIX = "kb-v"
@@ -83,18 +83,29 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     """
     top, prefix = kb_prefix(kb_root)
     commit = resolve(kb_root, ref)
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
-    entries = []
+    # -l adds each blob's size, so the limits of the work-tree reader apply
+    # before a byte is read (a release may hold a blob of any size).
+    listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix or ".")
+    entries: list[tuple[str, str]] = []
     refused: list[Refused] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, raw_path = record.split(b"\t", 1)
-        mode, kind, sha = meta.decode().split()
+        mode, kind, sha, blob_size = meta.decode().split()
         path = raw_path.decode("utf-8", "replace")
+        rel = path[len(prefix) + 1 :] if prefix else path
+        shown = f"{prefix or '.'}/{rel}"
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue  # hidden entries are skipped, as in the work tree
         if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read
-            rel = path[len(prefix) + 1 :] if prefix else path
-            refused.append(Refused(rel, f"{prefix or '.'}/{rel}", "link-in-kb", f"file {LINK_MESSAGE}"))
+            refused.append(Refused(rel, shown, "link-in-kb", f"file {LINK_MESSAGE}"))
+        elif kind == "blob" and len(entries) >= MAX_ENTRIES:
+            refused.append(Refused(rel, shown, "too-many-files", f"more than {MAX_ENTRIES:,} files; not read."))
+            break
+        elif kind == "blob" and int(blob_size) > MAX_FILE_BYTES:
+            message = f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it."
+            refused.append(Refused(rel, shown, "file-too-large", message))
         elif kind == "blob":
             entries.append((path, sha))
     if not entries:
@@ -108,8 +119,6 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         data = out[header_end + 1 : header_end + 1 + size]
         offset = header_end + 1 + size + 1
         rel = path[len(prefix) + 1 :] if prefix else path
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
         files.append(RawFile(rel=rel, path=f"{prefix or '.'}/{rel}", data=data))
     return RawKB(root=prefix or ".", files=tuple(sorted(files, key=lambda f: f.rel)), refused=tuple(refused))
 

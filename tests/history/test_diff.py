@@ -12,6 +12,7 @@ import pytest
 from generator.history import releases
 from generator.history.diff import diff_kbs
 from generator.history.releases import Release
+from generator.load import gitrefs
 from generator.load.files import RawKB, raw_kb_from_mapping
 from generator.load.gitrefs import read_kb_at, release_tags
 from generator.pipeline import check, check_folder
@@ -230,3 +231,21 @@ def test_release_history_reads_each_tagged_commit_once(repo: Path, monkeypatch: 
     assert first == second
     assert [r.version for r in first] == ["0.3.0", "0.2.0", "0.1.0"]
     assert sorted(reads) == sorted({t.commit for t in tags})  # two commits, each read once for both calls
+
+
+def test_release_reader_applies_the_work_tree_limits_before_reading(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tagged commit may hold a blob of any size: it is refused from its listed size, never read into memory."""
+    (repo / "kb/practices/huge.yaml").write_bytes(b"# " + b"x" * 5000 + b"\n")
+    (repo / "kb/.hidden.yaml").write_bytes(b"# " + b"x" * 5000 + b"\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "huge")
+    monkeypatch.setattr(gitrefs, "MAX_FILE_BYTES", 1000)
+    raw = gitrefs.read_kb_at(repo / "kb", "HEAD")
+    assert [(r.rel, r.code) for r in raw.refused] == [("practices/huge.yaml", "file-too-large")]
+    assert "practices/huge.yaml" not in {f.rel for f in raw.files}
+    monkeypatch.setattr(gitrefs, "MAX_ENTRIES", 3)
+    raw = gitrefs.read_kb_at(repo / "kb", "HEAD")
+    assert len(raw.files) == 3
+    assert raw.refused[-1].code == "too-many-files"
