@@ -9,6 +9,7 @@ is :mod:`generator.load.gitinfo` (the commit a build is stamped with).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -57,8 +58,9 @@ def kb_prefix(kb_root: Path) -> tuple[Path, str]:
     """
     if not kb_root.is_dir():
         raise GitError(f"knowledge-base folder '{kb_root}' not found")
-    top = Path(_git(kb_root, "rev-parse", "--show-toplevel").decode().strip())
-    prefix = _git(kb_root, "rev-parse", "--show-prefix").decode().strip().rstrip("/")
+    # Paths are bytes to git: decoded as the OS does, so they go back to git unchanged.
+    top = Path(os.fsdecode(_git(kb_root, "rev-parse", "--show-toplevel").strip()))
+    prefix = os.fsdecode(_git(kb_root, "rev-parse", "--show-prefix").strip()).rstrip("/")
     return top, prefix
 
 
@@ -70,7 +72,7 @@ def resolve(kb_root: Path, ref: str) -> str:
     """
     top, _ = kb_prefix(kb_root)
     try:
-        return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode("ascii", "replace").strip()
     except GitError:
         raise GitError(f"unknown git ref '{ref}'") from None
 
@@ -93,7 +95,7 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
             continue
         meta, raw_path = record.split(b"\t", 1)
         mode, kind, sha, blob_size = meta.decode().split()
-        path = raw_path.decode("utf-8", "replace")
+        path = os.fsdecode(raw_path)
         rel = path[len(prefix) + 1 :] if prefix else path
         shown = f"{prefix or '.'}/{rel}"
         if any(part.startswith(".") for part in rel.split("/")):
@@ -137,7 +139,7 @@ def release_tags(kb_root: Path) -> list[Tag]:
     except GitError:
         return []
     tags = []
-    for line in out.decode().splitlines():
+    for line in out.decode("utf-8", "replace").splitlines():  # a ref name may hold any byte
         name, peeled, target, peeled_date, date = (line.split("|") + [""] * 5)[:5]
         if _VERSION_RE.match(name):
             tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target))

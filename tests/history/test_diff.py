@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -249,3 +250,11 @@ def test_release_reader_applies_the_work_tree_limits_before_reading(
     raw = gitrefs.read_kb_at(repo / "kb", "HEAD")
     assert len(raw.files) == 3
     assert raw.refused[-1].code == "too-many-files"
+
+
+def test_a_tag_name_that_is_not_utf8_is_skipped(repo: Path) -> None:
+    """Git allows any byte in a ref name; such a tag broke the changelog and every site build."""
+    _git(repo, "tag", os.fsdecode(b"kb-v\xff"))
+    assert [t.name for t in release_tags(repo / "kb")] == ["kb-v0.1.0", "kb-v0.2.0"]
+    result = run_cli(["changelog"], cwd=repo)
+    assert result.exit_code == 0, result.stderr

@@ -96,6 +96,19 @@ def test_last_changed_is_the_newest_commit_per_file(tmp_path: Path) -> None:
     assert last_changed(kb) == {"practices/a.yaml": "2026-03-04", "practices/b.yaml": "2026-01-02"}
 
 
+def test_last_changed_survives_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """With core.quotepath=false git prints names as raw bytes; one bad name in the history broke every build."""
+    kb = tmp_path / "kb"
+    (kb / "practices").mkdir(parents=True)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "core.quotepath", "false")
+    (kb / "practices" / "a.yaml").write_text("one\n")
+    (kb / "practices" / os.fsdecode(b"\xff.yaml")).write_text("one\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first", date="2026-01-02")
+    assert last_changed(kb)["practices/a.yaml"] == "2026-01-02"
+
+
 def test_last_changed_outside_git_is_empty(tmp_path: Path) -> None:
     assert last_changed(tmp_path) == {}
     assert last_changed(tmp_path / "missing") == {}
