@@ -98,6 +98,8 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         path = os.fsdecode(raw_path)
         rel = path[len(prefix) + 1 :] if prefix else path
         shown = f"{prefix or '.'}/{rel}"
+        if not rel:
+            continue  # the KB path itself is a file or a link at this ref: read as no KB folder, like a missing one
         if any(part.startswith(".") for part in rel.split("/")):
             continue  # hidden entries are skipped, as in the work tree
         if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read

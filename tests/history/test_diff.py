@@ -258,3 +258,22 @@ def test_a_tag_name_that_is_not_utf8_is_skipped(repo: Path) -> None:
     assert [t.name for t in release_tags(repo / "kb")] == ["kb-v0.1.0", "kb-v0.2.0"]
     result = run_cli(["changelog"], cwd=repo)
     assert result.exit_code == 0, result.stderr
+
+
+def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> None:
+    """A tagged commit whose 'kb' is a file (or a link) gave an entry with an empty path: IndexError in every build."""
+    _git(repo, "rm", "-q", "-r", "kb")
+    shutil.rmtree(repo / "kb", ignore_errors=True)
+    (repo / "kb").write_text("not a folder\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "kb is a file")
+    _git(repo, "tag", "kb-v0.3.0")
+    (repo / "kb").unlink()
+    _git(repo, "checkout", "-q", "kb-v0.2.0", "--", "kb")
+    raw = read_kb_at(repo / "kb", "kb-v0.3.0")
+    assert raw.files == () and raw.refused == ()
+    assert read_kb_at(repo / "kb", "kb-v0.1.0").files  # the earlier tags still read
+    for args in (["changelog"], ["diff", "kb-v0.2.0", "kb-v0.3.0"]):
+        result = run_cli(args, cwd=repo)
+        assert result.exit_code == 0, result.stderr
+        assert "internal-error" not in result.stderr
