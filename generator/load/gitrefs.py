@@ -107,6 +107,8 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         elif kind == "blob" and len(entries) >= MAX_ENTRIES:
             refused.append(Refused(rel, shown, "too-many-files", f"more than {MAX_ENTRIES:,} files; not read."))
             break
+        elif kind == "blob" and not blob_size.isdigit():  # ls-tree -l prints 'BAD' for a missing object
+            raise GitError(f"git cannot read '{path}' at {ref} (object {sha} missing from this clone)")
         elif kind == "blob" and int(blob_size) > MAX_FILE_BYTES:
             message = f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it."
             refused.append(Refused(rel, shown, "file-too-large", message))
@@ -117,9 +119,13 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     out = _git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in entries).encode())
     files = []
     offset = 0
-    for path, _ in entries:
-        header_end = out.index(b"\n", offset)
-        size = int(out[offset:header_end].split()[2])
+    for path, sha in entries:
+        header_end = out.find(b"\n", offset)
+        header = out[offset:header_end].split() if header_end >= 0 else []
+        if len(header) != 3 or header[0].decode("ascii", "replace") != sha or not header[2].isdigit():
+            # '<sha> missing': a partial or damaged clone lacks the object
+            raise GitError(f"git cannot read '{path}' at {ref} (object {sha} missing from this clone)")
+        size = int(header[2])
         data = out[header_end + 1 : header_end + 1 + size]
         offset = header_end + 1 + size + 1
         rel = path[len(prefix) + 1 :] if prefix else path

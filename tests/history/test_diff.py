@@ -277,3 +277,15 @@ def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> Non
         result = run_cli(args, cwd=repo)
         assert result.exit_code == 0, result.stderr
         assert "internal-error" not in result.stderr
+
+
+def test_a_release_with_a_missing_object_is_a_clean_error(repo: Path) -> None:
+    """A partial or damaged clone lacks a blob of a tagged commit: diff says so, the changelog skips the tag."""
+    sha = _git(repo, "rev-parse", "kb-v0.1.0:kb/practices/read-the-reference-code.yaml").strip()
+    (repo / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    result = run_cli(["diff", "kb-v0.1.0", "kb-v0.2.0"], cwd=repo)
+    assert result.exit_code == 2
+    assert f"git cannot read 'kb/practices/read-the-reference-code.yaml' at kb-v0.1.0 (object {sha}" in result.stderr
+    result = run_cli(["changelog"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert "## 0\\.2\\.0" in result.stdout
