@@ -11,6 +11,7 @@ through the same function, so every engine gets the same pages.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -83,8 +84,32 @@ def generated_pages(kb_root: Path, memo: PageMemo | None = None) -> Generated:
 
 
 def hand_written(docs_dir: Path) -> list[str]:
-    """Docs-relative paths of every file in the hand-written ``docs_dir``."""
-    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
+    """Docs-relative paths of every file in the hand-written ``docs_dir``.
+
+    Links are refused, as the MkDocs hook refuses them: a linked page would
+    copy a file from anywhere (outside the repository) into the tree.
+
+    Raises:
+        TreeError: naming the first symbolic link (the folder itself, a folder or a file).
+    """
+    if Path(os.path.abspath(docs_dir)).is_symlink():
+        raise TreeError(
+            f"{visible(str(docs_dir))}: error[link-in-docs] the docs folder is a symbolic link; pages are read "
+            "only from regular files inside the repository."
+        )
+    found = []
+    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
+        dirs.sort()
+        for name in sorted(dirs) + sorted(names):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise TreeError(
+                    f"{visible(str(path))}: error[link-in-docs] is a symbolic link; pages are read only from "
+                    "regular files inside the repository. Replace the link with the file itself."
+                )
+            if name in names and path.is_file():
+                found.append(path.relative_to(docs_dir).as_posix())
+    return sorted(found)
 
 
 def check_no_shadowing(files: Files, docs: list[str]) -> None:
