@@ -167,7 +167,7 @@ def export_command(
     composed = _compose(checked, query, kb_root)
     if not composed.items:
         click.echo(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'", err=True)
-    emit(export(composed, fmt, compact=compact), output)
+    emit(export(composed, fmt, compact=compact), output, kb_root)
 
 
 @checklist.command("status", short_help="Report the progress of a filled checklist.")
@@ -202,7 +202,8 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
         except UnknownName as exc:
             click.echo(f"warning: the file's query no longer matches the KB: {visible(str(exc))}", err=True)
     report = compare(filled, current, all_item_ids(checked.kb))
-    emit(report_json(report) if fmt == "json" else visible_lines(report_text(report, current, str(file))), None)
+    text = report_json(report) if fmt == "json" else visible_lines(report_text(report, current, str(file)))
+    emit(text, None, kb_root)
     if require_done and (report.open or report.new):
         raise SystemExit(1)
 

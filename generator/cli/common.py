@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from generator.findings import Finding, format_github, format_text, has_failures, summary_line, to_json
+from generator.findings import Finding, format_github, format_text, has_failures, summary_line, to_json, visible
 from generator.kb import Checked
 from generator.load.files import KbNotFound
 from generator.pipeline import check_folder
-from generator.write.files import write_atomic
+from generator.write.files import OverlapsInput, check_apart, write_atomic
 
 KB_OPTION = click.option(
     "--kb",
@@ -51,11 +51,19 @@ def load(kb_root: Path) -> Checked:
         raise click.UsageError(str(exc)) from None
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print ``text`` or write it atomically to ``output``."""
+def emit(text: str, output: Path | None, kb_root: Path) -> None:
+    """Print ``text`` or write it atomically to ``output``, which must lie outside the KB folder.
+
+    The KB folder holds only entries: an export written there would replace
+    one, or be a stray file that fails every later check.
+    """
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
     else:
+        try:
+            check_apart(output, {"the knowledge-base folder": kb_root})
+        except OverlapsInput as exc:
+            raise click.BadParameter(visible(str(exc)), param_hint="'-o' / '--output'") from None
         write_atomic(output, text)
         click.echo(f"wrote {output}", err=True)
 

@@ -232,7 +232,7 @@ def changelog(kb_root: Path, output: Path | None) -> None:
         resolve(kb_root, "HEAD")
     except GitError as exc:
         click.echo(f"note: no git history ({exc}); only unreleased content is listed.", err=True)
-    emit(changelog_page(history(kb_root, current), current), output)
+    emit(changelog_page(history(kb_root, current), current), output, kb_root)
 
 
 #: The commands of this module, in the order ``--help`` lists them.

@@ -20,7 +20,7 @@ from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, re
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
 from generator.cli.site import site
-from generator.findings import current_file, format_text, visible
+from generator.findings import current_file, format_text, visible, visible_lines
 from generator.graph import coverage, neighbourhood
 from generator.ids import suggestion
 from generator.models import FOLDERS
@@ -41,10 +41,18 @@ class GuardedGroup(click.Group):
     :func:`generator.findings.processing`), with exit 1.
     """
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.exceptions.ClickException as exc:
+            raise shown(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        except click.exceptions.ClickException as exc:
+            raise shown(exc) from None
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except RecursionError:
             internal_error("input nested too deeply (RecursionError)")
@@ -56,6 +64,16 @@ class GuardedGroup(click.Group):
             raise SystemExit(1) from None
         except Exception as exc:
             internal_error(f"{type(exc).__name__}: {exc}")
+
+
+def shown(exc: click.exceptions.ClickException) -> click.exceptions.ClickException:
+    """``exc`` with its message safe for a terminal: usage errors quote arguments and file text.
+
+    An argument or value with a control, bidi or escape character (a ref,
+    id, path or cell) is echoed escaped, as findings are (:func:`visible`).
+    """
+    setattr(exc, "message", visible_lines(exc.message))  # noqa: B010 - typed Final in click, set once here
+    return exc
 
 
 def internal_error(what: str) -> NoReturn:
@@ -118,7 +136,7 @@ def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path |
                 raise click.ClickException(str(exc)) from None
         else:
             text = dot
-    emit(text, output)
+    emit(text, output, kb_root)
 
 
 @main.command()

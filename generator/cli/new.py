@@ -129,20 +129,23 @@ or give the fields yourself, checked against the paper:
 
 def _read_source(source: str) -> str | None:
     """BibTeX text from '-', a file or the argument itself; None for an identifier."""
-    if source == "-":
-        return sys.stdin.read()
     if source.lstrip().startswith("@"):
         return source
     path = Path(source)
-    if path.is_file():
+    if source == "-":  # standard input, bounded like a file: it may never end (< /dev/zero)
+        data: bytes | None = sys.stdin.buffer.read(MAX_BYTES + 1)
+        data = data if data is not None and len(data) <= MAX_BYTES else None
+        source = "standard input"
+    elif path.is_file():
         data = read_limited(path, MAX_BYTES, follow=True)
-        if data is None:
-            raise BadReference(f"'{source}' is larger than {MAX_BYTES:,} bytes; give one entry at a time")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BadReference(f"'{source}' is not UTF-8 text") from None
-    return None
+    else:
+        return None
+    if data is None:
+        raise BadReference(f"'{source}' is larger than {MAX_BYTES:,} bytes; give one entry at a time")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadReference(f"'{source}' is not UTF-8 text") from None
 
 
 @new.command(name="reference", short_help="Add a reference to the bibliography.")

@@ -36,6 +36,7 @@ def git_commit(where: Path | str = ".") -> str:
             ["git", "-C", str(folder), "rev-parse", "--verify", "--quiet", "HEAD"],
             capture_output=True,
             text=True,
+            errors="replace",  # git prints file and ref names as raw bytes (core.quotepath=false)
             timeout=10,
             check=False,
         )
@@ -65,6 +66,7 @@ def last_changed(folder: Path | str) -> dict[str, str]:
             ["git", "-C", str(root), "log", "--format=%x00%cs", "--name-only", "--relative", "--no-renames", "--", "."],
             capture_output=True,
             text=True,
+            errors="replace",  # git prints file and ref names as raw bytes (core.quotepath=false)
             timeout=60,
             check=False,
         )

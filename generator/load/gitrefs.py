@@ -9,12 +9,13 @@ is :mod:`generator.load.gitinfo` (the commit a build is stamped with).
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load.files import LINK_MESSAGE, RawFile, RawKB, Refused
+from generator.load.files import LINK_MESSAGE, MAX_ENTRIES, MAX_FILE_BYTES, RawFile, RawKB, Refused
 
 #: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
 TAG_PREFIX = "kb-v"
@@ -57,8 +58,9 @@ def kb_prefix(kb_root: Path) -> tuple[Path, str]:
     """
     if not kb_root.is_dir():
         raise GitError(f"knowledge-base folder '{kb_root}' not found")
-    top = Path(_git(kb_root, "rev-parse", "--show-toplevel").decode().strip())
-    prefix = _git(kb_root, "rev-parse", "--show-prefix").decode().strip().rstrip("/")
+    # Paths are bytes to git: decoded as the OS does, so they go back to git unchanged.
+    top = Path(os.fsdecode(_git(kb_root, "rev-parse", "--show-toplevel").strip()))
+    prefix = os.fsdecode(_git(kb_root, "rev-parse", "--show-prefix").strip()).rstrip("/")
     return top, prefix
 
 
@@ -70,7 +72,7 @@ def resolve(kb_root: Path, ref: str) -> str:
     """
     top, _ = kb_prefix(kb_root)
     try:
-        return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
+        return _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode("ascii", "replace").strip()
     except GitError:
         raise GitError(f"unknown git ref '{ref}'") from None
 
@@ -83,18 +85,33 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     """
     top, prefix = kb_prefix(kb_root)
     commit = resolve(kb_root, ref)
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", prefix or ".")
-    entries = []
+    # -l adds each blob's size, so the limits of the work-tree reader apply
+    # before a byte is read (a release may hold a blob of any size).
+    listing = _git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", commit, "--", prefix or ".")
+    entries: list[tuple[str, str]] = []
     refused: list[Refused] = []
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, raw_path = record.split(b"\t", 1)
-        mode, kind, sha = meta.decode().split()
-        path = raw_path.decode("utf-8", "replace")
+        mode, kind, sha, blob_size = meta.decode().split()
+        path = os.fsdecode(raw_path)
+        rel = path[len(prefix) + 1 :] if prefix else path
+        shown = f"{prefix or '.'}/{rel}"
+        if not rel:
+            continue  # the KB path itself is a file or a link at this ref: read as no KB folder, like a missing one
+        if any(part.startswith(".") for part in rel.split("/")):
+            continue  # hidden entries are skipped, as in the work tree
         if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read
-            rel = path[len(prefix) + 1 :] if prefix else path
-            refused.append(Refused(rel, f"{prefix or '.'}/{rel}", "link-in-kb", f"file {LINK_MESSAGE}"))
+            refused.append(Refused(rel, shown, "link-in-kb", f"file {LINK_MESSAGE}"))
+        elif kind == "blob" and len(entries) >= MAX_ENTRIES:
+            refused.append(Refused(rel, shown, "too-many-files", f"more than {MAX_ENTRIES:,} files; not read."))
+            break
+        elif kind == "blob" and not blob_size.isdigit():  # ls-tree -l prints 'BAD' for a missing object
+            raise GitError(f"git cannot read '{path}' at {ref} (object {sha} missing from this clone)")
+        elif kind == "blob" and int(blob_size) > MAX_FILE_BYTES:
+            message = f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it."
+            refused.append(Refused(rel, shown, "file-too-large", message))
         elif kind == "blob":
             entries.append((path, sha))
     if not entries:
@@ -102,14 +119,16 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     out = _git(top, "cat-file", "--batch", data="".join(f"{sha}\n" for _, sha in entries).encode())
     files = []
     offset = 0
-    for path, _ in entries:
-        header_end = out.index(b"\n", offset)
-        size = int(out[offset:header_end].split()[2])
+    for path, sha in entries:
+        header_end = out.find(b"\n", offset)
+        header = out[offset:header_end].split() if header_end >= 0 else []
+        if len(header) != 3 or header[0].decode("ascii", "replace") != sha or not header[2].isdigit():
+            # '<sha> missing': a partial or damaged clone lacks the object
+            raise GitError(f"git cannot read '{path}' at {ref} (object {sha} missing from this clone)")
+        size = int(header[2])
         data = out[header_end + 1 : header_end + 1 + size]
         offset = header_end + 1 + size + 1
         rel = path[len(prefix) + 1 :] if prefix else path
-        if any(part.startswith(".") for part in rel.split("/")):
-            continue
         files.append(RawFile(rel=rel, path=f"{prefix or '.'}/{rel}", data=data))
     return RawKB(root=prefix or ".", files=tuple(sorted(files, key=lambda f: f.rel)), refused=tuple(refused))
 
@@ -128,7 +147,7 @@ def release_tags(kb_root: Path) -> list[Tag]:
     except GitError:
         return []
     tags = []
-    for line in out.decode().splitlines():
+    for line in out.decode("utf-8", "replace").splitlines():  # a ref name may hold any byte
         name, peeled, target, peeled_date, date = (line.split("|") + [""] * 5)[:5]
         if _VERSION_RE.match(name):
             tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target))

@@ -345,6 +345,9 @@ class ScenarioChecklist(Rule):
 def _why_not(uid: str, practices: dict[str, Practice], sel: Selection) -> str:
     pid, iid = uid.split("/", 1)
     practice = practices[pid]
+    if practice.status == "deprecated":  # selected only through include, with a warning
+        instead = f"; list an item of '{practice.replaced_by}' instead" if practice.replaced_by else ""
+        return f"practice '{pid}' is deprecated{instead}"
     if pid in sel.exclude:
         return f"the scenario excludes practice '{pid}'"
     why = exclusion(practice.applies_when, sel)

@@ -12,14 +12,43 @@ through :func:`write_atomic`.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
 class OutsideRoot(OSError):
     """A write that would land outside the folder it must stay in (through a link)."""
+
+
+class OverlapsInput(OutsideRoot):
+    """An output folder that would replace (or be written into) a folder the command reads."""
+
+
+def check_apart(out: Path, inputs: Mapping[str, Path], around: Iterable[Path] = ()) -> None:
+    """Refuse an output folder that a replace-on-success write would destroy an input with.
+
+    ``out`` may be neither equal to, above nor inside any folder of ``inputs``
+    (mapped from a name for the message, such as "the knowledge-base folder").
+    Nor may it be equal to or above a folder of ``around`` (the current folder,
+    the config's folder): replacing it would delete the repository. Links are
+    followed, so a link to an input is refused too.
+
+    Raises:
+        OverlapsInput: naming ``out`` and the input it overlaps.
+    """
+    target = Path(os.path.realpath(out))
+    for what, folder in inputs.items():
+        real = Path(os.path.realpath(folder))
+        if target == real or target in real.parents or real in target.parents:
+            raise OverlapsInput(f"'{out}' overlaps {what} '{folder}'; choose an output folder apart from it")
+    for folder in around:
+        real = Path(os.path.realpath(folder))
+        if target == real or target in real.parents:
+            raise OverlapsInput(f"'{out}' holds '{folder}', which replacing it would delete; choose another folder")
 
 
 def check_inside(path: Path, root: Path) -> None:
@@ -48,18 +77,42 @@ def check_inside(path: Path, root: Path) -> None:
         probe = probe.parent
 
 
+class WrongKind(OSError):
+    """An output path held by another kind of node: a device, pipe or socket, or a file where a folder goes."""
+
+
+def check_replaceable(path: Path, *, folder: bool) -> None:
+    """Refuse to replace ``path`` unless it is missing, a link, or of the kind the write makes.
+
+    Writes rename over their target, so a device, pipe or socket there would
+    itself be replaced (``-o /dev/null`` would turn the null device into a
+    file or a folder).
+
+    Raises:
+        WrongKind: naming ``path`` and what it is.
+    """
+    if path.is_symlink() or not path.exists() or (path.is_dir() if folder else path.is_file()):
+        return
+    kind = "a folder" if path.is_dir() else "a file" if path.is_file() else "a device, pipe or socket"
+    wanted = "folder" if folder else "regular file"
+    raise WrongKind(errno.EEXIST, f"is {kind}, not a {wanted}; nothing was written", str(path))
+
+
 def write_atomic(path: Path, content: str | bytes, *, root: Path | None = None) -> None:
     """Write one file via a temporary file and rename.
 
     With ``root``, the file must stay inside that folder: no link on its
     way may lead elsewhere (:func:`check_inside`). A link at ``path`` itself
-    is replaced, never written through.
+    is replaced, never written through; anything but a regular file there is
+    refused (:func:`check_replaceable`).
 
     Raises:
         OutsideRoot: when ``root`` is given and ``path`` would leave it.
+        WrongKind: when ``path`` is a folder, device, pipe or socket.
     """
     if root is not None:
         check_inside(path, root)
+    check_replaceable(path, folder=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -73,7 +126,12 @@ def write_atomic(path: Path, content: str | bytes, *, root: Path | None = None) 
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Replace folder ``target`` by ``staging`` with renames (old tree removed after)."""
+    """Replace folder ``target`` by ``staging`` with renames (old tree removed after).
+
+    Raises:
+        WrongKind: if ``target`` is not a folder (:func:`check_replaceable`).
+    """
+    check_replaceable(target, folder=True)
     old = None
     if target.exists():
         old = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}-old-"))

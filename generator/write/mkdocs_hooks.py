@@ -76,7 +76,7 @@ from generator.render import Files as RenderedFiles
 from generator.render import svg
 from generator.render.incremental import PageMemo
 from generator.render.searchindex import compact_index
-from generator.write.files import write_atomic
+from generator.write.files import OverlapsInput, check_apart, write_atomic
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
@@ -348,7 +348,24 @@ SEARCH_INDEX_JS_PREFIX = "var __index = "
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Load the search index shim before the theme (only builds that run this hook write one index)."""
+    """Refuse a site folder that overlaps the KB; load the search index shim before the theme.
+
+    MkDocs empties its site folder before :func:`on_files` runs, so ``mkdocs
+    build -d kb`` would delete the KB before any check: it is refused here,
+    first (only builds that run this hook write one index).
+
+    Raises:
+        PluginError: if the site folder is, holds or lies inside the KB folder,
+            or holds the folder of ``mkdocs.yml``.
+    """
+    try:
+        check_apart(
+            Path(config.site_dir),
+            {"the knowledge-base folder": kb_dir(config)},
+            around=[Path(config.config_file_path).resolve().parent],
+        )
+    except OverlapsInput as exc:
+        raise PluginError(f"site_dir {visible(str(exc))}; nothing was built") from None
     polyfills = config.extra.get("polyfills") or []
     if SEARCH_INDEX_SHIM not in polyfills:
         config.extra["polyfills"] = [*polyfills, SEARCH_INDEX_SHIM]

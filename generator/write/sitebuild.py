@@ -15,7 +15,9 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from generator.write.files import OutsideRoot, swap_in
+import yaml
+
+from generator.write.files import OutsideRoot, check_apart, check_replaceable, swap_in
 
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: fixed, so two builds are byte-identical
 
@@ -36,6 +38,28 @@ def build_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def site_inputs(config: Path, env: Mapping[str, str] | None = None) -> dict[str, Path]:
+    """The folders a build reads: the KB (``$KB_DIR`` or ``kb/`` beside the config) and the config's ``docs_dir``."""
+    root = Path(os.path.abspath(config)).parent
+    kb = (env or {}).get("KB_DIR") or os.environ.get("KB_DIR")
+    return {"the knowledge-base folder": Path(kb) if kb else root / "kb", "the docs folder": root / _docs_dir(config)}
+
+
+def _docs_dir(config: Path) -> str:
+    """The config's ``docs_dir`` (``docs`` when unreadable: MkDocs then reports the config itself)."""
+
+    class _Lenient(yaml.SafeLoader):
+        pass
+
+    _Lenient.add_multi_constructor("", lambda loader, suffix, node: None)  # !!python/name and friends
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Lenient)  # a SafeLoader subclass
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return "docs"
+    value = data.get("docs_dir") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else "docs"
+
+
 def build_site(
     site_dir: Path,
     *,
@@ -46,12 +70,19 @@ def build_site(
 ) -> int:
     """Build with MkDocs into a staging folder and swap it into ``site_dir`` on success.
 
+    Raises:
+        OutsideRoot: if ``site_dir`` is a link, or overlaps what the build
+            reads (the KB, the docs folder, the folder of the config or the current folder).
+        WrongKind: if ``site_dir`` exists and is not a folder.
+
     Returns:
         MkDocs' exit code (0 on success; the previous ``site_dir`` is untouched otherwise).
     """
     if Path(os.path.abspath(site_dir)).is_symlink():
         # Building would replace the folder the link points to, wherever it is.
         raise OutsideRoot(f"'{site_dir}' is a symbolic link; the site is built only into a real folder")
+    check_apart(site_dir, site_inputs(config, env), around=[Path.cwd(), config.parent])
+    check_replaceable(site_dir, folder=True)
     site_dir = Path(os.path.abspath(site_dir))
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = site_dir.with_name(f".{site_dir.name}-build")

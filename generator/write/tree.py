@@ -11,12 +11,13 @@ through the same function, so every engine gets the same pages.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.findings import Finding, Severity, format_text, summary_line
+from generator.findings import Finding, Severity, format_text, summary_line, visible
 from generator.history.releases import history
 from generator.load.files import KbNotFound, read_kb
 from generator.load.gitinfo import git_commit, last_changed
@@ -24,7 +25,7 @@ from generator.pipeline import check, no_collector_pauses
 from generator.render import BuildInfo, Files, PathCollision, render_build
 from generator.render.diagrams import DiagramError
 from generator.render.incremental import PageMemo
-from generator.write.files import swap_in, write_atomic
+from generator.write.files import OverlapsInput, check_apart, check_replaceable, swap_in, write_atomic
 
 
 class TreeError(Exception):
@@ -83,8 +84,32 @@ def generated_pages(kb_root: Path, memo: PageMemo | None = None) -> Generated:
 
 
 def hand_written(docs_dir: Path) -> list[str]:
-    """Docs-relative paths of every file in the hand-written ``docs_dir``."""
-    return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob("*") if p.is_file())
+    """Docs-relative paths of every file in the hand-written ``docs_dir``.
+
+    Links are refused, as the MkDocs hook refuses them: a linked page would
+    copy a file from anywhere (outside the repository) into the tree.
+
+    Raises:
+        TreeError: naming the first symbolic link (the folder itself, a folder or a file).
+    """
+    if Path(os.path.abspath(docs_dir)).is_symlink():
+        raise TreeError(
+            f"{visible(str(docs_dir))}: error[link-in-docs] the docs folder is a symbolic link; pages are read "
+            "only from regular files inside the repository."
+        )
+    found = []
+    for folder, dirs, names in os.walk(docs_dir, followlinks=False):
+        dirs.sort()
+        for name in sorted(dirs) + sorted(names):
+            path = Path(folder) / name
+            if path.is_symlink():
+                raise TreeError(
+                    f"{visible(str(path))}: error[link-in-docs] is a symbolic link; pages are read only from "
+                    "regular files inside the repository. Replace the link with the file itself."
+                )
+            if name in names and path.is_file():
+                found.append(path.relative_to(docs_dir).as_posix())
+    return sorted(found)
 
 
 def check_no_shadowing(files: Files, docs: list[str]) -> None:
@@ -102,9 +127,19 @@ def write_tree(out: Path, kb_root: Path, docs_dir: Path | None) -> Generated:
     """Write ``docs_dir`` (if given) plus every generated page into ``out``, replacing it only on success.
 
     Raises:
-        TreeError: if the KB has errors, a page cannot be rendered, or a
+        TreeError: if ``out`` overlaps the KB or docs folder or holds the
+            current folder, the KB has errors, a page cannot be rendered, or a
             generated page would shadow a hand-written one (``out`` is then untouched).
+        WrongKind: if ``out`` exists and is not a folder (a device, pipe or file).
     """
+    inputs = {"the knowledge-base folder": kb_root}
+    if docs_dir is not None:
+        inputs["the docs folder"] = docs_dir
+    try:
+        check_apart(out, inputs, around=[Path.cwd()])
+    except OverlapsInput as exc:
+        raise TreeError(f"{visible(str(exc))}; nothing was written") from None
+    check_replaceable(out, folder=True)
     generated = generated_pages(kb_root)
     docs = hand_written(docs_dir) if docs_dir is not None else []
     check_no_shadowing(generated.files, docs)

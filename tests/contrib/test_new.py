@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+from typing import Any
+
 import pytest
 
 from generator.contrib.fmt import format_entity
@@ -156,6 +160,39 @@ def test_new_reference_from_stdin_and_key_collision(kb_copy) -> None:  # type: i
     with contextlib.chdir(cwd):
         result = CliRunner().invoke(main, ["new", "reference", "-", "--key", "doe2024things"], input=entry)
     assert result.exit_code == 0 and result.stdout == "doe2024things\n"
+
+
+class _Endless(io.RawIOBase):
+    """Standard input that never ends (``< /dev/zero``): counts what is read."""
+
+    def __init__(self) -> None:
+        self.served = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        buffer[:] = b"@" * len(buffer)
+        self.served += len(buffer)
+        return len(buffer)
+
+
+def test_new_reference_reads_standard_input_bounded(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    """'-' read all of standard input: '< /dev/zero' grew to 15 GB in 30 s. It is bounded like a file."""
+    from click.testing import CliRunner
+
+    from generator.cli.main import main
+    from generator.load.yamlstrict import MAX_BYTES
+
+    stdin = _Endless()
+    with contextlib.chdir(kb_copy()):
+        result = CliRunner().invoke(main, ["new", "reference", "-", "--dry-run"], input=io.BufferedReader(stdin))
+        assert result.exit_code == 1
+        assert f"error: 'standard input' is larger than {MAX_BYTES:,} bytes" in result.stderr
+        assert stdin.served <= 2 * MAX_BYTES
+        result = CliRunner().invoke(main, ["new", "reference", "-", "--dry-run"], input=b"@misc{\xff")
+        assert result.exit_code == 1
+        assert "error: 'standard input' is not UTF-8 text" in result.stderr
 
 
 def test_a_bare_doi_needs_the_metadata(kb_copy) -> None:  # type: ignore[no-untyped-def]

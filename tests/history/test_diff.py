@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from generator.history import releases
 from generator.history.diff import diff_kbs
 from generator.history.releases import Release
+from generator.load import gitrefs
 from generator.load.files import RawKB, raw_kb_from_mapping
 from generator.load.gitrefs import read_kb_at, release_tags
 from generator.pipeline import check, check_folder
@@ -230,3 +232,60 @@ def test_release_history_reads_each_tagged_commit_once(repo: Path, monkeypatch: 
     assert first == second
     assert [r.version for r in first] == ["0.3.0", "0.2.0", "0.1.0"]
     assert sorted(reads) == sorted({t.commit for t in tags})  # two commits, each read once for both calls
+
+
+def test_release_reader_applies_the_work_tree_limits_before_reading(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tagged commit may hold a blob of any size: it is refused from its listed size, never read into memory."""
+    (repo / "kb/practices/huge.yaml").write_bytes(b"# " + b"x" * 5000 + b"\n")
+    (repo / "kb/.hidden.yaml").write_bytes(b"# " + b"x" * 5000 + b"\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "huge")
+    monkeypatch.setattr(gitrefs, "MAX_FILE_BYTES", 1000)
+    raw = gitrefs.read_kb_at(repo / "kb", "HEAD")
+    assert [(r.rel, r.code) for r in raw.refused] == [("practices/huge.yaml", "file-too-large")]
+    assert "practices/huge.yaml" not in {f.rel for f in raw.files}
+    monkeypatch.setattr(gitrefs, "MAX_ENTRIES", 3)
+    raw = gitrefs.read_kb_at(repo / "kb", "HEAD")
+    assert len(raw.files) == 3
+    assert raw.refused[-1].code == "too-many-files"
+
+
+def test_a_tag_name_that_is_not_utf8_is_skipped(repo: Path) -> None:
+    """Git allows any byte in a ref name; such a tag broke the changelog and every site build."""
+    _git(repo, "tag", os.fsdecode(b"kb-v\xff"))
+    assert [t.name for t in release_tags(repo / "kb")] == ["kb-v0.1.0", "kb-v0.2.0"]
+    result = run_cli(["changelog"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> None:
+    """A tagged commit whose 'kb' is a file (or a link) gave an entry with an empty path: IndexError in every build."""
+    _git(repo, "rm", "-q", "-r", "kb")
+    shutil.rmtree(repo / "kb", ignore_errors=True)
+    (repo / "kb").write_text("not a folder\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "kb is a file")
+    _git(repo, "tag", "kb-v0.3.0")
+    (repo / "kb").unlink()
+    _git(repo, "checkout", "-q", "kb-v0.2.0", "--", "kb")
+    raw = read_kb_at(repo / "kb", "kb-v0.3.0")
+    assert raw.files == () and raw.refused == ()
+    assert read_kb_at(repo / "kb", "kb-v0.1.0").files  # the earlier tags still read
+    for args in (["changelog"], ["diff", "kb-v0.2.0", "kb-v0.3.0"]):
+        result = run_cli(args, cwd=repo)
+        assert result.exit_code == 0, result.stderr
+        assert "internal-error" not in result.stderr
+
+
+def test_a_release_with_a_missing_object_is_a_clean_error(repo: Path) -> None:
+    """A partial or damaged clone lacks a blob of a tagged commit: diff says so, the changelog skips the tag."""
+    sha = _git(repo, "rev-parse", "kb-v0.1.0:kb/practices/read-the-reference-code.yaml").strip()
+    (repo / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    result = run_cli(["diff", "kb-v0.1.0", "kb-v0.2.0"], cwd=repo)
+    assert result.exit_code == 2
+    assert f"git cannot read 'kb/practices/read-the-reference-code.yaml' at kb-v0.1.0 (object {sha}" in result.stderr
+    result = run_cli(["changelog"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert "## 0\\.2\\.0" in result.stdout

@@ -190,3 +190,22 @@ def test_the_collector_skips_what_lives_through_the_build(tmp_path: Path, monkey
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_a_site_dir_that_overlaps_the_kb_is_refused_before_mkdocs_empties_it(
+    kb_copy,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``mkdocs build -d kb`` emptied the KB (MkDocs cleans its site folder before on_files validates anything)."""
+    from mkdocs.config import load_config
+
+    from generator.write import mkdocs_hooks
+
+    kb = kb_copy({}) / "kb"
+    monkeypatch.setenv("KB_DIR", str(kb))
+    for site in (kb, kb / "site", kb.parent):
+        config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(site))
+        with pytest.raises(PluginError, match="overlaps the knowledge-base folder"):
+            mkdocs_hooks.on_config(config)
+    config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(kb.parent / "site"))
+    assert mkdocs_hooks.on_config(config) is config

@@ -6,10 +6,14 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from generator.load.gitinfo import last_changed
 from generator.pipeline import check_folder
 from generator.render import BuildInfo, render_build
+from generator.write.files import OutsideRoot
 from generator.write.mkdocs_hooks import generated_files
+from generator.write.sitebuild import build_site
 from tests.conftest import BASE_KB, run_cli
 
 
@@ -92,6 +96,19 @@ def test_last_changed_is_the_newest_commit_per_file(tmp_path: Path) -> None:
     assert last_changed(kb) == {"practices/a.yaml": "2026-03-04", "practices/b.yaml": "2026-01-02"}
 
 
+def test_last_changed_survives_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """With core.quotepath=false git prints names as raw bytes; one bad name in the history broke every build."""
+    kb = tmp_path / "kb"
+    (kb / "practices").mkdir(parents=True)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "core.quotepath", "false")
+    (kb / "practices" / "a.yaml").write_text("one\n")
+    (kb / "practices" / os.fsdecode(b"\xff.yaml")).write_text("one\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "first", date="2026-01-02")
+    assert last_changed(kb)["practices/a.yaml"] == "2026-01-02"
+
+
 def test_last_changed_outside_git_is_empty(tmp_path: Path) -> None:
     assert last_changed(tmp_path) == {}
     assert last_changed(tmp_path / "missing") == {}
@@ -105,3 +122,25 @@ def test_entity_page_shows_when_its_file_last_changed() -> None:
     assert 'last changed <time datetime="2026-05-06">2026-05-06</time>' in page
     others = [p for p in pages if p.startswith("practices/") and p.endswith(".md") and "read-the-reference" not in p]
     assert others and not any("last changed" in str(pages[p]) for p in others)
+
+
+def test_render_refuses_an_output_folder_that_would_replace_the_current_folder(tmp_path: Path) -> None:
+    """An output folder above the current one would delete it (the repository), even when the KB is elsewhere."""
+    work = tmp_path / "work"
+    (work / "docs").mkdir(parents=True)
+    result = run_cli(["render", "--kb", str(BASE_KB), "--generated-only", "-o", str(tmp_path)], cwd=work)
+    assert result.exit_code == 1
+    assert "which replacing it would delete" in result.stderr
+    assert work.is_dir()
+
+
+def test_site_refuses_a_site_folder_that_overlaps_what_the_build_reads(tmp_path: Path) -> None:
+    """``site -d kb`` (or docs, or the repository) would swap the built site in place of the sources."""
+    (tmp_path / "kb").mkdir()
+    (tmp_path / "docs").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\ndocs_dir: docs\nx: !!python/name:os.getcwd\n", encoding="utf-8")
+    for site in (tmp_path / "kb", tmp_path / "kb" / "site", tmp_path / "docs", tmp_path):
+        with pytest.raises(OutsideRoot, match="overlaps"):
+            build_site(site, config=config, env={"KB_DIR": str(tmp_path / "kb")})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "kb", "mkdocs.yml"]
