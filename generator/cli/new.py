@@ -30,7 +30,7 @@ from generator.contrib.references import (
 from generator.contrib.scaffold import link_hint, related_entries, scaffold
 from generator.findings import visible
 from generator.load.bibtex import MAX_BIB_BYTES
-from generator.load.files import LINK_MESSAGE, KbNotFound, kb_base, read_limited, walk_kb
+from generator.load.files import LINK_MESSAGE, TOO_LARGE_MESSAGE, KbNotFound, kb_base, read_limited, walk_kb
 from generator.load.yamlstrict import MAX_BYTES, YamlProblem, decode, parse
 from generator.models import FOLDERS
 from generator.validate.schema import BIB_FILE
@@ -205,7 +205,9 @@ def reference(
         raise SystemExit(1) from None
     raw = read_limited(bib_path, MAX_BIB_BYTES)
     try:
-        text = decode(raw if raw is not None else b"x" * (MAX_BIB_BYTES + 1), MAX_BIB_BYTES)
+        if raw is None:
+            raise YamlProblem("file-too-large", TOO_LARGE_MESSAGE)
+        text = decode(raw, MAX_BIB_BYTES)
     except YamlProblem as exc:
         click.echo(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}", err=True)
         raise SystemExit(1) from None

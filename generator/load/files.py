@@ -27,6 +27,9 @@ class KbNotFound(Exception):
 MAX_FILE_BYTES = 4 * 1024 * 1024
 #: The most files and folders read from one KB.
 MAX_ENTRIES = 20_000
+#: What a refused file is told, by the work-tree reader and the reader of tagged releases alike.
+TOO_LARGE_MESSAGE = f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it."
+TOO_MANY_MESSAGE = f"more than {MAX_ENTRIES:,} files; not read."
 
 
 @dataclass(frozen=True)
@@ -136,9 +139,7 @@ def walk_kb(root: Path | str) -> tuple[list[Path], list[Refused]]:
             path = here / name
             rel = path.relative_to(base).as_posix()
             if count > MAX_ENTRIES:
-                refused.append(
-                    Refused(rel, f"{shown}/{rel}", "too-many-files", f"more than {MAX_ENTRIES:,} files; not read.")
-                )
+                refused.append(Refused(rel, f"{shown}/{rel}", "too-many-files", TOO_MANY_MESSAGE))
                 return files, refused
             info = os.lstat(path)
             mode = info.st_mode
@@ -193,14 +194,7 @@ def read_kb(root: Path | str) -> RawKB:
             refused.append(Refused(rel, f"{shown}/{rel}", "unreadable", f"file cannot be read: {exc.strerror}."))
             continue
         if data is None:
-            refused.append(
-                Refused(
-                    rel,
-                    f"{shown}/{rel}",
-                    "file-too-large",
-                    f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it.",
-                )
-            )
+            refused.append(Refused(rel, f"{shown}/{rel}", "file-too-large", TOO_LARGE_MESSAGE))
             continue
         files.append(RawFile(rel=rel, path=f"{shown}/{rel}", data=data))
     return RawKB(root=shown, files=tuple(files), refused=tuple(sorted(refused, key=lambda r: r.rel)))

@@ -15,7 +15,16 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.load.files import LINK_MESSAGE, MAX_ENTRIES, MAX_FILE_BYTES, RawFile, RawKB, Refused
+from generator.load.files import (
+    LINK_MESSAGE,
+    MAX_ENTRIES,
+    MAX_FILE_BYTES,
+    TOO_LARGE_MESSAGE,
+    TOO_MANY_MESSAGE,
+    RawFile,
+    RawKB,
+    Refused,
+)
 
 #: Release tags of the knowledge base: ``kb-v<major>.<minor>.<patch>``.
 TAG_PREFIX = "kb-v"
@@ -105,13 +114,12 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read
             refused.append(Refused(rel, shown, "link-in-kb", f"file {LINK_MESSAGE}"))
         elif kind == "blob" and len(entries) >= MAX_ENTRIES:
-            refused.append(Refused(rel, shown, "too-many-files", f"more than {MAX_ENTRIES:,} files; not read."))
+            refused.append(Refused(rel, shown, "too-many-files", TOO_MANY_MESSAGE))
             break
         elif kind == "blob" and not blob_size.isdigit():  # ls-tree -l prints 'BAD' for a missing object
             raise GitError(f"git cannot read '{path}' at {ref} (object {sha} missing from this clone)")
         elif kind == "blob" and int(blob_size) > MAX_FILE_BYTES:
-            message = f"file is larger than {MAX_FILE_BYTES:,} bytes; it is not read. Split or shorten it."
-            refused.append(Refused(rel, shown, "file-too-large", message))
+            refused.append(Refused(rel, shown, "file-too-large", TOO_LARGE_MESSAGE))
         elif kind == "blob":
             entries.append((path, sha))
     if not entries:
