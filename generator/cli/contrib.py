@@ -31,7 +31,7 @@ from generator.history.releases import history
 from generator.kb import Checked
 from generator.load.files import (
     LINK_MESSAGE,
-    MAX_FILE_BYTES,
+    TOO_LARGE_MESSAGE,
     KbNotFound,
     is_inside,
     kb_base,
@@ -124,11 +124,13 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
         try:
             data = read_limited(path)
             if data is None:
-                raise YamlProblem("file-too-large", f"file is larger than {MAX_FILE_BYTES:,} bytes")
+                raise YamlProblem("file-too-large", TOO_LARGE_MESSAGE)
             before = decode(data)  # a BOM or bad UTF-8 is reported, never "repaired"
             after = format_entity(before, kind)
         except YamlProblem as exc:
-            problems.append(error(exc.code, f"{exc.message} (file not formatted)", Location(shown, exc.line, exc.col)))
+            # A file too large is never read, which says it was not formatted either.
+            message = exc.message if exc.code == "file-too-large" else f"{exc.message} (file not formatted)"
+            problems.append(error(exc.code, message, Location(shown, exc.line, exc.col)))
             continue
         except FormatError as exc:
             problems.append(error("format-failed", f"{exc}.", Location(shown, 1, 1)))

@@ -28,7 +28,7 @@ from generator.render.diagrams import DiagramError, render_svg, to_dot
 from generator.render.exports import graph_graphml, graph_json, json_schemas
 from generator.validate.lint_evidence import grading_summary
 from generator.validate.schema import SCHEMA_DIR
-from generator.write.files import write_atomic
+from generator.write.files import OverlapsInput, check_apart, check_replaceable, write_atomic
 from generator.write.tree import TreeError, write_tree
 
 
@@ -148,21 +148,33 @@ def graph(kb_root: Path, fmt: str, focus: str | None, depth: int, output: Path |
     help="Folder for the *.schema.json files.",
 )
 @click.option("--check", is_flag=True, help="Only check that the files are up to date (exit 1 if not).")
-def schema(out: Path, check: bool) -> None:
-    """Write the JSON Schemas of every entry type (for editors and tools)."""
-    stale = []
-    for name, text in json_schemas().items():
-        path = out / name
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current != text:
-            stale.append(path)
-            if not check:
-                write_atomic(path, text)
+@KB_OPTION
+def schema(out: Path, check: bool, kb_root: Path) -> None:
+    """Write the JSON Schemas of every entry type (for editors and tools).
+
+    The folder must lie apart from the KB folder, which holds only entries.
+    """
+    try:
+        check_apart(out, {"the knowledge-base folder": kb_root})
+    except OverlapsInput as exc:
+        raise click.BadParameter(visible(str(exc)), param_hint="'--out'") from None
+    schemas = json_schemas()
+    # Only a regular file is read: a pipe or device there would block or never end.
+    stale = [
+        out / name
+        for name, text in schemas.items()
+        if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
+    ]
+    if not check:
+        for path in stale:  # all refused before any is written: no half-updated folder
+            check_replaceable(path, folder=False)
+        for path in stale:
+            write_atomic(path, schemas[path.name])
     if check and stale:
         for path in stale:
             click.echo(f"{path}: out of date; run 'python -m generator schema'", err=True)
         raise SystemExit(1)
-    click.echo(f"{len(json_schemas())} schemas {'checked' if check else 'written'} in {out}/", err=True)
+    click.echo(f"{len(schemas)} schemas {'checked' if check else 'written'} in {out}/", err=True)
 
 
 @main.command()

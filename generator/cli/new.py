@@ -26,6 +26,7 @@ from generator.contrib.references import (
     insert,
     normalise_doi,
     normalise_eprint,
+    unpaired_brace_fields,
 )
 from generator.contrib.scaffold import link_hint, related_entries, scaffold
 from generator.findings import visible
@@ -222,6 +223,12 @@ def reference(
             click.echo(f"warning: {message}", err=True)
         if ref.dropped:
             click.echo(f"note: left out {', '.join(ref.dropped)} (not kept in the bibliography).", err=True)
+        if unpaired := unpaired_brace_fields(ref):
+            click.echo(
+                f"note: removed the braces from {', '.join(unpaired)}: BibTeX needs them in pairs "
+                "(write '{Name}' to keep a word's capitals).",
+                err=True,
+            )
         try:
             text, line = insert(text, ref, str(bib_path))
         except BadReference as exc:

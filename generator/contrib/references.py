@@ -205,14 +205,23 @@ def from_fields(entry_type: str | None, fields: Mapping[str, str], key: str | No
 # -------------------------------------------------------------- writing
 
 
-def _escape_value(value: str) -> str:
-    """Keep braces balanced so the value cannot close its entry early."""
+def _balanced(value: str) -> bool:
     depth = 0
     for ch in value:
         depth += 1 if ch == "{" else -1 if ch == "}" else 0
         if depth < 0:
-            break
-    return value if depth == 0 else value.replace("{", "").replace("}", "")
+            return False
+    return depth == 0
+
+
+def _escape_value(value: str) -> str:
+    """Keep braces balanced so the value cannot close its entry early (unpaired ones are all removed)."""
+    return value if _balanced(value) else value.replace("{", "").replace("}", "")
+
+
+def unpaired_brace_fields(ref: Reference) -> list[str]:
+    """Fields whose braces :func:`format_entry` removes because they are not paired."""
+    return [name for name, value in ref.fields.items() if not _balanced(value)]
 
 
 def format_entry(ref: Reference) -> str:

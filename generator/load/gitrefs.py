@@ -90,7 +90,8 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
     """Read every file of the KB folder as it is at ``ref``.
 
     Raises:
-        GitError: if the ref is unknown or git fails.
+        GitError: if the ref is unknown, git fails, or the KB folder is a
+            symbolic link at ``ref``.
     """
     top, prefix = kb_prefix(kb_root)
     commit = resolve(kb_root, ref)
@@ -107,8 +108,11 @@ def read_kb_at(kb_root: Path, ref: str) -> RawKB:
         path = os.fsdecode(raw_path)
         rel = path[len(prefix) + 1 :] if prefix else path
         shown = f"{prefix or '.'}/{rel}"
+        if not rel and mode == "120000":
+            # Never followed: at another ref the link could lead anywhere in (or out of) the repository.
+            raise GitError(f"'{prefix}' is a symbolic link at {ref}, not a folder; its target is not read")
         if not rel:
-            continue  # the KB path itself is a file or a link at this ref: read as no KB folder, like a missing one
+            continue  # the KB path itself is a file at this ref: read as no KB folder, like a missing one
         if any(part.startswith(".") for part in rel.split("/")):
             continue  # hidden entries are skipped, as in the work tree
         if kind == "blob" and mode == "120000":  # a symbolic link: its target is never followed or read

@@ -219,6 +219,17 @@ def test_a_doi_with_fields_is_added(kb_copy) -> None:  # type: ignore[no-untyped
     )
 
 
+def test_unpaired_braces_in_a_field_are_removed_and_said(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    args = ["new", "reference", "10.1000/example.8", "--author", "Roe, Richard", "--year", "2023", "--dry-run"]
+    unpaired = run_cli([*args, "--title", "Sets {x} and }y{ in {TF"], cwd=kb_copy())
+    assert unpaired.exit_code == 0
+    assert "  title         = {Sets x and y in TF},\n" in unpaired.stdout
+    assert "note: removed the braces from title: BibTeX needs them in pairs" in unpaired.stderr
+    paired = run_cli([*args, "--title", "Why {BERT} Works"], cwd=kb_copy())
+    assert "  title         = {Why {BERT} Works},\n" in paired.stdout
+    assert "braces" not in paired.stderr
+
+
 def test_an_arxiv_id_becomes_an_eprint(kb_copy) -> None:  # type: ignore[no-untyped-def]
     cwd = kb_copy()
     result = run_cli(

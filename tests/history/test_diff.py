@@ -15,7 +15,7 @@ from generator.history.diff import diff_kbs
 from generator.history.releases import Release
 from generator.load import gitrefs
 from generator.load.files import RawKB, raw_kb_from_mapping
-from generator.load.gitrefs import read_kb_at, release_tags
+from generator.load.gitrefs import GitError, read_kb_at, release_tags
 from generator.pipeline import check, check_folder
 from generator.render.changelog import changelog_page
 from tests.conftest import BASE_KB, run_cli
@@ -261,7 +261,7 @@ def test_a_tag_name_that_is_not_utf8_is_skipped(repo: Path) -> None:
 
 
 def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> None:
-    """A tagged commit whose 'kb' is a file (or a link) gave an entry with an empty path: IndexError in every build."""
+    """A tagged commit whose 'kb' is a file gave an entry with an empty path: IndexError in every build."""
     _git(repo, "rm", "-q", "-r", "kb")
     shutil.rmtree(repo / "kb", ignore_errors=True)
     (repo / "kb").write_text("not a folder\n")
@@ -277,6 +277,26 @@ def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> Non
         result = run_cli(args, cwd=repo)
         assert result.exit_code == 0, result.stderr
         assert "internal-error" not in result.stderr
+
+
+def test_a_release_where_the_kb_path_is_a_link_is_refused(repo: Path) -> None:
+    """A tagged 'kb' that is a symbolic link read as an empty KB (every entry 'removed'); it is refused, unread."""
+    _git(repo, "rm", "-q", "-r", "kb")
+    shutil.rmtree(repo / "kb", ignore_errors=True)
+    (repo / "kb").symlink_to("/etc")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "kb is a link")
+    _git(repo, "tag", "kb-v0.3.0")
+    (repo / "kb").unlink()
+    _git(repo, "checkout", "-q", "kb-v0.2.0", "--", "kb")
+    with pytest.raises(GitError, match=r"'kb' is a symbolic link at kb-v0\.3\.0, not a folder"):
+        read_kb_at(repo / "kb", "kb-v0.3.0")
+    result = run_cli(["diff", "kb-v0.2.0", "kb-v0.3.0"], cwd=repo)
+    assert result.exit_code == 2
+    assert "'kb' is a symbolic link at kb-v0.3.0" in result.stderr and "removed" not in result.stdout
+    result = run_cli(["changelog"], cwd=repo)  # the tag is skipped, as any tag git cannot read
+    assert result.exit_code == 0, result.stderr
+    assert "0\\.3\\.0" not in result.stdout and "## 0\\.2\\.0" in result.stdout
 
 
 def test_a_release_with_a_missing_object_is_a_clean_error(repo: Path) -> None:
