@@ -634,6 +634,39 @@ def _compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     return new
 
 
+@functools.lru_cache(maxsize=4096)
+def _entry_words(title: str, text: str, tags: tuple[str, ...], syn: str, alt: str) -> frozenset[str]:
+    """The words an entry can be found by, apart from ``more``."""
+    return frozenset(_words_in(" ".join([title, text, *tags]))) | frozenset(f"{syn} {alt}".split())
+
+
+def drop_words_the_page_has(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``docs`` with each ``more`` cut to the words its page has nowhere else.
+
+    ``more`` (a how-to's words) is there so that a page is found by the
+    tools and APIs its how-tos name. A word the page already has in a title,
+    text, tag or other spelling of any of its entries finds the page without
+    it: such words were a tenth of ``more``. Entries are not changed in place
+    (``make serve`` keeps them between builds).
+    """
+    have: dict[str, set[str]] = {}
+    for doc in docs:
+        words = _entry_words(
+            doc["title"], doc["text"], tuple(doc.get("tags", ())), doc.get("syn", ""), doc.get("alt", "")
+        )
+        have.setdefault(doc["location"].partition("#")[0], set()).update(words)
+    out = []
+    for doc in docs:
+        if "more" in doc:
+            page = have[doc["location"].partition("#")[0]]
+            more = " ".join(word for word in doc["more"].split() if word not in page)
+            doc = {key: value for key, value in doc.items() if key != "more"}
+            if more:
+                doc["more"] = more
+        out.append(doc)
+    return out
+
+
 def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None] | None = None) -> dict[str, Any]:
     """A copy of a parsed ``search_index.json``, with what helps find pages and their other spellings.
 
@@ -645,7 +678,8 @@ def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None]
     its id's words and other spellings of its title, weighted like the title.
     A section's entry gets the other spellings of its heading there. Text, titles and
     tags have their bound prefixes joined (:func:`bind_prefixes`), and the
-    index splits words at :data:`SEPARATOR`.
+    index splits words at :data:`SEPARATOR`. Last, ``more`` loses the words
+    its page has elsewhere (:func:`drop_words_the_page_has`).
 
     ``cache`` (``make serve``: kept between rebuilds) maps an entry, as JSON,
     to its compacted form: after an edit almost every entry is the previous
@@ -667,6 +701,7 @@ def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None]
     if cache is not None:
         for key in set(cache) - seen:  # entries no longer in the index
             del cache[key]
+    docs = drop_words_the_page_has(docs)
     config = dict(index.get("config", {}))
     fields = dict(config.get("fields", {}))
     title_boost = fields.get("title", {}).get("boost", 1000.0)

@@ -133,3 +133,27 @@ def compact_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     if alt:
         new["alt"] = alt
     return new
+
+
+def index_words(text: str) -> set[str]:
+    """The words of ``text`` (HTML) as the index splits them."""
+    return {word.strip(".") for word in _WORD_SPLIT.split(_TAGS.sub(" ", text).lower()) if word.strip(".")}
+
+
+def drop_page_words(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry's ``more`` without the words any entry of its page has in its title, text, tags, syn or alt."""
+    out = []
+    for doc in docs:
+        page = doc["location"].partition("#")[0]
+        have: set[str] = set()
+        for other in docs:
+            if other["location"].partition("#")[0] == page:
+                have |= index_words(" ".join([other["title"], other["text"], *other.get("tags", [])]))
+                have |= set(other.get("syn", "").split()) | set(other.get("alt", "").split())
+        new = dict(doc)
+        if "more" in new:
+            more = " ".join(word for word in new.pop("more").split() if word not in have)
+            if more:
+                new["more"] = more
+        out.append(new)
+    return out

@@ -76,6 +76,27 @@ def test_how_to_words_that_cannot_match_a_query_are_left_out() -> None:
     assert not {"do", "not", "on", "the", "2026f"} & set(more)
 
 
+def test_how_to_words_the_page_has_elsewhere_are_left_out() -> None:
+    """A page is found by a word in any of its entries: a how-to's copy of it adds bytes, not a way to find it."""
+    how = "<p>How: Call <code>torch.manual_seed</code> in the data loader too.</p>"
+    items = f"<ol><li>1.Seed all generators.{how}</li></ol>"
+    out = compact(
+        {"location": "practices/p.html", "title": "Control randomness", "text": "<p>Seed every run.</p>"},
+        {"location": "practices/p.html#steps", "title": "Steps", "text": "<p>Call the loader's worker_init_fn.</p>"},
+        {"location": "practices/p.html#checklist-items", "title": "Checklist items", "text": items},
+        {"location": "practices/q.html#checklist-items", "title": "Checklist items", "text": items},
+    )
+    # "call" is in the steps of p; q has it only in its how-to
+    assert out["practices/p.html#checklist-items"]["more"].split() == ["torch", "manual_seed", "data"]
+    assert out["practices/q.html#checklist-items"]["more"].split() == ["call", "torch", "manual_seed", "data"]
+    everything = {
+        "location": "practices/r.html#checklist-items",
+        "title": "Checklist items",
+        "text": "<ol><li>1.Call the loader.<p>How: Call the loader.</p></li></ol>",
+    }
+    assert "more" not in compact(everything)["practices/r.html#checklist-items"]
+
+
 def test_the_stop_words_are_the_themes() -> None:
     worker = next((Path(material.__file__).parent / "templates/assets/javascripts/workers").glob("search.*.min.js"))
     listed = re.search(r"generateStopWordFilter\(\[([^\]]*)\]\)", worker.read_text(encoding="utf-8"))
