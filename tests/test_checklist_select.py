@@ -333,6 +333,40 @@ def test_an_ad_hoc_short_list_admits_the_ports_own_major_items() -> None:
     assert "port-checks/tflite-major" not in uids(edited, importance="essential")
 
 
+SITUATIONAL = practice(
+    "several-gpus",
+    """
+title: Checks needed only when training on several GPUs
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: situational
+checklist:
+  - id: blocker-on-several-gpus
+    text: Give each process its own GPU.
+    severity: blocker
+  - id: major-on-several-gpus
+    text: Shard the data across the processes.
+    severity: major
+    applies_when:
+      target: [tflite]
+""",
+)
+
+
+def test_a_situational_practice_reaches_a_short_list_only_through_a_scenario() -> None:
+    """The filters cannot tell one GPU from several: a situational practice's blockers would crowd every list."""
+    files = {"practices/several-gpus.yaml": SITUATIONAL}
+    edited = checked_kb(files)
+    assert [f for f in edited.findings if f.severity == Severity.ERROR] == []
+    full = [i.uid for i in compose(edited, Query(target="tflite")).items]
+    assert {"several-gpus/blocker-on-several-gpus", "several-gpus/major-on-several-gpus"} <= set(full)
+    short = uids(edited, target="tflite", importance="essential")
+    assert not [uid for uid in short if uid.startswith("several-gpus/")]
+    named = checked_kb(files | scenario("essential: [several-gpus/blocker-on-several-gpus, pin-environment/lock-file]"))
+    assert "several-gpus/blocker-on-several-gpus" in uids(named, target="tflite", importance="essential")
+
+
 @pytest.mark.parametrize(
     "filters",
     [

@@ -432,8 +432,10 @@ def short_list(
 
     ``items`` are ``(practice, item, applicability)`` in checklist order, the
     applicability being the practice's narrowed by the item's. An item can be
-    on the list when its practice is ``essential``, its ``severity`` is
-    ``blocker``, a scenario's curated essential list names it, or it is a
+    on the list when a scenario's curated essential list names it, or, unless
+    its practice is ``situational`` (needed only in a situation the filters
+    cannot express, such as training on several GPUs), when its practice is
+    ``essential``, its ``severity`` is ``blocker``, or it is a
     ``major`` item written for this kind of port: its applicability names a
     source, target, hardware or precision that the selection asks for. At
     most :data:`SHORT_LIST` of those are, ranked by what skipping each risks
@@ -474,12 +476,11 @@ def short_list(
 
     def eligible(n: int) -> bool:
         p, ci, _ = items[n]
-        return (
-            p.importance == "essential"
-            or ci.severity == "blocker"
-            or f"{p.id}/{ci.id}" in named
-            or (ci.severity == "major" and specific(n) > 0)
-        )
+        if f"{p.id}/{ci.id}" in named:
+            return True
+        if p.importance == "situational":  # the filters cannot tell whether its situation holds
+            return False
+        return p.importance == "essential" or ci.severity == "blocker" or (ci.severity == "major" and specific(n) > 0)
 
     chosen = sorted(filter(eligible, range(len(items))), key=rank)[:SHORT_LIST]
     return {f"{items[n][0].id}/{items[n][1].id}" for n in chosen}

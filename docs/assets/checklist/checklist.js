@@ -376,8 +376,9 @@
     var order = [];
     applicable.forEach(function (e, n) {
       var severity = e.item.export.severity;
-      var eligible = e.practice.importance === "essential" || severity === "blocker" || named[e.item.uid] ||
-                     (severity === "major" && specific(e) > 0);
+      var eligible = named[e.item.uid] || (e.practice.importance !== "situational" &&
+                     (e.practice.importance === "essential" || severity === "blocker" ||
+                      (severity === "major" && specific(e) > 0)));
       if (eligible) order.push({ n: n, key: rank(n) });
     });
     order.sort(function (a, b) {
