@@ -58,6 +58,7 @@ def checklist() -> None:
       checklist pytorch-to-onnx-runtime --format md
       checklist pytorch-to-onnx-runtime --essential --compact
       checklist --target tflite --hardware mobile --inference-only --precision int8
+      checklist --source pytorch --target pytorch --hardware gpu --trains --multi-device --essential
       checklist pytorch-to-onnx-runtime --stage testing-and-evaluation --format csv -o todo.csv
       checklist --paradigm deployment-reuse --target tflite --hardware mobile --format html -o port.html
       checklist status todo.csv
