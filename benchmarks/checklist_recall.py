@@ -172,7 +172,9 @@ class RefQuery(_Closed):
     trains: bool | None = None
     reference_code: bool | None = None
     reference_weights: bool | None = None
+    multi_device: bool | None = None
     precision: list[_Id] = Field(default_factory=list)
+    model_family: list[_Id] = Field(default_factory=list)
 
     def to_query(self, **extra: Any) -> Query:
         """The selection query these filters stand for."""
@@ -186,7 +188,9 @@ class RefQuery(_Closed):
             trains=self.trains,
             reference_code=self.reference_code,
             reference_weights=self.reference_weights,
+            multi_device=self.multi_device,
             precision=tuple(self.precision),
+            model_family=tuple(self.model_family),
             **extra,
         )
 

@@ -378,7 +378,7 @@ CODES: tuple[Code, ...] = (
         "unknown-term",
         E,
         "rules",
-        "A tag, framework or hardware term is not in kb/vocabulary.yaml.",
+        "A tag, framework, hardware term or model family is not in kb/vocabulary.yaml.",
         f"{P}:10:9: error[unknown-term] unknown framework 'pytorh'. Did you mean 'pytorch'?",
         "Use a term of the vocabulary, or add a genuinely new term to kb/vocabulary.yaml.",
     ),

@@ -417,10 +417,17 @@ class Applicability(Strict):
     reference_weights: bool | None = Field(
         default=None, description="true: only when reference weights exist; false: only when they do not."
     )
+    multi_device: bool | None = Field(
+        default=None,
+        description="true: only when the port trains or runs on several devices at once; false: only on one.",
+    )
     source: list[Tag] = Field(default_factory=list, description="Source framework ids (vocabulary); empty: any.")
     target: list[Tag] = Field(default_factory=list, description="Target framework ids (vocabulary); empty: any.")
     hardware: list[Tag] = Field(default_factory=list, description="Target hardware ids (vocabulary); empty: any.")
     precision: list[Precision] = Field(default_factory=list, description="Target precisions; empty: any.")
+    model_family: list[Tag] = Field(
+        default_factory=list, description="Model family ids (vocabulary 'model_families'); empty: any."
+    )
 
     def is_empty(self) -> bool:
         """Tell whether no key narrows anything."""
@@ -432,6 +439,7 @@ class Applicability(Strict):
             "trains": ("training", "inference only"),
             "reference_code": ("reference code available", "no reference code"),
             "reference_weights": ("reference weights available", "no reference weights"),
+            "multi_device": ("several devices", "one device"),
         }
         out = []
         for key, (yes, no) in phrases.items():
@@ -602,7 +610,13 @@ class ScenarioContext(Strict):
     trains: bool | None = Field(default=None, description="Whether the port trains or fine-tunes (null: unknown).")
     reference_code: bool | None = Field(default=None, description="Whether reference code can be run.")
     reference_weights: bool | None = Field(default=None, description="Whether reference weights exist.")
+    multi_device: bool | None = Field(
+        default=None, description="Whether the port trains or runs on several devices at once (null: unknown)."
+    )
     precision: list[Precision] = Field(default_factory=list, description="Target precisions (empty: unknown).")
+    model_family: list[Tag] = Field(
+        default_factory=list, description="Model families from the vocabulary (empty: unknown)."
+    )
 
 
 class Scenario(Entity):
@@ -620,7 +634,8 @@ class Scenario(Entity):
     include: list[Includes] = Field(default_factory=list, description="Practices added whatever the filters say.")
     exclude: list[Excludes] = Field(default_factory=list, description="Practices removed whatever the filters say.")
     context: ScenarioContext = Field(
-        default_factory=ScenarioContext, description="Training, reference code and weights, precision."
+        default_factory=ScenarioContext,
+        description="Training, reference code and weights, devices, precision, model family.",
     )
     essential: list[ItemUid] = Field(
         default_factory=list,

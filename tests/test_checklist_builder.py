@@ -46,14 +46,21 @@ process.stdout.write(JSON.stringify(forms.map(f => {
 """
 
 #: Form field -> Query field, for the single-valued selects.
-_MULTI = {"paradigm": "paradigms", "stage": "stages", "hardware": "hardware", "tag": "tags", "precision": "precision"}
+_MULTI = {
+    "paradigm": "paradigms",
+    "stage": "stages",
+    "hardware": "hardware",
+    "tag": "tags",
+    "precision": "precision",
+    "model_family": "model_family",
+}
 
 
 def query_of(form: dict[str, Any]) -> Query:
     """The CLI query a builder form means (the same mapping the page's command line shows)."""
     flags = {
         name: {"true": True, "false": False}.get(form.get(name, ""))
-        for name in ("trains", "reference_code", "reference_weights")
+        for name in ("trains", "reference_code", "reference_weights", "multi_device")
     }
     return Query(
         scenario=form.get("scenario") or None,
@@ -90,6 +97,7 @@ def assert_same(checked: Checked, forms: list[dict[str, Any]], tmp_path: Path) -
 def forms_for(checked: Checked) -> list[dict[str, Any]]:
     scenarios = sorted(e.id for e in checked.kb.of_type("scenario"))
     stages = sorted(e.id for e in checked.kb.of_type("stage"))
+    families = sorted(checked.kb.vocabulary.model_families) if checked.kb.vocabulary else []
     forms: list[dict[str, Any]] = [{}, {"essential": "1"}, {"trains": "true"}, {"reference_code": "false"}]
     forms += [{"precision": "int8", "trains": "false", "target": "tflite"}, {"stage": stages[0], "essential": "1"}]
     # ad-hoc ports: the short list is ranked, not read from a scenario
@@ -98,6 +106,18 @@ def forms_for(checked: Checked) -> list[dict[str, Any]]:
         {"source": "pytorch", "target": "tflite", "hardware": "mobile", "precision": "int8", "essential": "1"},
         {"target": "onnx-runtime", "reference_weights": "true"},
     ]
+    # the situation keys: a situational practice's items reach a short list only when the query states them
+    forms += [
+        {"source": "pytorch", "target": "pytorch", "trains": "true", "multi_device": "true"},
+        {"target": "tflite", "trains": "true", "multi_device": "true", "essential": "1"},
+        {"target": "tflite", "multi_device": "false", "essential": "1"},
+    ]
+    for family in families:
+        forms += [
+            {"model_family": family},
+            {"source": "pytorch", "target": "onnx-runtime", "model_family": family, "essential": "1"},
+            {"target": "tflite", "multi_device": "true", "model_family": family, "essential": "1"},
+        ]
     for sid in scenarios:
         forms += [
             {"scenario": sid},
@@ -105,6 +125,7 @@ def forms_for(checked: Checked) -> list[dict[str, Any]]:
             {"scenario": sid, "trains": "true", "reference_code": "false", "reference_weights": "true"},
             {"scenario": sid, "trains": "false", "precision": "int8", "hardware": "mobile"},
             {"scenario": sid, "stage": stages[-1], "target": "tflite"},
+            {"scenario": sid, "multi_device": "true", "model_family": families[0], "essential": "1"},
         ]
     return forms
 
@@ -136,6 +157,31 @@ checklist:
 )
 
 
+SITUATIONAL = practice(
+    "several-gpus",
+    """
+title: Checks needed only when training on several GPUs
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: situational
+applies_when: {multi_device: true}
+checklist:
+  - id: blocker-on-several-gpus
+    text: Give each process its own GPU.
+    severity: blocker
+  - id: major-on-several-gpus
+    text: Shard the data across the processes.
+    severity: major
+    applies_when: {target: [tflite]}
+  - id: blocker-for-cnns
+    text: Synchronise batch-norm statistics across the processes.
+    severity: blocker
+    applies_when: {model_family: [cnn]}
+""",
+)
+
+
 def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     scenario = "scenarios/pytorch-to-onnx-runtime.yaml"
     from tests.checklist_kb import FILES
@@ -143,6 +189,7 @@ def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     checked = checked_kb(
         {
             "practices/train-briefly.yaml": TRAINING,
+            "practices/several-gpus.yaml": SITUATIONAL,
             scenario: FILES[scenario]
             + "essential: [compare-converted-outputs/record-tolerance, pin-environment/lock-file]\n"
             + "order: [testing, implementation, analysis]\n",
@@ -152,6 +199,12 @@ def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     forms = forms_for(checked)
     forms.append({"scenario": "pytorch-to-onnx-runtime", "done": ["pin-environment/lock-file"]})
     assert_same(checked, forms, tmp_path)
+    # The forms reach both sides of the situation rule.
+    stated = {"target": "tflite", "multi_device": "true", "model_family": "cnn", "essential": "1"}
+    short = {i.uid for i in compose(checked, query_of(stated)).items}
+    assert {"several-gpus/blocker-on-several-gpus", "several-gpus/blocker-for-cnns"} <= short
+    short = {i.uid for i in compose(checked, query_of({"target": "tflite", "essential": "1"})).items}
+    assert not {uid for uid in short if uid.startswith("several-gpus/")}
 
 
 def test_builder_matches_the_cli_on_every_real_scenario(tmp_path: Path) -> None:

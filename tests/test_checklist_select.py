@@ -141,6 +141,16 @@ def test_narrow_intersects_lists_and_lets_the_item_decide_open_flags() -> None:
     assert contradiction(outer, Applicability(target=["pytorch"])) == (
         "'target' shares no value with the practice's onnx, tflite"
     )
+    situated = Applicability(multi_device=True, model_family=["cnn", "yolo"])
+    assert narrow(situated, Applicability(model_family=["yolo"])) == Applicability(
+        multi_device=True, model_family=["yolo"]
+    )
+    assert contradiction(situated, Applicability(multi_device=False)) == (
+        "'multi_device' is false here but true on the practice"
+    )
+    assert contradiction(situated, Applicability(model_family=["transformer"])) == (
+        "'model_family' shares no value with the practice's cnn, yolo"
+    )
 
 
 @pytest.mark.parametrize(
@@ -154,6 +164,11 @@ def test_narrow_intersects_lists_and_lets_the_item_decide_open_flags() -> None:
         (Applicability(target=["tflite"]), Selection(target="onnx-runtime"), "only for target tflite"),
         (Applicability(hardware=["mobile"]), Selection(hardware=("cpu", "gpu")), "only for hardware mobile"),
         (Applicability(precision=["int8"]), Selection(precision=("fp32",)), "only for precision int8"),
+        (Applicability(multi_device=True), Selection(multi_device=False), "only on several devices"),
+        (Applicability(multi_device=False), Selection(multi_device=True), "only on one device"),
+        (Applicability(model_family=["yolo"]), Selection(model_family=("cnn",)), "only for model family yolo"),
+        (Applicability(multi_device=True, model_family=["yolo"]), Selection(), None),
+        (Applicability(model_family=["cnn", "yolo"]), Selection(model_family=("yolo",)), None),
         (Applicability(trains=True), Selection(), None),
         (Applicability(precision=["int8"]), Selection(precision=("fp32", "int8")), None),
         (Applicability(hardware=["mobile"]), Selection(hardware=("cpu", "mobile")), None),
@@ -196,6 +211,26 @@ def test_unknown_terms_in_applies_when_are_located() -> None:
             "unknown framework 'tflit'. Did you mean 'tflite'?",
             "kb/practices/profile-on-device.yaml:12:12",
         )
+    ]
+
+
+def test_unknown_model_families_are_located_like_hardware() -> None:
+    text = FILES["practices/profile-on-device.yaml"].replace(
+        "hardware: [mobile]", "hardware: [mobile]\n  model_family: [cnns]"
+    )
+    context = ONNX.replace("precision: [fp32]}", "precision: [fp32], model_family: [yolo]}")
+    edited = checked_kb({"practices/profile-on-device.yaml": text, SCENARIO: context})
+    assert sorted((f.code, f.message, str(f.location)) for f in edited.findings) == [
+        (
+            "unknown-term",
+            "unknown model family 'cnns'. Did you mean 'cnn'?",
+            "kb/practices/profile-on-device.yaml:14:18",
+        ),
+        (
+            "unknown-term",
+            "unknown model family 'yolo'. Add it to kb/vocabulary.yaml if it is a new term.",
+            f"kb/{SCENARIO}:8:107",
+        ),
     ]
 
 
@@ -341,6 +376,7 @@ stage: testing
 paradigms: [deployment-reuse]
 addresses: [converter-failures]
 importance: situational
+applies_when: {multi_device: true}
 checklist:
   - id: blocker-on-several-gpus
     text: Give each process its own GPU.
@@ -350,21 +386,72 @@ checklist:
     severity: major
     applies_when:
       target: [tflite]
+  - id: blocker-for-cnns-on-several-gpus
+    text: Synchronise batch-norm statistics across the processes.
+    severity: blocker
+    applies_when:
+      model_family: [cnn]
+""",
+)
+UNSTATED = practice(
+    "unstated-situation",
+    """
+title: Checks needed only in a situation the applicability does not name
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: situational
+checklist:
+  - id: blocker-in-some-situation
+    text: Do what only some ports need.
+    severity: blocker
 """,
 )
 
 
-def test_a_situational_practice_reaches_a_short_list_only_through_a_scenario() -> None:
-    """The filters cannot tell one GPU from several: a situational practice's blockers would crowd every list."""
-    files = {"practices/several-gpus.yaml": SITUATIONAL}
+def test_a_situational_item_reaches_a_short_list_when_the_query_states_its_situation() -> None:
+    """A situational practice's blockers would crowd every list: they wait until the query says they apply."""
+    files = {"practices/several-gpus.yaml": SITUATIONAL, "practices/unstated-situation.yaml": UNSTATED}
     edited = checked_kb(files)
     assert [f for f in edited.findings if f.severity == Severity.ERROR] == []
+    several = "several-gpus/blocker-on-several-gpus"
+    sharded = "several-gpus/major-on-several-gpus"
+    cnns = "several-gpus/blocker-for-cnns-on-several-gpus"
+    unstated = "unstated-situation/blocker-in-some-situation"
     full = [i.uid for i in compose(edited, Query(target="tflite")).items]
-    assert {"several-gpus/blocker-on-several-gpus", "several-gpus/major-on-several-gpus"} <= set(full)
+    assert {several, sharded, cnns, unstated} <= set(full)
+    # The query leaves the device count open: the items stay in the checklist, off the short list.
     short = uids(edited, target="tflite", importance="essential")
-    assert not [uid for uid in short if uid.startswith("several-gpus/")]
-    named = checked_kb(files | scenario("essential: [several-gpus/blocker-on-several-gpus, pin-environment/lock-file]"))
-    assert "several-gpus/blocker-on-several-gpus" in uids(named, target="tflite", importance="essential")
+    assert not [uid for uid in short if uid.startswith(("several-gpus/", "unstated-situation/"))]
+    # Several devices stated: the blocker is eligible, the major item too (written for the target);
+    # the CNN item also needs the model family, and an item naming no situation key never is.
+    short = uids(edited, target="tflite", multi_device=True, importance="essential")
+    assert several in short and sharded in short
+    assert cnns not in short and unstated not in short
+    assert cnns in uids(edited, target="tflite", multi_device=True, model_family=("cnn",), importance="essential")
+    assert cnns not in uids(edited, target="tflite", model_family=("cnn",), importance="essential")
+    # One device: the practice does not apply at all.
+    assert not [u for u in uids(edited, target="tflite", multi_device=False) if u.startswith("several-gpus/")]
+    # A scenario's list still names any applicable item.
+    named = checked_kb(files | scenario(f"essential: [{unstated}, pin-environment/lock-file]"))
+    assert unstated in uids(named, target="tflite", importance="essential")
+
+
+@pytest.mark.parametrize(
+    ("aw", "sel", "stated"),
+    [
+        (Applicability(multi_device=True), Selection(multi_device=True), True),
+        (Applicability(multi_device=True), Selection(), False),
+        (Applicability(multi_device=False), Selection(multi_device=False), True),
+        (Applicability(model_family=["cnn", "yolo"]), Selection(model_family=("yolo",)), True),
+        (Applicability(model_family=["cnn"]), Selection(model_family=("transformer",)), False),
+        (Applicability(multi_device=True, model_family=["cnn"]), Selection(multi_device=True), False),
+        (Applicability(trains=True, target=["tflite"]), Selection(trains=True, target="tflite"), False),
+    ],
+    ids=["several", "open", "one", "family", "other-family", "half", "no-situation-key"],
+)
+def test_situation_stated(aw: Applicability, sel: Selection, stated: bool) -> None:
+    assert selection.situation_stated(aw, sel) is stated
 
 
 @pytest.mark.parametrize(
@@ -503,6 +590,17 @@ def test_query_flags_round_trip_through_the_query_string() -> None:
     assert query.to_string() == "scenario=x-y&trains=false&reference_code=true&precision=fp16&precision=int8"
     assert Query.from_string(query.to_string()) == query
     assert query.describe() == "inference only; reference code available; precision fp16, int8"
+
+
+def test_situation_keys_round_trip_through_the_query_string() -> None:
+    query = Query(target="tflite", multi_device=True, model_family=("yolo", "cnn", "yolo"))
+    assert query.to_string() == "target=tflite&multi_device=true&model_family=cnn&model_family=yolo"
+    assert Query.from_string(query.to_string()) == query
+    assert query.describe() == "target tflite; several devices; model family cnn, yolo"
+    single = Query(multi_device=False)
+    assert single.to_string() == "multi_device=false" and Query.from_string("multi_device=false") == single
+    assert single.describe() == "one device"
+    assert Query.from_string("multi_device=maybe") == Query()
 
 
 def test_frameworks_inside_applies_when_names_source_and_target() -> None:

@@ -306,10 +306,12 @@ def item_entry(cl: Checklist, item: Item) -> dict[str, Any]:
             "trains": when.trains,
             "reference_code": when.reference_code,
             "reference_weights": when.reference_weights,
+            "multi_device": when.multi_device,
             "source": list(when.source),
             "target": list(when.target),
             "hardware": list(when.hardware),
             "precision": list(when.precision),
+            "model_family": list(when.model_family),
         },
     }
 

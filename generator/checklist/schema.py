@@ -46,7 +46,9 @@ class QueryModel(_Closed):
     trains: bool | None = Field(description="Whether the port trains (null: not given).")
     reference_code: bool | None = Field(description="Whether reference code can be run (null: not given).")
     reference_weights: bool | None = Field(description="Whether reference weights exist (null: not given).")
+    multi_device: bool | None = Field(description="Whether the port uses several devices at once (null: not given).")
     precision: list[Precision] = Field(description="Target precisions given as filters.")
+    model_family: list[str] = Field(description="Model families given as filters.")
 
 
 class SelectionModel(_Closed):
@@ -64,7 +66,9 @@ class SelectionModel(_Closed):
     trains: bool | None = Field(description="Whether the port trains (null: unknown, excludes nothing).")
     reference_code: bool | None = Field(description="Whether reference code can be run (null: unknown).")
     reference_weights: bool | None = Field(description="Whether reference weights exist (null: unknown).")
+    multi_device: bool | None = Field(description="Whether the port uses several devices at once (null: unknown).")
     precision: list[Precision] = Field(description="Target precisions (empty: unknown).")
+    model_family: list[str] = Field(description="Model families (empty: unknown).")
     essential: list[str] = Field(description="The scenario's essential item ids (empty: practice importance decides).")
     order: list[str] = Field(description="The scenario's stage order (empty: the workflow order).")
 
@@ -90,10 +94,12 @@ class ApplicabilityModel(_Closed):
     trains: bool | None
     reference_code: bool | None
     reference_weights: bool | None
+    multi_device: bool | None
     source: list[str]
     target: list[str]
     hardware: list[str]
     precision: list[Precision]
+    model_family: list[str]
 
 
 class ItemModel(_Closed):

@@ -4,7 +4,7 @@
 (``export`` is the default subcommand, so the word can be left out);
 ``checklist status FILE`` reports a filled checklist's progress;
 ``checklist list`` lists the scenarios. Unknown scenarios, stages,
-paradigms, frameworks, hardware or tags are usage errors (exit 2) that name
+paradigms, frameworks, hardware, tags or model families are usage errors (exit 2) that name
 the closest match and everything that exists.
 """
 
@@ -58,6 +58,7 @@ def checklist() -> None:
       checklist pytorch-to-onnx-runtime --format md
       checklist pytorch-to-onnx-runtime --essential --compact
       checklist --target tflite --hardware mobile --inference-only --precision int8
+      checklist --source pytorch --target pytorch --hardware gpu --trains --multi-device --essential
       checklist pytorch-to-onnx-runtime --stage testing-and-evaluation --format csv -o todo.csv
       checklist --paradigm deployment-reuse --target tflite --hardware mobile --format html -o port.html
       checklist status todo.csv
@@ -68,7 +69,7 @@ def checklist() -> None:
 def _hint(exc: UnknownName, query: Query) -> str:
     if exc.what == "framework":
         return "--source" if exc.value == query.source else "--target"
-    return "SCENARIO" if exc.what == "scenario" else f"--{'tag' if exc.what == 'tag' else exc.what}"
+    return "SCENARIO" if exc.what == "scenario" else f"--{exc.what.replace(' ', '-')}"
 
 
 def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
@@ -104,7 +105,16 @@ def _compose(checked: Checked, query: Query, kb_root: Path) -> Checklist:
     default=None,
     help="Whether reference weights exist (default: the scenario's context).",
 )
+@click.option(
+    "--multi-device/--single-device",
+    "multi_device",
+    default=None,
+    help="Whether the port trains or runs on several devices at once (default: the scenario's context).",
+)
 @click.option("--precision", "precision", multiple=True, type=click.Choice(PRECISIONS), help="Target precision.")
+@click.option(
+    "--model-family", "model_family", multiple=True, metavar="TERM", help="Model family (vocabulary model_families)."
+)
 @click.option(
     "--importance",
     type=click.Choice(IMPORTANCE_LEVELS),
@@ -130,7 +140,9 @@ def export_command(
     trains: bool | None,
     reference_code: bool | None,
     reference_weights: bool | None,
+    multi_device: bool | None,
     precision: tuple[str, ...],
+    model_family: tuple[str, ...],
     importance: str | None,
     essential: bool,
     fmt: str,
@@ -162,7 +174,9 @@ def export_command(
         trains=trains,
         reference_code=reference_code,
         reference_weights=reference_weights,
+        multi_device=multi_device,
         precision=precision,
+        model_family=model_family,
     )
     composed = _compose(checked, query, kb_root)
     if not composed.items:

@@ -103,7 +103,9 @@ context:
   trains: false
   reference_code: true
   reference_weights: true
+  multi_device: false
   precision: [fp32]
+  model_family: []
 """,
 }
 

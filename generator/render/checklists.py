@@ -320,6 +320,7 @@ def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
         ],
         "frameworks": terms(vocab.frameworks) if vocab else [],
         "hardware": terms(vocab.hardware) if vocab else [],
+        "model_families": terms(vocab.model_families) if vocab else [],
         # only the tags a practice carries: any other tag would select nothing
         "tags": [t for t in terms(vocab.all_terms()) if t["id"] in tagged] if vocab else [],
         "precisions": list(PRECISIONS),

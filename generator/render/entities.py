@@ -69,6 +69,8 @@ def _applies_rows(site: Site, practice: Practice) -> list[CardRow]:
             rows.append(CardRow(label, _terms(site, terms)))
     if aw.precision:
         rows.append(CardRow("Precision", _text(*aw.precision)))
+    if aw.model_family:
+        rows.append(CardRow("Model families", _terms(site, aw.model_family)))
     conditions = aw.conditions()
     if conditions:
         rows.append(CardRow("Applies when", _text(*conditions)))
@@ -124,12 +126,17 @@ def _scenario_rows(site: Site, scenario: Scenario, doc: str) -> list[CardRow]:
         rows.append(CardRow("Selects tags", _terms(site, scenario.select_tags)))
     context = scenario.context
     conditions = Applicability(
-        trains=context.trains, reference_code=context.reference_code, reference_weights=context.reference_weights
+        trains=context.trains,
+        reference_code=context.reference_code,
+        reference_weights=context.reference_weights,
+        multi_device=context.multi_device,
     ).conditions()
     if conditions:
         rows.append(CardRow("Context", _text(*conditions)))
     if context.precision:
         rows.append(CardRow("Precision", _text(*context.precision)))
+    if context.model_family:
+        rows.append(CardRow("Model families", _terms(site, context.model_family)))
     if scenario.order:
         rows.append(CardRow("Stage order", ordered_chips(site, doc, scenario.order)))
     return rows

@@ -154,7 +154,7 @@ class CitationsExist(Rule):
 
 
 class VocabularyTerms(Rule):
-    """Tags, frameworks and hardware come from kb/vocabulary.yaml."""
+    """Tags, frameworks, hardware and model families come from kb/vocabulary.yaml."""
 
     def check(self, entry: Entry, ctx: Context) -> Iterator[Finding]:
         vocab = ctx.kb.vocabulary
@@ -179,6 +179,10 @@ class VocabularyTerms(Rule):
                 checks += [
                     ((side, "hardware", i), t, vocab.hardware, "hardware term") for i, t in enumerate(endpoint.hardware)
                 ]
+            checks += [
+                (("context", "model_family", i), t, vocab.model_families, "model family")
+                for i, t in enumerate(entity.context.model_family)
+            ]
         for key, term, allowed, label in checks:
             if term not in allowed and not is_placeholder(term):
                 hint = suggestion(term, allowed) or " Add it to kb/vocabulary.yaml if it is a new term."
@@ -194,6 +198,7 @@ def _applicability_terms(
         ("source", vocab.frameworks, "framework"),
         ("target", vocab.frameworks, "framework"),
         ("hardware", vocab.hardware, "hardware term"),
+        ("model_family", vocab.model_families, "model family"),
     ):
         out += [((*at, key, i), t, allowed, label) for i, t in enumerate(getattr(aw, key))]
     return out

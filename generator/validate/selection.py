@@ -18,8 +18,8 @@ JavaScript; a test compares the two on every scenario):
 2. An item is kept when its effective applicability (the practice's
    ``applies_when`` narrowed by the item's) does not exclude the selection:
    for each key both sides state, a yes/no key must be equal, and a list
-   must contain the selection's framework or share a hardware or precision
-   value with it. A key either side leaves open never excludes. So a
+   must contain the selection's framework or share a hardware, precision or
+   model family value with it. A key either side leaves open never excludes. So a
    scenario never receives an item whose applicability excludes it.
 3. ``importance``: ``essential`` keeps exactly the scenario's ``essential``
    list (intersected with the kept items). Without a scenario essential list
@@ -63,11 +63,20 @@ SHORT_LIST = ESSENTIAL_MAX
 SEVERITY_LEVELS: tuple[str, ...] = get_args(Severity)
 
 #: Query fields that hold several values, and the singular name used on the CLI and in query strings.
-_MULTI = {"paradigms": "paradigm", "stages": "stage", "hardware": "hardware", "tags": "tag", "precision": "precision"}
+_MULTI = {
+    "paradigms": "paradigm",
+    "stages": "stage",
+    "hardware": "hardware",
+    "tags": "tag",
+    "precision": "precision",
+    "model_family": "model_family",
+}
 _SINGLE = {"scenario": "scenario", "source": "source", "target": "target", "importance": "importance"}
 #: Yes/no query fields (``true``/``false`` in query strings).
-_FLAGS = ("trains", "reference_code", "reference_weights")
+_FLAGS = ("trains", "reference_code", "reference_weights", "multi_device")
 _FLAG_TEXT = {True: "true", False: "false"}
+#: Applicability keys that say when a ``situational`` practice's situation holds (see :func:`short_list`).
+SITUATIONS = ("multi_device", "model_family")
 
 
 class UnknownName(ValueError):
@@ -114,7 +123,9 @@ class Query:
     trains: bool | None = None
     reference_code: bool | None = None
     reference_weights: bool | None = None
+    multi_device: bool | None = None
     precision: tuple[str, ...] = ()
+    model_family: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for name in _MULTI:
@@ -156,6 +167,7 @@ class Query:
             trains=flags.get("trains"),
             reference_code=flags.get("reference_code"),
             reference_weights=flags.get("reference_weights"),
+            multi_device=flags.get("multi_device"),
             **{name: tuple(values) for name, values in multi.items()},
         )
 
@@ -174,10 +186,15 @@ class Query:
         ]
         parts += [f"{name} {getattr(self, name)}" for name in ("source", "target") if getattr(self, name)]
         parts += Applicability(
-            trains=self.trains, reference_code=self.reference_code, reference_weights=self.reference_weights
+            trains=self.trains,
+            reference_code=self.reference_code,
+            reference_weights=self.reference_weights,
+            multi_device=self.multi_device,
         ).conditions()
         if self.precision:
             parts.append(f"precision {', '.join(self.precision)}")
+        if self.model_family:
+            parts.append(f"model family {', '.join(self.model_family)}")
         return "; ".join(parts)
 
 
@@ -202,7 +219,9 @@ class Selection:
     trains: bool | None = None
     reference_code: bool | None = None
     reference_weights: bool | None = None
+    multi_device: bool | None = None
     precision: tuple[str, ...] = ()
+    model_family: tuple[str, ...] = ()
     essential: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
 
@@ -225,7 +244,9 @@ def scenario_selection(scenario: Scenario) -> Selection:
         trains=scenario.context.trains,
         reference_code=scenario.context.reference_code,
         reference_weights=scenario.context.reference_weights,
+        multi_device=scenario.context.multi_device,
         precision=_canonical(scenario.context.precision),
+        model_family=_canonical(scenario.context.model_family),
         essential=tuple(scenario.essential),
         order=tuple(scenario.order),
     )
@@ -249,7 +270,8 @@ def validate_query(kb: KnowledgeBase, query: Query) -> None:
     """Check that every name in ``query`` exists.
 
     Raises:
-        UnknownName: for the first unknown scenario, paradigm, stage, framework, hardware, tag or precision.
+        UnknownName: for the first unknown scenario, paradigm, stage, framework, hardware, tag, precision
+            or model family.
     """
     vocab = kb.vocabulary
     _check("scenario", [query.scenario], _ids(kb, "scenario"))
@@ -260,6 +282,7 @@ def validate_query(kb: KnowledgeBase, query: Query) -> None:
     _check("tag", query.tags, vocab.all_terms() if vocab else [])
     _check("importance", [query.importance], IMPORTANCE_LEVELS)
     _check("precision", query.precision, PRECISIONS)
+    _check("model family", query.model_family, vocab.model_families if vocab else [])
 
 
 def resolve(kb: KnowledgeBase, query: Query) -> Selection:
@@ -289,7 +312,9 @@ def resolve(kb: KnowledgeBase, query: Query) -> Selection:
         trains=either("trains"),
         reference_code=either("reference_code"),
         reference_weights=either("reference_weights"),
+        multi_device=either("multi_device"),
         precision=either("precision"),
+        model_family=either("model_family"),
         essential=base.essential,
         order=base.order,
     )
@@ -312,20 +337,22 @@ def narrow(outer: Applicability, inner: Applicability) -> Applicability:
         trains=inner.trains if inner.trains is not None else outer.trains,
         reference_code=inner.reference_code if inner.reference_code is not None else outer.reference_code,
         reference_weights=inner.reference_weights if inner.reference_weights is not None else outer.reference_weights,
+        multi_device=inner.multi_device if inner.multi_device is not None else outer.multi_device,
         source=both(outer.source, inner.source),
         target=both(outer.target, inner.target),
         hardware=both(outer.hardware, inner.hardware),
         precision=both(outer.precision, inner.precision),  # type: ignore[arg-type]
+        model_family=both(outer.model_family, inner.model_family),
     )
 
 
 def contradiction(outer: Applicability, inner: Applicability) -> str | None:
     """Why an item's ``applies_when`` can never hold inside its practice's, or None."""
-    for key in ("trains", "reference_code", "reference_weights"):
+    for key in _FLAGS:
         a, b = getattr(outer, key), getattr(inner, key)
         if a is not None and b is not None and a != b:
             return f"'{key}' is {str(b).lower()} here but {str(a).lower()} on the practice"
-    for key in ("source", "target", "hardware", "precision"):
+    for key in ("source", "target", "hardware", "precision", "model_family"):
         a, b = getattr(outer, key), getattr(inner, key)
         if a and b and not set(a) & set(b):
             return f"'{key}' shares no value with the practice's {', '.join(a)}"
@@ -338,6 +365,7 @@ def exclusion(aw: Applicability, sel: Selection) -> str | None:
         "trains": ("only when the port trains", "only for inference-only ports"),
         "reference_code": ("only with reference code", "only without reference code"),
         "reference_weights": ("only with reference weights", "only without reference weights"),
+        "multi_device": ("only on several devices", "only on one device"),
     }
     for key, (yes, no) in wording.items():
         wanted, have = getattr(aw, key), getattr(sel, key)
@@ -347,10 +375,10 @@ def exclusion(aw: Applicability, sel: Selection) -> str | None:
         allowed = getattr(aw, key)
         if allowed and have_one and have_one not in allowed:
             return f"only for {key} {', '.join(allowed)}"
-    for key in ("hardware", "precision"):
+    for key in ("hardware", "precision", "model_family"):
         allowed, have = getattr(aw, key), getattr(sel, key)
         if allowed and have and not set(allowed) & set(have):
-            return f"only for {key} {', '.join(allowed)}"
+            return f"only for {key.replace('_', ' ')} {', '.join(allowed)}"
     return None
 
 
@@ -432,17 +460,22 @@ def short_list(
 
     ``items`` are ``(practice, item, applicability)`` in checklist order, the
     applicability being the practice's narrowed by the item's. An item can be
-    on the list when a scenario's curated essential list names it, or, unless
-    its practice is ``situational`` (needed only in a situation the filters
-    cannot express, such as training on several GPUs), when its practice is
-    ``essential``, its ``severity`` is ``blocker``, or it is a
+    on the list when a scenario's curated essential list names it, or when
+    its practice is ``essential``, its ``severity`` is ``blocker``, or it is a
     ``major`` item written for this kind of port: its applicability names a
-    source, target, hardware or precision that the selection asks for. At
-    most :data:`SHORT_LIST` of those are, ranked by what skipping each risks
-    (``severity``: blocker, major, minor, none), then by how many of the
-    selection's source, target, hardware and precision the item is written
-    for, then by the practice's ``importance``, then by how many scenarios'
-    essential lists name it, then by checklist order.
+    source, target, hardware, precision, model family or device count that
+    the selection asks for. An item of a ``situational`` practice (needed
+    only in a situation, such as training on several GPUs) is on it that way
+    only when its situation is stated (:func:`situation_stated`): its
+    applicability names ``multi_device`` or ``model_family`` and the
+    selection (the query, or its scenario's context) gives every one of them
+    it names, with a matching value; otherwise only a scenario's list can
+    name it. At most :data:`SHORT_LIST` of those are, ranked by what
+    skipping each risks (``severity``: blocker, major, minor, none), then by
+    how many of the selection's source, target, hardware, precision, model
+    family and device count the item is written for, then by the practice's
+    ``importance``, then by how many scenarios' essential lists name it,
+    then by checklist order.
 
     The ranking is a judgement: severity first, because the short list is
     for the checks whose omission breaks a port; then the port's own checks
@@ -450,7 +483,8 @@ def short_list(
     the scenarios' lists break ties, because each was chosen for a real kind
     of port. checklist.js (``shortList``) does the same. The port-specific
     rule was measured on the ad-hoc reference sets that were written after
-    it was first proposed (``benchmarks/checklist_reference_adhoc/README.md``).
+    it was first proposed, and the situation rule on its DDP and object
+    detector sets (``benchmarks/checklist_reference_adhoc/README.md``).
     """
     named: dict[str, int] = {}
     for scenario in kb.of_type("scenario"):
@@ -466,8 +500,10 @@ def short_list(
             (sel.target, aw.target),
             (sel.hardware, aw.hardware),
             (sel.precision, aw.precision),
+            (sel.model_family, aw.model_family),
         )
-        return sum(bool(have and wanted) for have, wanted in asked)
+        stated = sel.multi_device is not None and aw.multi_device is not None
+        return sum(bool(have and wanted) for have, wanted in asked) + stated
 
     def rank(n: int) -> tuple[int, int, int, int, int]:
         p, ci, _ = items[n]
@@ -478,12 +514,34 @@ def short_list(
         p, ci, _ = items[n]
         if f"{p.id}/{ci.id}" in named:
             return True
-        if p.importance == "situational":  # the filters cannot tell whether its situation holds
+        if p.importance == "situational" and not situation_stated(items[n][2], sel):
             return False
         return p.importance == "essential" or ci.severity == "blocker" or (ci.severity == "major" and specific(n) > 0)
 
     chosen = sorted(filter(eligible, range(len(items))), key=rank)[:SHORT_LIST]
     return {f"{items[n][0].id}/{items[n][1].id}" for n in chosen}
+
+
+def situation_stated(aw: Applicability, sel: Selection) -> bool:
+    """Tell whether the selection states the situation ``aw`` is written for.
+
+    True when ``aw`` names at least one of :data:`SITUATIONS` and the
+    selection gives every one it names, with an equal yes/no value or a
+    shared model family. A selection that leaves such a key open does not
+    state the situation, although the item stays in the checklist.
+    """
+    named = False
+    for key in SITUATIONS:
+        wanted, have = getattr(aw, key), getattr(sel, key)
+        if wanted is None or wanted == []:
+            continue
+        named = True
+        if isinstance(wanted, bool):
+            if have != wanted:
+                return False
+        elif not set(wanted) & set(have):
+            return False
+    return named
 
 
 def _important_enough(s: Selected, sel: Selection) -> bool:

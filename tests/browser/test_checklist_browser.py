@@ -240,10 +240,14 @@ FORM = (
     "hardware",
     "tag",
     "precision",
+    "model_family",
     "trains",
     "reference_code",
     "reference_weights",
+    "multi_device",
 )
+#: The yes/no selects (the rest hold one value each).
+FLAGS = FORM[-4:]
 
 
 def _filters(checked: Checked) -> list[dict[str, str]]:
@@ -263,11 +267,16 @@ def _filters(checked: Checked) -> list[dict[str, str]]:
     combos += [{"scenario": s} for s in scenarios]
     combos += [{"scenario": scenarios[0], "trains": "false", "reference_code": "false", "precision": "int8"}]
     combos += [{"trains": "true", "reference_weights": "true", "essential": "1"}]
+    # The situation keys, last, so the shared link below carries them.
+    families = sorted(checked.kb.vocabulary.model_families) if checked.kb.vocabulary else []
+    combos += [{"multi_device": "false", "essential": "1"}]
+    combos += [{"model_family": f, "essential": "1"} for f in families[:2]]
+    combos += [{"trains": "true", "multi_device": "true", "model_family": families[0], "essential": "1"}]
     return combos
 
 
 def _query(filters: dict[str, str]) -> Query:
-    flags = {k: {"true": True, "false": False}.get(filters.get(k, "")) for k in FORM[-3:]}
+    flags = {k: {"true": True, "false": False}.get(filters.get(k, "")) for k in FLAGS}
     return Query(
         scenario=filters.get("scenario"),
         paradigms=tuple(v for k, v in filters.items() if k == "paradigm"),
@@ -277,6 +286,7 @@ def _query(filters: dict[str, str]) -> Query:
         hardware=tuple(v for k, v in filters.items() if k == "hardware"),
         tags=tuple(v for k, v in filters.items() if k == "tag"),
         precision=tuple(v for k, v in filters.items() if k == "precision"),
+        model_family=tuple(v for k, v in filters.items() if k == "model_family"),
         importance="essential" if filters.get("essential") else None,
         **flags,  # type: ignore[arg-type]
     )
@@ -301,13 +311,16 @@ def test_builder_updates_when_a_filter_changes_and_matches_the_cli(site: BuiltSi
         progress = page.locator(".rkb-builder .rkb-progress__text")
         expect(progress).to_have_text(f"0 of {len(expected)} done (0%)")
         for name, value in filters.items():
-            if name not in ("scenario", "essential") and name not in FORM[-3:]:
-                expect(command).to_contain_text(f"--{name} {value}")
+            if name not in ("scenario", "essential") and name not in FLAGS:
+                expect(command).to_contain_text(f"--{name.replace('_', '-')} {value}")
+            if name == "multi_device":
+                expect(command).to_contain_text("--multi-device" if value == "true" else "--single-device")
         if filters.get("scenario"):
             expect(command).to_contain_text(f"checklist {filters['scenario']} ")
         if filters.get("essential"):
             expect(command).to_contain_text("--essential")
     assert "#" in page.url  # the filters are in the URL, so a builder link can be shared
+    assert "multi_device=true" in page.url and "model_family=" in page.url
     shared = page.url
     fresh = page.context.new_page()
     fresh.goto(shared)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -94,6 +95,11 @@ def test_no_match_warns(work: Path) -> None:
         (["--stage", "testng"], "Invalid value for --stage: unknown stage 'testng'. Did you mean 'testing'?"),
         (["--hardware", "gpu"], "Invalid value for --hardware: unknown hardware 'gpu'. Did you mean 'tpu'?"),
         (["--paradigm", "reuse"], "Invalid value for --paradigm: unknown paradigm 'reuse'."),
+        (
+            ["--model-family", "cnns"],
+            "Invalid value for --model-family: unknown model family 'cnns'. Did you mean 'cnn'? Known: cnn.",
+        ),
+        (["--multi-device=yes"], "Option '--multi-device' does not take a value."),
         (["x", "--format", "pdf"], "Invalid value for '--format': 'pdf' is not one of 'md', 'csv', 'json', 'html'."),
     ],
 )
@@ -233,8 +239,6 @@ def test_importance_option_shortens_the_list_and_rejects_typos() -> None:
     full = run_cli(["checklist", "pytorch-to-onnx-runtime", "--format", "json"])
     short = run_cli(["checklist", "pytorch-to-onnx-runtime", "--importance", "essential", "--format", "json"])
     assert full.exit_code == short.exit_code == 0
-    import json
-
     full_items, short_items = json.loads(full.stdout)["items"], json.loads(short.stdout)["items"]
     assert 0 < len(short_items) < len(full_items)
     assert {i["id"] for i in short_items} <= {i["id"] for i in full_items}
@@ -252,6 +256,22 @@ def test_context_options_narrow_items_and_reach_the_query(work: Path) -> None:
     assert query.to_string() == "scenario=pytorch-to-onnx-runtime&trains=true&reference_code=false&precision=int8"
     md = run_cli([*args, "--inference-only", "--format", "md"], cwd=work)  # the last of a flag pair wins
     assert md.stdout == expected("md", Query(**{**query.__dict__, "trains": False}))
+
+
+def test_situation_options_reach_the_query(work: Path) -> None:
+    args = ["checklist", "--target", "tflite", "--multi-device", "--model-family", "cnn", "--model-family", "cnn"]
+    result = run_cli([*args, "--format", "json"], cwd=work)
+    assert result.exit_code == 0, result.stderr
+    query = Query(target="tflite", multi_device=True, model_family=("cnn",))
+    assert query.to_string() == "target=tflite&multi_device=true&model_family=cnn"
+    data = json.loads(result.stdout)
+    assert data["query_string"] == query.to_string()
+    assert (data["query"]["multi_device"], data["query"]["model_family"]) == (True, ["cnn"])
+    assert (data["selection"]["multi_device"], data["selection"]["model_family"]) == (True, ["cnn"])
+    md = run_cli([*args, "--single-device", "--format", "md"], cwd=work)  # the last of a flag pair wins
+    assert md.exit_code == 0, md.stderr
+    assert md.stdout == expected("md", Query(target="tflite", multi_device=False, model_family=("cnn",)))
+    assert "query: target=tflite&multi_device=false&model_family=cnn |" in md.stdout
 
 
 def test_essential_and_compact_options(work: Path) -> None:

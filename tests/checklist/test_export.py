@@ -473,6 +473,8 @@ def test_json_items_carry_every_field(checklist) -> None:
     assert item["essential"] is True
     assert item["applies_when"] == {
         "hardware": [],
+        "model_family": [],
+        "multi_device": None,
         "precision": [],
         "reference_code": None,
         "reference_weights": None,

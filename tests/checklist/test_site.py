@@ -151,10 +151,13 @@ def test_builder_index(files, kb) -> None:
     assert not any(path.endswith(".json") for path in files)
     assert [s["id"] for s in index["stages"]] == ["analysis", "implementation", "testing"]
     assert {f["id"] for f in index["frameworks"]} == {"onnx", "onnx-runtime", "pytorch", "tensorflow", "tflite"}
+    assert index["model_families"] == [{"id": "cnn", "label": "Convolutional network"}]
     practices = {p["id"]: p for p in index["practices"]}
     assert practices["old-practice"]["deprecated"] is True
     assert practices["profile-on-device"]["applies_when"] == {
         "hardware": ["mobile"],
+        "model_family": [],
+        "multi_device": None,
         "precision": [],
         "reference_code": None,
         "reference_weights": None,
@@ -186,8 +189,10 @@ def test_index_page_lists_scenarios_and_the_builder(files) -> None:
     assert '<td data-label="From">TensorFlow</td><td data-label="To">TensorFlow Lite on Mobile phone</td>' in page
     for name in ("scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision", "trains"):
         assert f'<select name="{name}">' in page
-    for name in ("reference_code", "reference_weights"):
+    for name in ("reference_code", "reference_weights", "multi_device", "model_family"):
         assert f'<select name="{name}">' in page
+    assert '<option value="cnn">Convolutional network</option>' in page
+    assert '<option value="true">Several</option><option value="false">One</option>' in page
     assert '<input type="checkbox" name="essential" value="1">' in page
     for fmt in ("md", "csv", "json"):
         assert f'data-rkb-download="{fmt}"' in page

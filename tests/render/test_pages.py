@@ -260,3 +260,20 @@ def test_scenario_card_lists_stages_in_the_scenario_order() -> None:
         doc = f"scenarios/{scenario.id}.md"
         (row,) = [r for r in card_rows(site, scenario, doc) if r.label == "Stage order"]
         assert [c.text for c in row.chips] == [site.link(doc, s).text for s in scenario.order], scenario.id
+
+
+def test_cards_show_the_situation_keys() -> None:
+    checked = check_folder(ROOT / "kb")
+    site = Site(checked)
+
+    def rows(entity_id: str) -> dict[str, list[str]]:
+        entity = checked.kb.entities[entity_id]
+        return {r.label: [c.text for c in r.chips] for r in card_rows(site, entity, f"x/{entity_id}.md")}
+
+    assert "several devices" in rows("distribute-pytorch-training-with-ddp")["Applies when"]
+    assert rows("export-object-detectors-to-onnx")["Model families"] == ["Object detection", "YOLO"]
+    scenario = next(s for s in checked.kb.of_type("scenario") if isinstance(s, Scenario))
+    context = scenario.context.model_copy(update={"multi_device": False, "model_family": ["cnn"]})
+    situated = scenario.model_copy(update={"context": context})
+    got = {r.label: [c.text for c in r.chips] for r in card_rows(site, situated, "x/y.md")}
+    assert "one device" in got["Context"] and got["Model families"] == ["Convolutional network"]

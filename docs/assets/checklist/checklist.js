@@ -206,9 +206,10 @@
   // generator/checklist_export.py; tests run these functions (in Node and in the
   // browser) against `checklist ... --format md|csv|json` for every scenario.
 
-  var FILTERS = ["scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision",
-                 "trains", "reference_code", "reference_weights", "essential"];
-  var FLAGS = ["trains", "reference_code", "reference_weights"];
+  var FILTERS = ["scenario", "paradigm", "stage", "source", "target", "hardware", "tag", "precision", "model_family",
+                 "trains", "reference_code", "reference_weights", "multi_device", "essential"];
+  var FLAGS = ["trains", "reference_code", "reference_weights", "multi_device"];
+  var LISTS = ["hardware", "precision", "model_family"];  // applicability lists matched by a shared value
   var IMPORTANCE = ["essential", "recommended", "situational"];
   var SEVERITY = ["blocker", "major", "minor"];
   var SHORT_LIST = 25;  // checklist_select.SHORT_LIST
@@ -243,16 +244,19 @@
       trains: flag(f.trains),
       reference_code: flag(f.reference_code),
       reference_weights: flag(f.reference_weights),
-      precision: canonical([f.precision])
+      multi_device: flag(f.multi_device),
+      precision: canonical([f.precision]),
+      model_family: canonical([f.model_family])
     };
   }
 
   // Query.to_string: urlencode of (name, value) pairs in field order.
   function queryString(q) {
     var pairs = [];
-    var multi = { paradigms: "paradigm", stages: "stage", hardware: "hardware", tags: "tag", precision: "precision" };
+    var multi = { paradigms: "paradigm", stages: "stage", hardware: "hardware", tags: "tag", precision: "precision",
+                  model_family: "model_family" };
     ["scenario", "paradigms", "stages", "source", "target", "hardware", "tags", "importance",
-     "trains", "reference_code", "reference_weights", "precision"].forEach(function (name) {
+     "trains", "reference_code", "reference_weights", "multi_device", "precision", "model_family"].forEach(function (name) {
       var value = q[name];
       if (multi[name]) value.forEach(function (v) { pairs.push([multi[name], v]); });
       else if (value !== null) pairs.push([name, String(value)]);
@@ -269,11 +273,13 @@
     ["source", "target"].forEach(function (name) { if (q[name]) parts.push(name + " " + q[name]); });
     var phrases = { trains: ["training", "inference only"],
                     reference_code: ["reference code available", "no reference code"],
-                    reference_weights: ["reference weights available", "no reference weights"] };
+                    reference_weights: ["reference weights available", "no reference weights"],
+                    multi_device: ["several devices", "one device"] };
     FLAGS.forEach(function (name) {
       if (q[name] !== null) parts.push(phrases[name][q[name] ? 0 : 1]);
     });
     if (q.precision.length) parts.push("precision " + q.precision.join(", "));
+    if (q.model_family.length) parts.push("model family " + q.model_family.join(", "));
     return parts.join("; ");
   }
 
@@ -286,8 +292,8 @@
     var scenario = q.scenario ? scenarioOf(index, q.scenario) : null;
     var base = scenario ? scenario.selection : {
       paradigms: [], stages: [], source: null, target: null, hardware: [], tags: [], include: [], exclude: [],
-      importance: null, trains: null, reference_code: null, reference_weights: null, precision: [], essential: [],
-      order: []
+      importance: null, trains: null, reference_code: null, reference_weights: null, multi_device: null, precision: [],
+      model_family: [], essential: [], order: []
     };
     var either = function (name) {
       var given = q[name];
@@ -298,7 +304,8 @@
       paradigms: either("paradigms"), stages: either("stages"), source: either("source"), target: either("target"),
       hardware: either("hardware"), tags: either("tags"), include: base.include, exclude: base.exclude,
       importance: q.importance, trains: either("trains"), reference_code: either("reference_code"),
-      reference_weights: either("reference_weights"), precision: either("precision"), essential: base.essential,
+      reference_weights: either("reference_weights"), multi_device: either("multi_device"),
+      precision: either("precision"), model_family: either("model_family"), essential: base.essential,
       order: base.order
     };
   }
@@ -316,8 +323,22 @@
     }
     if (aw.source.length && sel.source && !has(aw.source, sel.source)) return true;
     if (aw.target.length && sel.target && !has(aw.target, sel.target)) return true;
-    if (aw.hardware.length && sel.hardware.length && !overlaps(aw.hardware, sel.hardware)) return true;
-    return aw.precision.length > 0 && sel.precision.length > 0 && !overlaps(aw.precision, sel.precision);
+    return LISTS.some(function (key) {
+      return aw[key].length > 0 && sel[key].length > 0 && !overlaps(aw[key], sel[key]);
+    });
+  }
+
+  // checklist_select.situation_stated: the selection states every situation key the applicability names.
+  var SITUATIONS = ["multi_device", "model_family"];
+  function situationStated(aw, sel) {
+    var named = false;
+    for (var i = 0; i < SITUATIONS.length; i++) {
+      var key = SITUATIONS[i], wanted = aw[key], have = sel[key];
+      if (wanted === null || (Array.isArray(wanted) && !wanted.length)) continue;
+      named = true;
+      if (Array.isArray(wanted) ? !overlaps(wanted, have) : wanted !== have) return false;
+    }
+    return named;
   }
 
   // checklist_select.candidate
@@ -366,7 +387,9 @@
     var specific = function (e) {
       var aw = e.item.export.applies_when;
       return (sel.source && aw.source.length ? 1 : 0) + (sel.target && aw.target.length ? 1 : 0) +
-             (sel.hardware.length && aw.hardware.length ? 1 : 0) + (sel.precision.length && aw.precision.length ? 1 : 0);
+             (sel.hardware.length && aw.hardware.length ? 1 : 0) + (sel.precision.length && aw.precision.length ? 1 : 0) +
+             (sel.model_family.length && aw.model_family.length ? 1 : 0) +
+             (sel.multi_device !== null && aw.multi_device !== null ? 1 : 0);
     };
     var rank = function (n) {
       var e = applicable[n], severity = e.item.export.severity;
@@ -376,7 +399,8 @@
     var order = [];
     applicable.forEach(function (e, n) {
       var severity = e.item.export.severity;
-      var eligible = named[e.item.uid] || (e.practice.importance !== "situational" &&
+      var situated = e.practice.importance !== "situational" || situationStated(e.item.export.applies_when, sel);
+      var eligible = named[e.item.uid] || (situated &&
                      (e.practice.importance === "essential" || severity === "blocker" ||
                       (severity === "major" && specific(e) > 0)));
       if (eligible) order.push({ n: n, key: rank(n) });
@@ -623,11 +647,12 @@
   function command(f) {
     var words = ["python -m generator checklist"];
     if (f.scenario) words.push(f.scenario);
-    ["paradigm", "stage", "source", "target", "hardware", "tag", "precision"].forEach(function (name) {
-      if (f[name]) words.push("--" + name + " " + f[name]);
+    ["paradigm", "stage", "source", "target", "hardware", "tag", "precision", "model_family"].forEach(function (name) {
+      if (f[name]) words.push("--" + name.replace("_", "-") + " " + f[name]);
     });
     var flags = { trains: ["--trains", "--inference-only"], reference_code: ["--reference-code", "--no-reference-code"],
-                  reference_weights: ["--reference-weights", "--no-reference-weights"] };
+                  reference_weights: ["--reference-weights", "--no-reference-weights"],
+                  multi_device: ["--multi-device", "--single-device"] };
     FLAGS.forEach(function (name) { if (f[name]) words.push(flags[name][f[name] === "true" ? 0 : 1]); });
     if (f.essential) words.push("--essential");
     words.push("--format md");
