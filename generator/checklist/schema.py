@@ -16,7 +16,7 @@ from generator.ids import ITEM_UID_PATTERN
 from generator.models import Importance, Precision
 
 FORMAT = "reengineering-kb/checklist"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 class _Closed(BaseModel):
@@ -140,7 +140,10 @@ class ChecklistExport(_Closed):
     """A checklist exported from the DL model reengineering knowledge base."""
 
     format: Literal["reengineering-kb/checklist"] = Field(description="Marks the file as a checklist export.")
-    format_version: Literal[2] = Field(description="Version of this format (2: items say how and when done).")
+    format_version: Literal[3] = Field(
+        description="Version of this format (2: items say how and when done; 3: queries and applicability state "
+        "multi_device and model_family)."
+    )
     title: str
     summary: str
     scope: str = Field(description="The scenario id, or 'custom' for ad-hoc filters.")

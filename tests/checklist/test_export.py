@@ -457,7 +457,7 @@ def test_json_items_carry_every_field(checklist) -> None:
     data = _strict_json(to_json(checklist))
     assert isinstance(data, dict)
     item = next(i for i in data["items"] if i["id"] == "compare-converted-outputs/compare-outputs")
-    assert data["format_version"] == 2
+    assert data["format_version"] == 3
     assert {k: item[k] for k in ("how", "done_when", "checked_with", "docs", "failures", "severity", "effort")} == {
         "how": "Run both on the same batch with `onnxruntime.InferenceSession(path)` and call "
         "`numpy.testing.assert_allclose`.",

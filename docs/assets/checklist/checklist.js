@@ -610,7 +610,7 @@
     var references = {};
     Object.keys(cites).sort().forEach(function (k) { references[k] = index.references[k]; });
     var data = {
-      format: "reengineering-kb/checklist", format_version: 2, title: cl.title, summary: cl.summary, scope: cl.scope,
+      format: "reengineering-kb/checklist", format_version: 3, title: cl.title, summary: cl.summary, scope: cl.scope,
       kb: index.kb, query: cl.query, query_string: queryString(cl.query), selection: cl.selection,
       stages: cl.stages.map(function (s) { return { id: s.id, title: s.raw_title, order: s.order }; }),
       items: cl.entries.map(function (e) {
