@@ -37,6 +37,7 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_LINES = 50_000
 MAX_CELL = 20_000
 MAX_DEPTH = 64
+#: Matched with fullmatch: ``$`` alone also matches before a final newline.
 _UID_RE = re.compile(ITEM_UID_PATTERN)
 _SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 #: Values of a CSV status cell that count as done (case-insensitive); anything else is open.
@@ -125,7 +126,7 @@ def parse_csv(text: str) -> Filled:
     for row in rows[1:]:
         cells = [csv_uncell(cell) for cell in row] + [""] * len(header)
         uid = cells[at_id].strip()
-        if not _UID_RE.match(uid):
+        if not _UID_RE.fullmatch(uid):
             continue
         _add(status, uid, cells[at_status].strip().lower() in DONE_VALUES)
         if query is None and at_query is not None:
@@ -166,8 +167,10 @@ def parse_json(text: str) -> Filled:
         raise NotAChecklist(f'not a checklist export (expected "format": "{FORMAT}" and an \'items\' list)')
     status: dict[str, bool] = {}
     for item in data["items"]:
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and _UID_RE.match(item["id"]):
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and _UID_RE.fullmatch(item["id"]):
             _add(status, item["id"], item.get("status") == "done")
+    if not status:
+        raise NotAChecklist("no items with an item id ('practice/item') in the 'items' list")
     kb: dict[str, Any] = data["kb"] if isinstance(data.get("kb"), dict) else {}
     query_string = data.get("query_string")
     query = Query.from_string(query_string) if isinstance(query_string, str) else None
