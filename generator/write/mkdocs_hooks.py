@@ -70,7 +70,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from generator.findings import current_file, format_text, visible
+from generator.findings import current_file, format_text, visible, visible_lines
 from generator.pipeline import no_collector_pauses
 from generator.render import Files as RenderedFiles
 from generator.render import svg
@@ -154,7 +154,7 @@ def generated_files(root: Path, memo: PageMemo | None = None) -> RenderedFiles:
     try:
         generated = generated_pages(root, memo)
     except TreeError as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(visible_lines(str(exc))) from None
     for finding in generated.warnings:
         log.warning(format_text(finding))
     return generated.files
@@ -260,11 +260,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     try:
         check_no_shadowing(generated, [f.src_uri for f in files])
     except TreeError as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(visible_lines(str(exc))) from None
     try:
         save_diagrams(cache)
     except OSError as exc:  # a cache that cannot be written costs time, not correctness
-        log.info(f"diagram cache not saved: {exc}")
+        log.info(f"diagram cache not saved: {visible(str(exc))}")
     for path, content in generated.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
             content = _lift(path, content, keep=incremental is not None)

@@ -209,3 +209,14 @@ def test_a_site_dir_that_overlaps_the_kb_is_refused_before_mkdocs_empties_it(
             mkdocs_hooks.on_config(config)
     config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(kb.parent / "site"))
     assert mkdocs_hooks.on_config(config) is config
+
+
+def test_a_kb_dir_with_control_characters_is_named_escaped(tmp_path: Path) -> None:
+    """``KB_DIR`` (or --kb) holding an ESC or a bidi override reached the terminal raw through the hook's error."""
+    for name in ("kb\x1b[31m", "kb\u202egpj.\x07"):
+        with pytest.raises(PluginError) as raised:
+            generated_files(tmp_path / name)
+        message = str(raised.value)
+        assert "not found" in message
+        assert message.isprintable(), message
+        assert "\\x1b" in message or "\\u202e" in message
