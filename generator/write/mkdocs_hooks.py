@@ -347,6 +347,7 @@ SEARCH_INDEX_SHIM = "assets/javascripts/search-index.js"
 SEARCH_INDEX_JS_PREFIX = "var __index = "
 
 
+@event_priority(100)  # before the offline plugin, which iterates and appends to extra.polyfills unchecked
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse a site folder that overlaps the KB; load the search index shim before the theme.
 
@@ -356,7 +357,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     Raises:
         PluginError: if the site folder is, holds or lies inside the KB folder,
-            or holds the folder of ``mkdocs.yml``.
+            or holds the folder of ``mkdocs.yml``; if ``extra.polyfills`` is
+            not a list of script paths.
     """
     try:
         check_apart(
@@ -367,6 +369,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except OverlapsInput as exc:
         raise PluginError(f"site_dir {visible(str(exc))}; nothing was built") from None
     polyfills = config.extra.get("polyfills") or []
+    if not isinstance(polyfills, list) or not all(isinstance(p, str) for p in polyfills):
+        shown = visible(repr(polyfills))
+        raise PluginError(
+            f"{visible(str(config.config_file_path))}: error[invalid-value] 'extra.polyfills' must be a list of "
+            f"script paths; found {shown[:80] + '...' if len(shown) > 80 else shown}"
+        )
     if SEARCH_INDEX_SHIM not in polyfills:
         config.extra["polyfills"] = [*polyfills, SEARCH_INDEX_SHIM]
     return config

@@ -220,3 +220,21 @@ def test_a_kb_dir_with_control_characters_is_named_escaped(tmp_path: Path) -> No
         assert "not found" in message
         assert message.isprintable(), message
         assert "\\x1b" in message or "\\u202e" in message
+
+
+@pytest.mark.parametrize("polyfills", [5, "a.js", {"a": "b.js"}, [1]])
+def test_polyfills_that_are_not_a_list_of_paths_are_refused_before_the_offline_plugin(
+    polyfills: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``extra: {polyfills: 5}`` in mkdocs.yml crashed Material's offline plugin (TypeError traceback)."""
+    from mkdocs.config import load_config
+
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setenv("KB_DIR", str(BASE_KB))
+    config = load_config(
+        str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"), extra={"polyfills": polyfills}
+    )
+    with pytest.raises(PluginError, match=r"'extra.polyfills' must be a list of script paths"):
+        mkdocs_hooks.on_config(config)
+    assert mkdocs_hooks.on_config.mkdocs_priority == 100  # type: ignore[attr-defined]
