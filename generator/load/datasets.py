@@ -162,11 +162,18 @@ def normalise(value: str) -> str:
 
 
 def select(dataset: StudyData, where: Mapping[str, str]) -> list[int]:
-    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``."""
+    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``.
+
+    A column the data set does not have matches no row: a query is evaluated
+    for other entries (a parent type gathers its sub-types' cases) before or
+    without the check that reports the column at its own line.
+    """
     if not where:
         return list(range(len(dataset.rows)))
     found: set[int] | None = None
     for column, value in where.items():
+        if column not in dataset.columns:
+            return []
         rows = dataset.index(column).get(normalise(value), ())
         found = set(rows) if found is None else found.intersection(rows)
     return sorted(found or ())
