@@ -153,7 +153,8 @@ def _has_surrogate(data: Any) -> bool:
 
 
 def parse_json(text: str) -> Filled:
-    """Read a JSON export (as written by ``--format json``)."""
+    """Read a JSON export (as written by ``--format json``; a BOM, as some editors save, is dropped)."""
+    text = text.removeprefix("\ufeff")
     try:
         data: Any = json.loads(text)
     except ValueError as exc:
