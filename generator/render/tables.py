@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.kb import Checked
-from generator.markup import csv_cell
+from generator.markup import csv_cell, plain
 from generator.models import FOLDERS, MODELS
 from generator.render.exports import entity_data
 
@@ -142,7 +142,7 @@ def table_files(checked: Checked) -> dict[str, str]:
     package: dict[str, Any] = {
         "$schema": PACKAGE_PROFILE,
         "name": "reengineering-kb",
-        "title": meta.name if meta else "Knowledge base",
+        "title": plain(meta.name) if meta else "Knowledge base",
         "description": "The knowledge base as flat tables. Lists and mappings are JSON text in their cell; "
         "a cell starting with = + - @ has a leading apostrophe so spreadsheets do not run it.",
         "licenses": [CONTENT_LICENCE],
