@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.kb import Checked
-from generator.markup import csv_cell, plain
+from generator.markup import csv_cell, export_text, plain, scrub
 from generator.models import FOLDERS, MODELS
 from generator.render.exports import entity_data
 
@@ -68,8 +68,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return csv_cell(str(value))
+        return json.dumps(scrub(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return csv_cell(export_text(str(value)))  # hidden characters first: none may hide a formula sign
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
