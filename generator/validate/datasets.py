@@ -18,6 +18,7 @@ from generator.load.datasets import (
     URL_COLUMN,
     DatasetProvenance,
     StudyData,
+    normalise,
     parse_csv,
 )
 from generator.load.files import RawFile
@@ -84,6 +85,16 @@ def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[St
                 )
         if URL_COLUMN in header:
             findings += url_findings(csv_file, rows, lines)
+        for key in provenance.labels:
+            if key != normalise(key):
+                findings.append(
+                    error(
+                        "invalid-value",
+                        f"label key '{visible(key)}' is matched against values in lower case with single spaces, so it "
+                        f"never applies; write it as '{visible(normalise(key))}'.",
+                        source.location(("labels", key)),
+                    )
+                )
         if len(rows) != provenance.rows and not problems:
             findings.append(
                 error(
