@@ -73,6 +73,7 @@ def _add(status: dict[str, bool], uid: str, done: bool) -> None:
 
 def parse_markdown(text: str) -> Filled:
     """Read a Markdown export: task-list lines that still carry their ``<!-- item: id -->`` comment."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # any line ends, as the CSV reader accepts
     status: dict[str, bool] = {}
     for line in text.split("\n"):
         box = _MD_BOX_RE.match(line)
