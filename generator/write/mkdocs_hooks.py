@@ -341,6 +341,8 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     return server
 
 
+#: The largest SOURCE_DATE_EPOCH a build can use: gzip (the sitemap) stores the time in 32 bits.
+MAX_EPOCH = 2**32 - 1
 #: Answers the theme's request for ``search_index.json`` from ``search_index.js`` (see :func:`on_post_build`).
 SEARCH_INDEX_SHIM = "assets/javascripts/search-index.js"
 #: How Material's ``offline`` plugin starts the script it writes.
@@ -358,8 +360,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     Raises:
         PluginError: if the site folder is, holds or lies inside the KB folder,
             or holds the folder of ``mkdocs.yml``; if ``extra.polyfills`` is
-            not a list of script paths.
+            not a list of script paths; if ``SOURCE_DATE_EPOCH`` is set but is
+            not a time MkDocs can use.
     """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not (epoch.isascii() and epoch.isdigit() and int(epoch) <= MAX_EPOCH):
+        # MkDocs reads it only while it builds pages and gzips the sitemap: a traceback halfway through.
+        raise PluginError(
+            f"SOURCE_DATE_EPOCH is '{visible(epoch[:40])}', not a whole number of seconds since 1970 "
+            f"(0 to {MAX_EPOCH}); unset it or correct it. Nothing was built"
+        )
     try:
         check_apart(
             Path(config.site_dir),
