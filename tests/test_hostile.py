@@ -214,9 +214,13 @@ def test_site_builds_every_hostile_text(tmp_path: Path) -> None:
     graphml = (site_dir / "downloads" / "graph.graphml").read_bytes()
     nx.read_graphml(io.BytesIO(graphml))
     json.loads((site_dir / "downloads" / "kb.json").read_text(encoding="utf-8"))
+    ET.fromstring((site_dir / "releases.xml").read_bytes())  # the feed: no control character in its texts
     for page in site_dir.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert SECRET not in text
         assert "\u202e" not in text and "\x1b" not in text, page
+    for download in [*site_dir.glob("downloads/**/*.csv"), *site_dir.glob("*.xml")]:
+        text = download.read_text(encoding="utf-8")
+        assert "\u202e" not in text and "\x1b" not in text, download
     for svg in site_dir.rglob("*.svg"):
         ET.fromstring(svg.read_bytes())

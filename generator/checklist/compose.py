@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from generator.graph import stages_in_order
 from generator.kb import Checked, KnowledgeBase
 from generator.load.gitinfo import UNKNOWN_COMMIT
+from generator.markup import plain
 from generator.models import Applicability, DocLink, Effort, Importance, Practice, Severity
 from generator.pipeline import no_collector_pauses
 from generator.urls import page_url, reference_anchor, url_of
@@ -241,7 +242,7 @@ def compose_selection(checked: Checked, query: Query, sel: Selection, *, commit:
         practices=infos,
         names=names,
         urls=urls,
-        kb_name=kb.meta.name if kb.meta else "Knowledge base",
+        kb_name=plain(kb.meta.name) if kb.meta else "Knowledge base",
         kb_version=kb.meta.version if kb.meta else "0.0.0",
         site_url=site_url,
         commit=commit,

@@ -37,7 +37,9 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_LINES = 50_000
 MAX_CELL = 20_000
 MAX_DEPTH = 64
+#: Matched with fullmatch: ``$`` alone also matches before a final newline.
 _UID_RE = re.compile(ITEM_UID_PATTERN)
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89a-fA-F]")
 #: Values of a CSV status cell that count as done (case-insensitive); anything else is open.
 DONE_VALUES = frozenset(
     {"done", "x", "[x]", "yes", "y", "true", "1", "ok", "✓", "✔", "closed", "complete", "completed"}
@@ -71,6 +73,7 @@ def _add(status: dict[str, bool], uid: str, done: bool) -> None:
 
 def parse_markdown(text: str) -> Filled:
     """Read a Markdown export: task-list lines that still carry their ``<!-- item: id -->`` comment."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # any line ends, as the CSV reader accepts
     status: dict[str, bool] = {}
     for line in text.split("\n"):
         box = _MD_BOX_RE.match(line)
@@ -124,7 +127,7 @@ def parse_csv(text: str) -> Filled:
     for row in rows[1:]:
         cells = [csv_uncell(cell) for cell in row] + [""] * len(header)
         uid = cells[at_id].strip()
-        if not _UID_RE.match(uid):
+        if not _UID_RE.fullmatch(uid):
             continue
         _add(status, uid, cells[at_status].strip().lower() in DONE_VALUES)
         if query is None and at_query is not None:
@@ -134,24 +137,51 @@ def parse_csv(text: str) -> Filled:
     return Filled("csv", query, None, None, status)
 
 
+def _has_surrogate(data: Any) -> bool:
+    """Whether any string (key or value) in parsed JSON holds a surrogate code point (iterative: no depth limit)."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if any("\ud800" <= ch <= "\udfff" for ch in value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def parse_json(text: str) -> Filled:
-    """Read a JSON export (as written by ``--format json``)."""
+    """Read a JSON export (as written by ``--format json``; a BOM, as some editors save, is dropped)."""
+    text = text.removeprefix("\ufeff")
     try:
         data: Any = json.loads(text)
     except ValueError as exc:
         raise NotAChecklist(f"not valid JSON: {exc}") from None
     except RecursionError:
         raise NotAChecklist(f"JSON nested too deeply; an export is at most {MAX_DEPTH} levels deep") from None
+    # JSON escapes can spell lone surrogates (\ud800), which no UTF-8 export holds and no output can encode.
+    if _SURROGATE_ESCAPE_RE.search(text) and _has_surrogate(data):
+        raise NotAChecklist("the JSON holds an escaped lone surrogate (such as \\ud800), which is not text")
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("items"), list):
         raise NotAChecklist(f'not a checklist export (expected "format": "{FORMAT}" and an \'items\' list)')
     status: dict[str, bool] = {}
     for item in data["items"]:
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and _UID_RE.match(item["id"]):
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and _UID_RE.fullmatch(item["id"]):
             _add(status, item["id"], item.get("status") == "done")
+    if not status:
+        raise NotAChecklist("no items with an item id ('practice/item') in the 'items' list")
     kb: dict[str, Any] = data["kb"] if isinstance(data.get("kb"), dict) else {}
     query_string = data.get("query_string")
     query = Query.from_string(query_string) if isinstance(query_string, str) else None
-    return Filled("json", query, kb.get("version"), kb.get("commit"), status)
+    return Filled("json", query, _text(kb.get("version")), _text(kb.get("commit")), status)
+
+
+def _text(value: Any) -> str | None:
+    """A JSON metadata value if it is a string, else None (an export writes strings only)."""
+    return value if isinstance(value, str) and value else None
 
 
 def parse_checklist(text: str, name: str = "") -> Filled:

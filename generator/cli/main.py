@@ -7,6 +7,7 @@ Reports go to stdout; errors about the command itself go to stderr.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -262,8 +263,21 @@ for _command in EXTRA_COMMANDS:
     main.add_command(_command)
 
 
+def utf8_streams() -> None:
+    """Write UTF-8 to stdout and stderr whatever the locale says (``LANG=...ISO-8859-1``, ``PYTHONIOENCODING``).
+
+    Exports are UTF-8 (as with ``-o``), so a title with an emoji cannot stop one
+    halfway with an encoding error; messages never fail on a character either.
+    """
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8", errors=errors)
+
+
 def run() -> None:
     """Console-script entry point."""
+    utf8_streams()
     main(prog_name="reengineering-kb")
 
 

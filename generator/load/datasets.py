@@ -36,6 +36,13 @@ MAX_COLUMNS = 60
 MAX_FIELD = 1_000
 
 DATASET_NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Characters no data cell may hold: C0 and C1 controls (tab and line ends aside), DEL, bidi
+#: controls and line/paragraph separators. Cells reach pages and exports as they are.
+HIDDEN_CHARACTER_RE = re.compile(
+    "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+#: The column whose values link each case to its issue (see the cases tables on defect pages).
+URL_COLUMN = "URL"
 
 
 class DataSource(Strict):
@@ -162,11 +169,18 @@ def normalise(value: str) -> str:
 
 
 def select(dataset: StudyData, where: Mapping[str, str]) -> list[int]:
-    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``."""
+    """Indexes of the rows whose columns equal ``where`` (normalised); all rows for ``{}``.
+
+    A column the data set does not have matches no row: a query is evaluated
+    for other entries (a parent type gathers its sub-types' cases) before or
+    without the check that reports the column at its own line.
+    """
     if not where:
         return list(range(len(dataset.rows)))
     found: set[int] | None = None
     for column, value in where.items():
+        if column not in dataset.columns:
+            return []
         rows = dataset.index(column).get(normalise(value), ())
         found = set(rows) if found is None else found.intersection(rows)
     return sorted(found or ())
@@ -188,6 +202,23 @@ def parse_csv(raw: RawFile) -> tuple[tuple[str, ...], list[dict[str, str]], list
         return (), [], [], [error(problem.code, problem.message, Location(raw.path, problem.line, problem.col))]
     if "\x00" in text:
         return (), [], [], [error("malformed-data", "data file contains a NUL byte.", where)]
+    hidden = HIDDEN_CHARACTER_RE.search(text)
+    if hidden is not None:
+        at = hidden.start()
+        line_start = text.rfind("\n", 0, at) + 1
+        return (
+            (),
+            [],
+            [],
+            [
+                error(
+                    "malformed-data",
+                    f"data file contains the invisible or control character U+{ord(hidden.group()):04X}; "
+                    "cells are shown on pages as they are, so remove it.",
+                    Location(raw.path, text.count("\n", 0, at) + 1, at - line_start + 1),
+                )
+            ],
+        )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     findings: list[Finding] = []
     header: tuple[str, ...] = ()

@@ -18,6 +18,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.findings import visible
+
 
 class KbNotFound(Exception):
     """The knowledge-base folder does not exist or leaves the repository (a usage error)."""
@@ -97,11 +99,12 @@ def kb_base(root: Path | str) -> Path:
     """
     base = Path(root)
     if not base.is_dir():
-        raise KbNotFound(f"knowledge-base folder '{root}' not found")
+        raise KbNotFound(f"knowledge-base folder '{visible(str(root))}' not found")
     absolute = Path(os.path.abspath(base))
     if absolute.is_symlink() or not is_inside(absolute, absolute.parent):
         raise KbNotFound(
-            f"knowledge-base folder '{root}' is a symbolic link to '{os.path.realpath(absolute)}'; "
+            f"knowledge-base folder '{visible(str(root))}' is a symbolic link to "
+            f"'{visible(os.path.realpath(absolute))}'; "
             "nothing outside the repository is read. Point --kb at the real folder."
         )
     return base

@@ -15,6 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.findings import visible
 from generator.load.files import (
     LINK_MESSAGE,
     MAX_ENTRIES,
@@ -66,7 +67,7 @@ def kb_prefix(kb_root: Path) -> tuple[Path, str]:
         GitError: if ``kb_root`` is not a folder inside a git work tree.
     """
     if not kb_root.is_dir():
-        raise GitError(f"knowledge-base folder '{kb_root}' not found")
+        raise GitError(f"knowledge-base folder '{visible(str(kb_root))}' not found")
     # Paths are bytes to git: decoded as the OS does, so they go back to git unchanged.
     top = Path(os.fsdecode(_git(kb_root, "rev-parse", "--show-toplevel").strip()))
     prefix = os.fsdecode(_git(kb_root, "rev-parse", "--show-prefix").strip()).rstrip("/")

@@ -23,6 +23,7 @@ from typing import Annotated
 from pydantic import Field, StringConstraints
 
 from generator.load.datasets import StudyData, normalise
+from generator.markup import plain
 from generator.models import CiteKey, Dataset, Description, Strict
 
 #: The studies file, relative to the KB root.
@@ -164,7 +165,9 @@ def scope_of(key: str, study: Study, datasets: Mapping[str, StudyData]) -> Scope
             shares = framework_shares(data, scope.framework_column, scope.framework_groups)
             frameworks = ", ".join(f"{label} {_percent(n, len(data.rows))}" for label, n in shares)
         samples.insert(0, sample_text(data, scope.unit))
-    return Scope(key, study.domain, study.method, years, frameworks, "; ".join(samples))
+    # YAML escapes can spell any character: the parts are made plain here, as the Scope promises.
+    parts = (study.domain, study.method, years, frameworks, "; ".join(samples))
+    return Scope(key, *(plain(part) for part in parts))
 
 
 def scopes(studies: Mapping[str, Study], datasets: Mapping[str, StudyData]) -> dict[str, Scope]:

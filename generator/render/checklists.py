@@ -182,7 +182,7 @@ class PageHtml:
             f'<span class="rkb-importance rkb-importance--{importance}">{importance}</span></h3>\n'
         ]
         guards = dict.fromkeys(
-            (cl.names.get(e, e), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(first)
+            (plain(cl.names.get(e, e)), paths.href(doc, paths.page_path(cl.kinds[e], e))) for _, e in cl.guards(first)
         )
         if guards or first.evidence:
             meta = ""
@@ -359,7 +359,7 @@ def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
         "scenarios": [
             {
                 "id": s.id,
-                "title": s.title,
+                "title": plain(s.title),
                 "md_title": gfm_text(s.title),
                 "summary": s.summary,
                 "md_summary": gfm_text(s.summary),

@@ -320,7 +320,7 @@ def scenario_includes(site: Site, scenario: Scenario, doc: str) -> Section | Non
         count = sum(len(items) for _, items in groups)
         blocks.append(
             Markup('<h3>{}. {} <span class="kb-count">{}</span></h3>\n<ul class="kb-list">\n{}\n</ul>').format(
-                stage.order, stage.title, counted(count, "item"), Markup("\n").join(rows)
+                stage.order, plain(stage.title), counted(count, "item"), Markup("\n").join(rows)
             )
         )
     essential = sum(i.essential for i in checklist.items)

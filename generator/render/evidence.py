@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 
 from markupsafe import Markup, escape
 
-from generator.markup import markdown_inline
+from generator.markup import markdown_inline, plain
 from generator.models import EFFECT_RELATIONS, STRENGTH_MEANING, Basis, Effect, Practice, Strength
 from generator.render.context import Link, Site
 from generator.render.views import Citation, Citations
@@ -153,7 +153,7 @@ def _case_row(site: Site, name: str, index: int) -> CaseRow:
     repository = "/".join(parts[3:5]) if url.startswith("https://github.com/") and len(parts) > 4 else ""
     number = parts[6].split("#", 1)[0] if len(parts) > 6 else url
     values = {
-        role: data.label(row[column]) if column else ""
+        role: plain(data.label(row[column])) if column else ""  # a provenance label may spell any character
         for role, column in (
             ("framework", roles.framework),
             ("reporter", roles.reporter),

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from generator.history.releases import Release
 from generator.kb import Checked
+from generator.markup import plain
 from generator.urls import FEED_PATH
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,7 +46,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 def atom_feed(releases: Sequence[Release], checked: Checked) -> str:
     """The Atom feed of the tagged releases (newest first)."""
     meta = checked.kb.meta
-    name = meta.name if meta else "Knowledge base"
+    name = plain(meta.name) if meta else "Knowledge base"  # XML 1.0 has no place for a control character
     site_url = meta.site_url if meta else "https://example.org/"
     tagged = [r for r in releases if r.tag is not None]
     ET.register_namespace("", ATOM)

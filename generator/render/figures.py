@@ -36,7 +36,7 @@ def _source(figure: Figure) -> str:
     A figure recomputed from ``kb/data`` whose locator names the study's chart
     gets a note: those charts print shares, and the count is the recomputation's.
     """
-    locator = figure.locator or ""
+    locator = plain(figure.locator or "")
     if figure.recompute is not None and locator and RECOMPUTED not in locator:
         return f"{locator} (shares); count recomputed from the coded data"
     return locator

@@ -71,7 +71,7 @@ def _entry(entity: Entity, doc: str, kb: KnowledgeBase) -> PrintedEntry:
             PrintedEvidence(
                 ev.cite,
                 paths.href(doc, kb.reference_page(ev.cite), paths.reference_anchor(ev.cite)),
-                ev.locator or "",
+                plain(ev.locator or ""),
                 markdown_inline(ev.shows),
             )
             for ev in entity.evidence

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator.kb import Checked
-from generator.markup import csv_cell
+from generator.markup import csv_cell, export_text, plain, scrub
 from generator.models import FOLDERS, MODELS
 from generator.render.exports import entity_data
 
@@ -68,8 +68,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return csv_cell(str(value))
+        return json.dumps(scrub(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return csv_cell(export_text(str(value)))  # hidden characters first: none may hide a formula sign
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> str:
@@ -142,7 +142,7 @@ def table_files(checked: Checked) -> dict[str, str]:
     package: dict[str, Any] = {
         "$schema": PACKAGE_PROFILE,
         "name": "reengineering-kb",
-        "title": meta.name if meta else "Knowledge base",
+        "title": plain(meta.name) if meta else "Knowledge base",
         "description": "The knowledge base as flat tables. Lists and mappings are JSON text in their cell; "
         "a cell starting with = + - @ has a leading apostrophe so spreadsheets do not run it.",
         "licenses": [CONTENT_LICENCE],

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from pymdownx.slugs import slugify  # type: ignore[import-untyped]
 
 from generator import urls as paths
-from generator.markup import markdown_inline
+from generator.markup import markdown_inline, plain
 from generator.models import STRENGTH_MEANING, Entity, Evidence
 from generator.render.context import Link, Site
 
@@ -128,7 +128,7 @@ class Citations:
             EvidenceItem(
                 EVIDENCE_KINDS.get(ev.kind, ev.kind),
                 markdown_inline(ev.shows),
-                ev.locator or "",
+                plain(ev.locator or ""),
                 self.cite(ev.cite),
                 ev.strength,
                 STRENGTH_MEANING[ev.strength],

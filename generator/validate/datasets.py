@@ -6,20 +6,26 @@ provenance model uses the schema stage's helpers, so the assembly is here.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from pydantic import ValidationError
 
-from generator.findings import Finding, Location, error
-from generator.ids import suggestion
+from generator.findings import Finding, Location, error, visible
+from generator.ids import suggestion, url_problem
 from generator.load.datasets import (
     DATASET_NAME_RE,
+    URL_COLUMN,
     DatasetProvenance,
     StudyData,
+    normalise,
     parse_csv,
 )
 from generator.load.files import RawFile
 from generator.validate.documents import parse_source, schema_findings
+
+#: A web URL as the schema's HttpUrl accepts it (no spaces, quotes, angle brackets or backslashes).
+WEB_URL_RE = re.compile(r"""https?://[^\s<>"'\\]+""")
 
 
 def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[StudyData | None, list[Finding]]:
@@ -77,6 +83,18 @@ def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[St
                         source.location(("roles", role)),
                     )
                 )
+        if URL_COLUMN in header:
+            findings += url_findings(csv_file, rows, lines)
+        for key in provenance.labels:
+            if key != normalise(key):
+                findings.append(
+                    error(
+                        "invalid-value",
+                        f"label key '{visible(key)}' is matched against values in lower case with single spaces, so it "
+                        f"never applies; write it as '{visible(normalise(key))}'.",
+                        source.location(("labels", key)),
+                    )
+                )
         if len(rows) != provenance.rows and not problems:
             findings.append(
                 error(
@@ -88,6 +106,31 @@ def load_dataset(csv_file: RawFile, provenance_file: RawFile | None) -> tuple[St
     if findings:
         return None, findings
     return StudyData(name, csv_file.path, provenance, header, tuple(rows), tuple(lines)), []
+
+
+def url_findings(csv_file: RawFile, rows: list[dict[str, str]], lines: list[int]) -> list[Finding]:
+    """Every value of the URL column is empty or a plain http(s) URL: it becomes a link on defect pages."""
+    out: list[Finding] = []
+    text_lines: list[str] = []
+    for row, line in zip(rows, lines, strict=True):
+        url = row[URL_COLUMN]
+        problem = url_problem(url) if url.strip() else None
+        if problem is None and url.strip() and not WEB_URL_RE.fullmatch(url):
+            problem = "is not a plain http(s) URL (spaces, quotes, '<' and '>' are not allowed)"
+        if problem is not None:
+            text_lines = text_lines or csv_file.data.decode("utf-8").split("\n")
+            column = text_lines[line - 1].find(url) + 1 if line <= len(text_lines) else 0
+            shown = visible(url if len(url) <= 80 else url[:77] + "...")
+            out.append(
+                error(
+                    "invalid-value",
+                    f"'{URL_COLUMN}' value '{shown}' {problem}; the cases tables link to it.",
+                    Location(csv_file.path, line, column or 1),
+                )
+            )
+            if len(out) >= 20:
+                break
+    return out
 
 
 def load_datasets(files: list[RawFile]) -> tuple[dict[str, StudyData], set[str], list[Finding]]:

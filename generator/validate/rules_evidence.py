@@ -13,9 +13,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
+from datetime import date
 
-from generator.findings import Finding, error
+from generator.findings import Finding, Location, error, visible
 from generator.ids import is_placeholder, suggestion
 from generator.kb import Entry
 from generator.load.datasets import StudyData, normalise, select
@@ -23,6 +25,8 @@ from generator.load.studies import ungrouped_values
 from generator.models import EFFECT_RELATIONS, Defect, Practice
 from generator.validate.cases import defect_cases, own_cases, subtypes_of
 from generator.validate.rule_base import Context, Rule
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?![0-9])")
 
 KeyPath = tuple[str | int, ...]
 
@@ -218,6 +222,8 @@ class StudiesValid(Rule):
                         f"'{data.name}' has no column '{column}'.{hint}",
                         source.location((*where, name)),
                     )
+            if scope.date_column in data.columns:
+                yield from undated_rows(data, scope.date_column)
             if scope.framework_column in data.columns:
                 loose = ungrouped_values(data, scope.framework_column, scope.framework_groups)
                 if loose:
@@ -227,3 +233,25 @@ class StudiesValid(Rule):
                         "add them to a group so the shares add up.",
                         source.location((*where, "framework_groups")),
                     )
+
+
+def undated_rows(data: StudyData, column: str) -> Iterator[Finding]:
+    """The first row whose date column does not start with a real date (YYYY-MM-DD).
+
+    The study's period and its before/after share are computed from that column
+    over every row: a row without a date, or with month 13, would skew or invent them.
+    """
+    for index, value in enumerate(data.column(column)):
+        text = value.strip()
+        try:
+            ok = bool(_DATE_RE.match(text)) and date.fromisoformat(text[:10]).year >= 1900
+        except ValueError:
+            ok = False
+        if not ok:
+            yield error(
+                "invalid-value",
+                f"'{column}' is '{visible(text[:40])}', not a date (YYYY-MM-DD...); kb/studies.yaml computes the "
+                "study's period from this column, so every row needs one.",
+                Location(data.path, data.lines[index], 1),
+            )
+            return

@@ -70,7 +70,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from generator.findings import current_file, format_text, visible
+from generator.findings import current_file, format_text, visible, visible_lines
 from generator.pipeline import no_collector_pauses
 from generator.render import Files as RenderedFiles
 from generator.render import svg
@@ -154,7 +154,7 @@ def generated_files(root: Path, memo: PageMemo | None = None) -> RenderedFiles:
     try:
         generated = generated_pages(root, memo)
     except TreeError as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(visible_lines(str(exc))) from None
     for finding in generated.warnings:
         log.warning(format_text(finding))
     return generated.files
@@ -260,11 +260,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     try:
         check_no_shadowing(generated, [f.src_uri for f in files])
     except TreeError as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(visible_lines(str(exc))) from None
     try:
         save_diagrams(cache)
     except OSError as exc:  # a cache that cannot be written costs time, not correctness
-        log.info(f"diagram cache not saved: {exc}")
+        log.info(f"diagram cache not saved: {visible(str(exc))}")
     for path, content in generated.items():
         if path.endswith(".md") and isinstance(content, str) and 'class="kb-graph"' in content:
             content = _lift(path, content, keep=incremental is not None)
@@ -341,12 +341,15 @@ def on_serve(server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
     return server
 
 
+#: The largest SOURCE_DATE_EPOCH a build can use: gzip (the sitemap) stores the time in 32 bits.
+MAX_EPOCH = 2**32 - 1
 #: Answers the theme's request for ``search_index.json`` from ``search_index.js`` (see :func:`on_post_build`).
 SEARCH_INDEX_SHIM = "assets/javascripts/search-index.js"
 #: How Material's ``offline`` plugin starts the script it writes.
 SEARCH_INDEX_JS_PREFIX = "var __index = "
 
 
+@event_priority(100)  # before the offline plugin, which iterates and appends to extra.polyfills unchecked
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Refuse a site folder that overlaps the KB; load the search index shim before the theme.
 
@@ -356,8 +359,17 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
     Raises:
         PluginError: if the site folder is, holds or lies inside the KB folder,
-            or holds the folder of ``mkdocs.yml``.
+            or holds the folder of ``mkdocs.yml``; if ``extra.polyfills`` is
+            not a list of script paths; if ``SOURCE_DATE_EPOCH`` is set but is
+            not a time MkDocs can use.
     """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not (epoch.isascii() and epoch.isdigit() and int(epoch) <= MAX_EPOCH):
+        # MkDocs reads it only while it builds pages and gzips the sitemap: a traceback halfway through.
+        raise PluginError(
+            f"SOURCE_DATE_EPOCH is '{visible(epoch[:40])}', not a whole number of seconds since 1970 "
+            f"(0 to {MAX_EPOCH}); unset it or correct it. Nothing was built"
+        )
     try:
         check_apart(
             Path(config.site_dir),
@@ -367,6 +379,12 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except OverlapsInput as exc:
         raise PluginError(f"site_dir {visible(str(exc))}; nothing was built") from None
     polyfills = config.extra.get("polyfills") or []
+    if not isinstance(polyfills, list) or not all(isinstance(p, str) for p in polyfills):
+        shown = visible(repr(polyfills))
+        raise PluginError(
+            f"{visible(str(config.config_file_path))}: error[invalid-value] 'extra.polyfills' must be a list of "
+            f"script paths; found {shown[:80] + '...' if len(shown) > 80 else shown}"
+        )
     if SEARCH_INDEX_SHIM not in polyfills:
         config.extra["polyfills"] = [*polyfills, SEARCH_INDEX_SHIM]
     return config

@@ -172,3 +172,21 @@ def test_module_entry_point_runs_as_a_process(kb_copy) -> None:  # type: ignore[
     )
     assert proc.returncode == 1
     assert TYPO_LINE in proc.stdout and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "ascii"])
+def test_exports_are_utf8_whatever_the_locale_says(kb_copy, encoding: str) -> None:  # type: ignore[no-untyped-def]
+    """Under a Latin-1 locale an emoji in a title stopped exports with an internal UnicodeEncodeError."""
+    practice = (ROOT / "tests/fixtures/base/kb/practices/read-the-reference-code.yaml").read_text(encoding="utf-8")
+    titled = practice.replace("title: Read the reference code", "title: Read é 😀")
+    cwd = kb_copy({"practices/read-the-reference-code.yaml": titled})
+    for args in (["checklist", "export", "pytorch-to-onnx-runtime", "--format", "json"], ["graph"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": encoding},
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "Read é 😀" in proc.stdout.decode("utf-8")

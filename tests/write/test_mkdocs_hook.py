@@ -209,3 +209,51 @@ def test_a_site_dir_that_overlaps_the_kb_is_refused_before_mkdocs_empties_it(
             mkdocs_hooks.on_config(config)
     config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(kb.parent / "site"))
     assert mkdocs_hooks.on_config(config) is config
+
+
+def test_a_kb_dir_with_control_characters_is_named_escaped(tmp_path: Path) -> None:
+    """``KB_DIR`` (or --kb) holding an ESC or a bidi override reached the terminal raw through the hook's error."""
+    for name in ("kb\x1b[31m", "kb\u202egpj.\x07"):
+        with pytest.raises(PluginError) as raised:
+            generated_files(tmp_path / name)
+        message = str(raised.value)
+        assert "not found" in message
+        assert message.isprintable(), message
+        assert "\\x1b" in message or "\\u202e" in message
+
+
+@pytest.mark.parametrize("polyfills", [5, "a.js", {"a": "b.js"}, [1]])
+def test_polyfills_that_are_not_a_list_of_paths_are_refused_before_the_offline_plugin(
+    polyfills: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``extra: {polyfills: 5}`` in mkdocs.yml crashed Material's offline plugin (TypeError traceback)."""
+    from mkdocs.config import load_config
+
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setenv("KB_DIR", str(BASE_KB))
+    config = load_config(
+        str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"), extra={"polyfills": polyfills}
+    )
+    with pytest.raises(PluginError, match=r"'extra.polyfills' must be a list of script paths"):
+        mkdocs_hooks.on_config(config)
+    assert mkdocs_hooks.on_config.mkdocs_priority == 100  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("epoch", ["abc", "-5", "", "99999999999999999999", "4294967296", "\u0661\u0662", "5\x1b[2J"])
+def test_a_source_date_epoch_mkdocs_cannot_use_is_refused_before_the_build(
+    epoch: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs read a bad SOURCE_DATE_EPOCH while building pages or gzipping the sitemap: a traceback."""
+    from mkdocs.config import load_config
+
+    from generator.write import mkdocs_hooks
+
+    monkeypatch.setenv("KB_DIR", str(BASE_KB))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    config = load_config(str(Path(__file__).parents[2] / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with pytest.raises(PluginError, match="SOURCE_DATE_EPOCH is") as raised:
+        mkdocs_hooks.on_config(config)
+    assert str(raised.value).isprintable()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert mkdocs_hooks.on_config(config) is config
