@@ -77,6 +77,7 @@ from generator.render import svg
 from generator.render.incremental import PageMemo
 from generator.render.searchindex import compact_index
 from generator.write.files import OverlapsInput, check_apart, write_atomic
+from generator.write.sitebuild import kb_folder
 from generator.write.tree import TreeError, check_no_shadowing, generated_pages
 
 log = logging.getLogger("mkdocs.hooks.reengineering_kb")
@@ -138,11 +139,8 @@ def save_diagrams(folder: Path) -> None:
 
 
 def kb_dir(config: MkDocsConfig) -> Path:
-    """The KB folder: ``$KB_DIR``, or ``kb/`` beside ``mkdocs.yml``."""
-    override = os.environ.get("KB_DIR")
-    if override:
-        return Path(override)
-    return Path(config.config_file_path).resolve().parent / "kb"
+    """The KB folder: ``$KB_DIR``, or ``kb/`` beside ``mkdocs.yml`` (:func:`~generator.write.sitebuild.kb_folder`)."""
+    return kb_folder(config.config_file_path)
 
 
 def generated_files(root: Path, memo: PageMemo | None = None) -> RenderedFiles:

@@ -38,11 +38,20 @@ def build_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+def kb_folder(config: Path | str, env: Mapping[str, str] | None = None) -> Path:
+    """The KB folder a build of ``config`` reads: ``$KB_DIR`` (``env``'s, else this process's) or ``kb/`` beside it.
+
+    The one rule for both sides of a build: :func:`build_site` checks its
+    output against this folder before MkDocs starts, and the MkDocs hook reads it.
+    """
+    override = (env or {}).get("KB_DIR") or os.environ.get("KB_DIR")
+    return Path(override) if override else Path(os.path.abspath(config)).parent / "kb"
+
+
 def site_inputs(config: Path, env: Mapping[str, str] | None = None) -> dict[str, Path]:
-    """The folders a build reads: the KB (``$KB_DIR`` or ``kb/`` beside the config) and the config's ``docs_dir``."""
+    """The folders a build reads: the KB (:func:`kb_folder`) and the config's ``docs_dir``."""
     root = Path(os.path.abspath(config)).parent
-    kb = (env or {}).get("KB_DIR") or os.environ.get("KB_DIR")
-    return {"the knowledge-base folder": Path(kb) if kb else root / "kb", "the docs folder": root / _docs_dir(config)}
+    return {"the knowledge-base folder": kb_folder(config, env), "the docs folder": root / _docs_dir(config)}
 
 
 def _docs_dir(config: Path) -> str:
