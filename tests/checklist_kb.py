@@ -335,3 +335,31 @@ def write_kb(root: Path, edits: dict[str, str | None] | None = None) -> Path:
 def practice(pid: str, body: str) -> str:
     """A valid practice file with the given id and fields (title, stage, ...)."""
     return _practice(pid, body)
+
+
+#: A situational practice: every item needs several devices; one is written for a target, one for CNNs.
+SITUATIONAL = _practice(
+    "several-gpus",
+    """
+title: Checks needed only when training on several GPUs
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: situational
+applies_when: {multi_device: true}
+checklist:
+  - id: blocker-on-several-gpus
+    text: Give each process its own GPU.
+    severity: blocker
+  - id: major-on-several-gpus
+    text: Shard the data across the processes.
+    severity: major
+    applies_when:
+      target: [tflite]
+  - id: blocker-for-cnns-on-several-gpus
+    text: Synchronise batch-norm statistics across the processes.
+    severity: blocker
+    applies_when:
+      model_family: [cnn]
+""",
+)

@@ -22,7 +22,7 @@ from generator.checklist.export import export, item_entry, md_details
 from generator.markup import gfm_text, markdown_inline
 from generator.pipeline import Checked, check_folder
 from generator.render.checklists import render_checklist_pages
-from tests.checklist_kb import checked_kb, practice
+from tests.checklist_kb import SITUATIONAL, checked_kb, practice
 from tests.conftest import ROOT
 
 # Node.js is a test requirement: `make browser-deps` (part of `make test`) installs it.
@@ -157,31 +157,6 @@ checklist:
 )
 
 
-SITUATIONAL = practice(
-    "several-gpus",
-    """
-title: Checks needed only when training on several GPUs
-stage: testing
-paradigms: [deployment-reuse]
-addresses: [converter-failures]
-importance: situational
-applies_when: {multi_device: true}
-checklist:
-  - id: blocker-on-several-gpus
-    text: Give each process its own GPU.
-    severity: blocker
-  - id: major-on-several-gpus
-    text: Shard the data across the processes.
-    severity: major
-    applies_when: {target: [tflite]}
-  - id: blocker-for-cnns
-    text: Synchronise batch-norm statistics across the processes.
-    severity: blocker
-    applies_when: {model_family: [cnn]}
-""",
-)
-
-
 def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     scenario = "scenarios/pytorch-to-onnx-runtime.yaml"
     from tests.checklist_kb import FILES
@@ -202,7 +177,7 @@ def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     # The forms reach both sides of the situation rule.
     stated = {"target": "tflite", "multi_device": "true", "model_family": "cnn", "essential": "1"}
     short = {i.uid for i in compose(checked, query_of(stated)).items}
-    assert {"several-gpus/blocker-on-several-gpus", "several-gpus/blocker-for-cnns"} <= short
+    assert {"several-gpus/blocker-on-several-gpus", "several-gpus/blocker-for-cnns-on-several-gpus"} <= short
     short = {i.uid for i in compose(checked, query_of({"target": "tflite", "essential": "1"})).items}
     assert not {uid for uid in short if uid.startswith("several-gpus/")}
 

@@ -15,7 +15,7 @@ from generator.pipeline import check_folder
 from generator.validate import selection
 from generator.validate.lint import lint
 from generator.validate.selection import Selection, contradiction, exclusion, narrow
-from tests.checklist_kb import FILES, checked_kb, practice
+from tests.checklist_kb import FILES, SITUATIONAL, checked_kb, practice
 from tests.conftest import ROOT
 
 SCENARIO = "scenarios/pytorch-to-onnx-runtime.yaml"
@@ -368,31 +368,6 @@ def test_an_ad_hoc_short_list_admits_the_ports_own_major_items() -> None:
     assert "port-checks/tflite-major" not in uids(edited, importance="essential")
 
 
-SITUATIONAL = practice(
-    "several-gpus",
-    """
-title: Checks needed only when training on several GPUs
-stage: testing
-paradigms: [deployment-reuse]
-addresses: [converter-failures]
-importance: situational
-applies_when: {multi_device: true}
-checklist:
-  - id: blocker-on-several-gpus
-    text: Give each process its own GPU.
-    severity: blocker
-  - id: major-on-several-gpus
-    text: Shard the data across the processes.
-    severity: major
-    applies_when:
-      target: [tflite]
-  - id: blocker-for-cnns-on-several-gpus
-    text: Synchronise batch-norm statistics across the processes.
-    severity: blocker
-    applies_when:
-      model_family: [cnn]
-""",
-)
 UNSTATED = practice(
     "unstated-situation",
     """

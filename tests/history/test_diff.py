@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -260,16 +261,21 @@ def test_a_tag_name_that_is_not_utf8_is_skipped(repo: Path) -> None:
     assert result.exit_code == 0, result.stderr
 
 
-def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> None:
-    """A tagged commit whose 'kb' is a file gave an entry with an empty path: IndexError in every build."""
+def _tag_kb_replaced_by(repo: Path, make: Callable[[Path], object]) -> None:
+    """Tag kb-v0.3.0 on a commit where ``make`` put something else at 'kb'; the work tree gets kb-v0.2.0's KB back."""
     _git(repo, "rm", "-q", "-r", "kb")
     shutil.rmtree(repo / "kb", ignore_errors=True)
-    (repo / "kb").write_text("not a folder\n")
+    make(repo / "kb")
     _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "kb is a file")
+    _git(repo, "commit", "-q", "-m", "kb is not a folder")
     _git(repo, "tag", "kb-v0.3.0")
     (repo / "kb").unlink()
     _git(repo, "checkout", "-q", "kb-v0.2.0", "--", "kb")
+
+
+def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> None:
+    """A tagged commit whose 'kb' is a file gave an entry with an empty path: IndexError in every build."""
+    _tag_kb_replaced_by(repo, lambda kb: kb.write_text("not a folder\n"))
     raw = read_kb_at(repo / "kb", "kb-v0.3.0")
     assert raw.files == () and raw.refused == ()
     assert read_kb_at(repo / "kb", "kb-v0.1.0").files  # the earlier tags still read
@@ -281,14 +287,7 @@ def test_a_release_where_the_kb_path_is_a_file_reads_as_no_kb(repo: Path) -> Non
 
 def test_a_release_where_the_kb_path_is_a_link_is_refused(repo: Path) -> None:
     """A tagged 'kb' that is a symbolic link read as an empty KB (every entry 'removed'); it is refused, unread."""
-    _git(repo, "rm", "-q", "-r", "kb")
-    shutil.rmtree(repo / "kb", ignore_errors=True)
-    (repo / "kb").symlink_to("/etc")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "kb is a link")
-    _git(repo, "tag", "kb-v0.3.0")
-    (repo / "kb").unlink()
-    _git(repo, "checkout", "-q", "kb-v0.2.0", "--", "kb")
+    _tag_kb_replaced_by(repo, lambda kb: kb.symlink_to("/etc"))
     with pytest.raises(GitError, match=r"'kb' is a symbolic link at kb-v0\.3\.0, not a folder"):
         read_kb_at(repo / "kb", "kb-v0.3.0")
     result = run_cli(["diff", "kb-v0.2.0", "kb-v0.3.0"], cwd=repo)
