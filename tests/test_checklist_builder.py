@@ -106,6 +106,22 @@ def forms_for(checked: Checked) -> list[dict[str, Any]]:
         {"source": "pytorch", "target": "tflite", "hardware": "mobile", "precision": "int8", "essential": "1"},
         {"target": "onnx-runtime", "reference_weights": "true"},
     ]
+    # a port's own major items (narrow lists) rank with the blockers every port shares, a class's do not: ports
+    # whose short lists differ under the two rules (the real KB's vocabulary)
+    if checked.kb.vocabulary and {"jax", "gpu"} <= set(checked.kb.vocabulary.frameworks) | set(
+        checked.kb.vocabulary.hardware
+    ):
+        forms += [
+            {
+                "source": "pytorch",
+                "target": "jax",
+                "hardware": "tpu",
+                "precision": "bf16",
+                "trains": "true",
+                "essential": "1",
+            },
+            {"source": "pytorch", "target": "pytorch", "hardware": "gpu", "trains": "true", "essential": "1"},
+        ]
     # the situation keys: a situational practice's items reach a short list only when the query states them
     forms += [
         {"source": "pytorch", "target": "pytorch", "trains": "true", "multi_device": "true"},

@@ -368,6 +368,75 @@ def test_an_ad_hoc_short_list_admits_the_ports_own_major_items() -> None:
     assert "port-checks/tflite-major" not in uids(edited, importance="essential")
 
 
+BROAD_AND_NARROW = practice(
+    "port-and-class-checks",
+    """
+title: Checks written for one runtime, and for a class of frameworks
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: recommended
+checklist:
+  - id: tflite-major
+    text: Compare the interpreter's outputs on ten inputs.
+    severity: major
+    applies_when:
+      target: [tflite, onnx, onnx-runtime]
+  - id: class-major
+    text: Compare the outputs of any of four frameworks on ten inputs.
+    severity: major
+    applies_when:
+      target: [tflite, onnx, onnx-runtime, tensorflow]
+""",
+)
+
+
+SAFETY = practice(
+    "keep-untrusted-code-out",
+    """
+title: A generic security blocker
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+importance: recommended
+tags: [security]
+checklist:
+  - id: safe-weights
+    text: Load weights only from a format that runs no code.
+    severity: blocker
+""",
+)
+
+
+def test_a_ports_own_major_item_outranks_the_blockers_every_port_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    vocabulary = FILES["vocabulary.yaml"].replace("topics:\n", "topics:\n  security: {label: Security}\n")
+    files = {
+        "vocabulary.yaml": vocabulary,
+        "practices/many-checks.yaml": BLOCKERS,
+        "practices/port-and-class-checks.yaml": BROAD_AND_NARROW,
+        "practices/keep-untrusted-code-out.yaml": SAFETY,
+    }
+    edited = checked_kb(files)
+    assert [f for f in edited.findings if f.severity == Severity.ERROR] == []
+    assert selection.PORTS_OWN_VALUES == 3
+    # compare-outputs (tests/checklist_kb.py) is a blocker written for the target; many-checks/blocker-check is a
+    # blocker any port shares; the major item for three targets is this port's own, the one for four a class's.
+    # A security blocker is every port's own. The list keeps checklist order; the rank decides who stays as it
+    # shrinks.
+    kept: list[str] = []
+    for size in range(1, 6):
+        monkeypatch.setattr(selection, "SHORT_LIST", size)
+        short = uids(checked_kb(files), target="tflite", importance="essential")
+        kept.append(next(uid for uid in short if uid not in kept))
+    assert kept == [
+        "compare-converted-outputs/compare-outputs",
+        "keep-untrusted-code-out/safe-weights",
+        "port-and-class-checks/tflite-major",
+        "many-checks/blocker-check",
+        "port-and-class-checks/class-major",
+    ]
+
+
 UNSTATED = practice(
     "unstated-situation",
     """

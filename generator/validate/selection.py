@@ -75,6 +75,13 @@ _SINGLE = {"scenario": "scenario", "source": "source", "target": "target", "impo
 #: Yes/no query fields (``true``/``false`` in query strings).
 _FLAGS = ("trains", "reference_code", "reference_weights", "multi_device")
 _FLAG_TEXT = {True: "true", False: "false"}
+#: Most values an applicability list names and still stands for one kind of port (:func:`ports_own`).
+#: Rule of thumb, measured: 2, 3 and 4 rank the ad-hoc reference sets' short lists alike, 1 worse, and the
+#: seven-framework lists of the porting practices (any training framework) are a class, not a port.
+PORTS_OWN_VALUES = 3
+#: Topics whose checks count as every port's own (:func:`short_list`): a check that keeps untrusted weights
+#: and code off the machine does not depend on the kind of port, so it keeps its severity's rank.
+EVERY_PORTS_OWN = frozenset({"security"})
 #: Applicability keys that say when a ``situational`` practice's situation holds (see :func:`short_list`).
 SITUATIONS = ("multi_device", "model_family")
 
@@ -471,20 +478,26 @@ def short_list(
     selection (the query, or its scenario's context) gives every one of them
     it names, with a matching value; otherwise only a scenario's list can
     name it. At most :data:`SHORT_LIST` of those are, ranked by what
-    skipping each risks (``severity``: blocker, major, minor, none), then by
-    how many of the selection's source, target, hardware, precision, model
-    family and device count the item is written for, then by the practice's
-    ``importance``, then by how many scenarios' essential lists name it,
-    then by checklist order.
+    skipping each risks (``severity``: blocker, major, minor, none), one
+    level lower for an item that is not the port's own (:func:`ports_own`)
+    unless its practice has a topic of :data:`EVERY_PORTS_OWN`,
+    then by how many of the selection's source, target, hardware, precision,
+    model family and device count the item is written for, then by the
+    practice's ``importance``, then by how many scenarios' essential lists
+    name it, then by checklist order.
 
     The ranking is a judgement: severity first, because the short list is
-    for the checks whose omission breaks a port; then the port's own checks
-    before generic ones, because the filters say what kind of port it is;
-    the scenarios' lists break ties, because each was chosen for a real kind
-    of port. checklist.js (``shortList``) does the same. The port-specific
-    rule was measured on the ad-hoc reference sets that were written after
-    it was first proposed, and the situation rule on its DDP and object
-    detector sets (``benchmarks/checklist_reference_adhoc/README.md``).
+    for the checks whose omission breaks a port; a port's own major check
+    level with a generic blocker and, through the second key, before it,
+    because a list of 25 filled with the blockers every port shares (rerun
+    the baseline, keep test data out of training) leaves out what this port
+    breaks on, while security checks (safe weight formats, remote code) stay
+    where their severity puts them, as every port's own; the
+    scenarios' lists break ties, because each was chosen for a real kind of
+    port. checklist.js (``shortList``) does the same. The port-specific
+    rules were measured on the ad-hoc reference sets written after each was
+    proposed, and the situation rule on its DDP and object detector sets
+    (``benchmarks/checklist_reference_adhoc/README.md``).
     """
     named: dict[str, int] = {}
     for scenario in kb.of_type("scenario"):
@@ -506,9 +519,10 @@ def short_list(
         return sum(bool(have and wanted) for have, wanted in asked) + stated
 
     def rank(n: int) -> tuple[int, int, int, int, int]:
-        p, ci, _ = items[n]
+        p, ci, aw = items[n]
         severity = SEVERITY_LEVELS.index(ci.severity) if ci.severity else worst
-        return (severity, -specific(n), IMPORTANCE_LEVELS.index(p.importance), -named.get(f"{p.id}/{ci.id}", 0), n)
+        level = severity + (not ports_own(aw, sel) and not EVERY_PORTS_OWN.intersection(p.tags))
+        return (level, -specific(n), IMPORTANCE_LEVELS.index(p.importance), -named.get(f"{p.id}/{ci.id}", 0), n)
 
     def eligible(n: int) -> bool:
         p, ci, _ = items[n]
@@ -520,6 +534,28 @@ def short_list(
 
     chosen = sorted(filter(eligible, range(len(items))), key=rank)[:SHORT_LIST]
     return {f"{items[n][0].id}/{items[n][1].id}" for n in chosen}
+
+
+def ports_own(aw: Applicability, sel: Selection) -> bool:
+    """Tell whether an item with applicability ``aw`` is written for the selection's kind of port.
+
+    True when the selection states a device count and ``aw`` names one, or
+    when it states a source, target, hardware, precision or model family and
+    ``aw`` names at most :data:`PORTS_OWN_VALUES` values for that key. A
+    longer list stands for a broad class (every training framework is seven
+    of them), which a port from PyTorch 1 to PyTorch 2 shares with a port
+    from Caffe to Keras.
+    """
+    if sel.multi_device is not None and aw.multi_device is not None:
+        return True
+    asked = (
+        (sel.source, aw.source),
+        (sel.target, aw.target),
+        (sel.hardware, aw.hardware),
+        (sel.precision, aw.precision),
+        (sel.model_family, aw.model_family),
+    )
+    return any(have and 0 < len(wanted) <= PORTS_OWN_VALUES for have, wanted in asked)
 
 
 def situation_stated(aw: Applicability, sel: Selection) -> bool:

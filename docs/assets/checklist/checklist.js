@@ -213,6 +213,8 @@
   var IMPORTANCE = ["essential", "recommended", "situational"];
   var SEVERITY = ["blocker", "major", "minor"];
   var SHORT_LIST = 25;  // checklist_select.SHORT_LIST
+  var PORTS_OWN_VALUES = 3;  // checklist_select.PORTS_OWN_VALUES
+  var EVERY_PORTS_OWN = ["security"];  // checklist_select.EVERY_PORTS_OWN
   var MD_HEADER = "reengineering-kb checklist";
   var CUSTOM_SUMMARY = "Checklist items of the practices that match these filters, by workflow stage.";
 
@@ -341,6 +343,14 @@
     return named;
   }
 
+  // checklist_select.ports_own: the applicability is written for this kind of port, not for a broad class.
+  function portsOwn(aw, sel) {
+    if (sel.multi_device !== null && aw.multi_device !== null) return true;
+    var narrow = function (have, wanted) { return have && wanted.length > 0 && wanted.length <= PORTS_OWN_VALUES; };
+    return narrow(sel.source, aw.source) || narrow(sel.target, aw.target) || narrow(sel.hardware.length, aw.hardware) ||
+           narrow(sel.precision.length, aw.precision) || narrow(sel.model_family.length, aw.model_family);
+  }
+
   // checklist_select.candidate
   function candidate(p, sel) {
     if (p.deprecated) return false;
@@ -393,8 +403,8 @@
     };
     var rank = function (n) {
       var e = applicable[n], severity = e.item.export.severity;
-      return [severity ? SEVERITY.indexOf(severity) : SEVERITY.length, -specific(e), IMPORTANCE.indexOf(e.practice.importance),
-              -(named[e.item.uid] || 0), n];
+      var level = (severity ? SEVERITY.indexOf(severity) : SEVERITY.length) + (portsOwn(e.item.export.applies_when, sel) || overlaps(e.practice.tags, EVERY_PORTS_OWN) ? 0 : 1);
+      return [level, -specific(e), IMPORTANCE.indexOf(e.practice.importance), -(named[e.item.uid] || 0), n];
     };
     var order = [];
     applicable.forEach(function (e, n) {
