@@ -34,7 +34,7 @@ JavaScript; a test compares the two on every scenario):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any, get_args
 from urllib.parse import parse_qsl, urlencode
@@ -82,6 +82,9 @@ PORTS_OWN_VALUES = 3
 #: Topics whose checks count as every port's own (:func:`short_list`): a check that keeps untrusted weights
 #: and code off the machine does not depend on the kind of port, so it keeps its severity's rank.
 EVERY_PORTS_OWN = frozenset({"security"})
+#: Applicability lists against the selection's single source and target, and against its lists.
+_ONE_OF = ("source", "target")
+_SOME_OF = ("hardware", "precision", "model_family")
 #: Applicability keys that say when a ``situational`` practice's situation holds (see :func:`short_list`).
 SITUATIONS = ("multi_device", "model_family")
 
@@ -359,7 +362,7 @@ def contradiction(outer: Applicability, inner: Applicability) -> str | None:
         a, b = getattr(outer, key), getattr(inner, key)
         if a is not None and b is not None and a != b:
             return f"'{key}' is {str(b).lower()} here but {str(a).lower()} on the practice"
-    for key in ("source", "target", "hardware", "precision", "model_family"):
+    for key in _ONE_OF + _SOME_OF:
         a, b = getattr(outer, key), getattr(inner, key)
         if a and b and not set(a) & set(b):
             return f"'{key}' shares no value with the practice's {', '.join(a)}"
@@ -378,11 +381,11 @@ def exclusion(aw: Applicability, sel: Selection) -> str | None:
         wanted, have = getattr(aw, key), getattr(sel, key)
         if wanted is not None and have is not None and wanted != have:
             return yes if wanted else no
-    for key, have_one in (("source", sel.source), ("target", sel.target)):
-        allowed = getattr(aw, key)
+    for key in _ONE_OF:
+        allowed, have_one = getattr(aw, key), getattr(sel, key)
         if allowed and have_one and have_one not in allowed:
             return f"only for {key} {', '.join(allowed)}"
-    for key in ("hardware", "precision", "model_family"):
+    for key in _SOME_OF:
         allowed, have = getattr(aw, key), getattr(sel, key)
         if allowed and have and not set(allowed) & set(have):
             return f"only for {key.replace('_', ' ')} {', '.join(allowed)}"
@@ -508,15 +511,8 @@ def short_list(
 
     def specific(n: int) -> int:
         aw = items[n][2]
-        asked = (
-            (sel.source, aw.source),
-            (sel.target, aw.target),
-            (sel.hardware, aw.hardware),
-            (sel.precision, aw.precision),
-            (sel.model_family, aw.model_family),
-        )
         stated = sel.multi_device is not None and aw.multi_device is not None
-        return sum(bool(have and wanted) for have, wanted in asked) + stated
+        return sum(bool(wanted) for wanted in _asked(aw, sel)) + stated
 
     def rank(n: int) -> tuple[int, int, int, int, int]:
         p, ci, aw = items[n]
@@ -548,14 +544,12 @@ def ports_own(aw: Applicability, sel: Selection) -> bool:
     """
     if sel.multi_device is not None and aw.multi_device is not None:
         return True
-    asked = (
-        (sel.source, aw.source),
-        (sel.target, aw.target),
-        (sel.hardware, aw.hardware),
-        (sel.precision, aw.precision),
-        (sel.model_family, aw.model_family),
-    )
-    return any(have and 0 < len(wanted) <= PORTS_OWN_VALUES for have, wanted in asked)
+    return any(0 < len(wanted) <= PORTS_OWN_VALUES for wanted in _asked(aw, sel))
+
+
+def _asked(aw: Applicability, sel: Selection) -> Iterator[list[str]]:
+    """``aw``'s source, target, hardware, precision and model family lists, each where the selection states one."""
+    return (getattr(aw, key) for key in _ONE_OF + _SOME_OF if getattr(sel, key))
 
 
 def situation_stated(aw: Applicability, sel: Selection) -> bool:
