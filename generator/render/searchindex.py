@@ -50,6 +50,7 @@ import functools
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -640,26 +641,46 @@ def _entry_words(title: str, text: str, tags: tuple[str, ...], syn: str, alt: st
     return frozenset(_words_in(" ".join([title, text, *tags]))) | frozenset(f"{syn} {alt}".split())
 
 
+#: A how-to word on at least this share of the site's pages, and on at least
+#: :data:`COMMON_PAGES` of them, leaves ``more`` (:func:`drop_words_the_page_has`).
+#: Rules of thumb: such a word typed alone already lists a tenth of the site,
+#: where a page that has it only in a how-to (weighted half the text) ranks
+#: low; the floor keeps small sites, where every word is on a tenth of the
+#: pages, as they are.
+COMMON_SHARE = 0.1
+COMMON_PAGES = 10
+
+
 def drop_words_the_page_has(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``docs`` with each ``more`` cut to the words its page has nowhere else.
+    """``docs`` with each ``more`` cut to the words its page has nowhere else and the site has on few pages.
 
     ``more`` (a how-to's words) is there so that a page is found by the
     tools and APIs its how-tos name. A word the page already has in a title,
     text, tag or other spelling of any of its entries finds the page without
-    it: such words were a tenth of ``more``. Entries are not changed in place
-    (``make serve`` keeps them between builds).
+    it: such words were a tenth of ``more``. A word that is on many of the
+    site's pages (:data:`COMMON_SHARE`, :data:`COMMON_PAGES`: "same", "run",
+    "model", "torch") does not single the page out: such words were a fifth
+    of what was left. Entries are not changed in place (``make serve`` keeps
+    them between builds).
     """
     have: dict[str, set[str]] = {}
+    said: dict[str, set[str]] = {}
     for doc in docs:
+        page = doc["location"].partition("#")[0]
         words = _entry_words(
             doc["title"], doc["text"], tuple(doc.get("tags", ())), doc.get("syn", ""), doc.get("alt", "")
         )
-        have.setdefault(doc["location"].partition("#")[0], set()).update(words)
+        have.setdefault(page, set()).update(words)
+        said.setdefault(page, set()).update(doc.get("more", "").split())
+    pages_with: Counter[str] = Counter()
+    for page, found in have.items():
+        pages_with.update(found | said[page])
+    floor = max(COMMON_PAGES, COMMON_SHARE * len(have))
     out = []
     for doc in docs:
         if "more" in doc:
             page = have[doc["location"].partition("#")[0]]
-            more = " ".join(word for word in doc["more"].split() if word not in page)
+            more = " ".join(w for w in doc["more"].split() if w not in page and pages_with[w] < floor)
             doc = {key: value for key, value in doc.items() if key != "more"}
             if more:
                 doc["more"] = more
@@ -679,7 +700,7 @@ def compact_index(index: dict[str, Any], cache: dict[str, dict[str, Any] | None]
     A section's entry gets the other spellings of its heading there. Text, titles and
     tags have their bound prefixes joined (:func:`bind_prefixes`), and the
     index splits words at :data:`SEPARATOR`. Last, ``more`` loses the words
-    its page has elsewhere (:func:`drop_words_the_page_has`).
+    its page has elsewhere and those on many pages (:func:`drop_words_the_page_has`).
 
     ``cache`` (``make serve``: kept between rebuilds) maps an entry, as JSON,
     to its compacted form: after an edit almost every entry is the previous

@@ -141,18 +141,29 @@ def index_words(text: str) -> set[str]:
 
 
 def drop_page_words(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each entry's ``more`` without the words any entry of its page has in its title, text, tags, syn or alt."""
-    out = []
-    for doc in docs:
-        page = doc["location"].partition("#")[0]
+    """Each entry's ``more`` without the words any entry of its page has in its title, text, tags, syn or alt,
+    and without the words that many pages have in any of these or in ``more``."""
+    pages = {doc["location"].partition("#")[0] for doc in docs}
+
+    def words_of(page: str, *, with_more: bool) -> set[str]:
         have: set[str] = set()
         for other in docs:
             if other["location"].partition("#")[0] == page:
                 have |= index_words(" ".join([other["title"], other["text"], *other.get("tags", [])]))
                 have |= set(other.get("syn", "").split()) | set(other.get("alt", "").split())
+                if with_more:
+                    have |= set(other.get("more", "").split())
+        return have
+
+    everywhere = {page: words_of(page, with_more=True) for page in pages}
+    floor = max(si.COMMON_PAGES, si.COMMON_SHARE * len(pages))
+    out = []
+    for doc in docs:
+        have = words_of(doc["location"].partition("#")[0], with_more=False)
         new = dict(doc)
         if "more" in new:
-            more = " ".join(word for word in new.pop("more").split() if word not in have)
+            words = new.pop("more").split()
+            more = " ".join(w for w in words if w not in have and sum(w in e for e in everywhere.values()) < floor)
             if more:
                 new["more"] = more
         out.append(new)

@@ -8,6 +8,7 @@ from typing import Any
 
 import material
 
+from generator.render import searchindex as si
 from generator.render.bibliography import cited_by_path
 from generator.render.searchindex import LUNR_STOP_WORDS, SEPARATOR, bind_prefixes, compact_index, extra_words
 from generator.urls import BIBLIOGRAPHY_PAGE, url_of
@@ -95,6 +96,26 @@ def test_how_to_words_the_page_has_elsewhere_are_left_out() -> None:
         "text": "<ol><li>1.Call the loader.<p>How: Call the loader.</p></li></ol>",
     }
     assert "more" not in compact(everything)["practices/r.html#checklist-items"]
+
+
+def test_how_to_words_on_many_pages_are_left_out() -> None:
+    """A word a tenth of the site has (and ten pages at least) does not single a page out."""
+
+    def page(n: int, how: str) -> dict[str, str]:
+        text = f"<ol><li>1.Check the port.<p>How: {how}</p></li></ol>"
+        return {"location": f"practices/p{n}.html#checklist-items", "title": "Checklist items", "text": text}
+
+    assert si.COMMON_PAGES == 10 and si.COMMON_SHARE == 0.1
+    common = [page(n, "Call <code>torch.compile</code> with trtexec.") for n in range(si.COMMON_PAGES - 1)]
+    common.append(page(9, "Call <code>torch.compile</code>."))
+    out = compact(*common, page(10, "Call <code>torch.export</code>."))
+    # "call" and "torch" are on eleven pages, "compile" on ten, "trtexec" on nine, "export" on one
+    assert out["practices/p0.html#checklist-items"]["more"].split() == ["trtexec"]
+    assert "more" not in out["practices/p9.html#checklist-items"]
+    assert out["practices/p10.html#checklist-items"]["more"].split() == ["export"]
+    # on a small site every word is on a tenth of the pages: the floor keeps them
+    small = compact(page(0, "Call <code>torch.compile</code>."), page(1, "Run <code>trtexec</code>."))
+    assert small["practices/p0.html#checklist-items"]["more"].split() == ["call", "torch", "compile"]
 
 
 def test_the_stop_words_are_the_themes() -> None:
