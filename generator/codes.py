@@ -605,6 +605,14 @@ CODES: tuple[Code, ...] = (
         "List every stage id once, in the order the scenario walks through them.",
     ),
     Code(
+        "include-and-exclude",
+        E,
+        "rules",
+        "A scenario lists the same practice in 'include' and 'exclude'; 'exclude' wins, so the include is lost.",
+        f"{SC}:13:12: error[include-and-exclude] practice 'measure-on-target-hardware' is in both 'include' and 'exclude', so the include has no effect; keep it in one of them.",
+        "Keep the practice in one of the two lists.",
+    ),
+    Code(
         "inapplicable-include",
         W,
         "rules",
