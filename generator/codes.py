@@ -956,6 +956,15 @@ CODES: tuple[Code, ...] = (
         "Remove the repeat.",
     ),
     Code(
+        "duplicate-term",
+        E,
+        "schema",
+        "The vocabulary defines one term id in two groups (say hardware and topics); tags and filters name "
+        "a term by its id alone, so one definition would silently replace the other.",
+        "kb/vocabulary.yaml:31:3: error[duplicate-term] term 'cpu' is defined in both 'hardware' and 'topics'; a tag names one term, so one of the two labels would be lost. Keep it in one group.",
+        "Keep the term in one group (rename one if they mean different things).",
+    ),
+    Code(
         "duplicate-item",
         E,
         "rules",
