@@ -605,6 +605,14 @@ CODES: tuple[Code, ...] = (
         "List every stage id once, in the order the scenario walks through them.",
     ),
     Code(
+        "include-and-exclude",
+        E,
+        "rules",
+        "A scenario lists the same practice in 'include' and 'exclude'; 'exclude' wins, so the include is lost.",
+        f"{SC}:13:12: error[include-and-exclude] practice 'measure-on-target-hardware' is in both 'include' and 'exclude', so the include has no effect; keep it in one of them.",
+        "Keep the practice in one of the two lists.",
+    ),
+    Code(
         "inapplicable-include",
         W,
         "rules",
@@ -946,6 +954,15 @@ CODES: tuple[Code, ...] = (
         f"{P}:6:31: error[duplicate-reference] 'conceptual-reuse' is listed twice in 'paradigms' "
         "(first at item 0); list it once.",
         "Remove the repeat.",
+    ),
+    Code(
+        "duplicate-term",
+        E,
+        "schema",
+        "The vocabulary defines one term id in two groups (say hardware and topics); tags and filters name "
+        "a term by its id alone, so one definition would silently replace the other.",
+        "kb/vocabulary.yaml:31:3: error[duplicate-term] term 'cpu' is defined in both 'hardware' and 'topics'; a tag names one term, so one of the two labels would be lost. Keep it in one group.",
+        "Keep the term in one group (rename one if they mean different things).",
     ),
     Code(
         "duplicate-item",

@@ -55,3 +55,11 @@ def test_the_top_level_stays_small_and_every_package_says_what_it_holds() -> Non
     for package in packages:
         text = (package / "__init__.py").read_text(encoding="utf-8")
         assert text.startswith('"""'), f"{package.name}/__init__.py has no docstring"
+
+
+def test_every_cli_message_goes_through_say() -> None:
+    """Messages on stderr echo what the user typed (paths, refs, keys): one escaping helper prints them all."""
+    for module in (GENERATOR / "cli").glob("*.py"):
+        lines = module.read_text(encoding="utf-8").splitlines()
+        direct = [n for n, line in enumerate(lines, 1) if "err=True" in line and "visible_lines(message)" not in line]
+        assert direct == [], f"{module.name}:{direct}: use generator.cli.common.say for messages"

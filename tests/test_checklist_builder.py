@@ -198,6 +198,37 @@ def test_builder_matches_the_cli_on_the_fixture_kb(tmp_path: Path) -> None:
     assert not {uid for uid in short if uid.startswith("several-gpus/")}
 
 
+HOSTILE = practice(
+    "hostile-signs",
+    """
+title: "\\u202e=1+1 hidden sign before a formula"
+stage: testing
+paradigms: [deployment-reuse]
+addresses: [converter-failures]
+checklist:
+  - id: full-width-equals
+    text: "\\uff1dHYPERLINK(1) with a full-width equals sign"
+  - id: minus-sign
+    text: "\\u2212 1+1 with a minus sign, \\U0001f468\\u200d\\U0001f469 and \\u202ehidden"
+    how: "\\ufe62 small-form plus, \\u2066isolated text\\u2069"
+    done_when: "\\u200b=1+1 behind a zero-width space"
+""",
+)
+
+
+def test_builder_downloads_guard_formulas_and_drop_hidden_characters_as_the_cli_does(tmp_path: Path) -> None:
+    """Full-width and small-form formula signs, and bidi or zero-width characters before a sign.
+
+    The builder wrote its CSV with an ASCII-only formula guard and from raw entry
+    text: '\uff1dHYPERLINK' and '\u202e=1+1' reached the cells unquoted, and the
+    JSON kept the hidden characters the CLI's exports drop.
+    """
+    checked = checked_kb({"practices/hostile-signs.yaml": HOSTILE})
+    assert [f.code for f in checked.findings if f.severity.value == "error"] == []
+    forms = [{}, {"target": "onnx-runtime"}, {"stage": "testing"}]
+    assert_same(checked, forms, tmp_path)
+
+
 def test_builder_matches_the_cli_on_every_real_scenario(tmp_path: Path) -> None:
     checked = check_folder(ROOT / "kb")
     assert_same(checked, forms_for(checked), tmp_path)

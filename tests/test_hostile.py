@@ -219,7 +219,7 @@ def test_site_builds_every_hostile_text(tmp_path: Path) -> None:
         text = page.read_text(encoding="utf-8")
         assert SECRET not in text
         assert "\u202e" not in text and "\x1b" not in text, page
-    for download in [*site_dir.glob("downloads/**/*.csv"), *site_dir.glob("*.xml")]:
+    for download in [*site_dir.glob("downloads/**/*.csv"), *site_dir.glob("downloads/*.bib"), *site_dir.glob("*.xml")]:
         text = download.read_text(encoding="utf-8")
         assert "\u202e" not in text and "\x1b" not in text, download
     for svg in site_dir.rglob("*.svg"):

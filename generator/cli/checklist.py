@@ -27,7 +27,7 @@ from generator.checklist.compose import (
 from generator.checklist.export import FORMATS, export
 from generator.checklist.status import MAX_BYTES as STATUS_MAX_BYTES
 from generator.checklist.status import NotAChecklist, compare, parse_checklist, report_json, report_text
-from generator.cli.common import KB_OPTION, emit, load, require_valid
+from generator.cli.common import KB_OPTION, emit, load, require_valid, say
 from generator.findings import visible, visible_lines
 from generator.kb import Checked
 from generator.load.files import read_limited
@@ -180,7 +180,7 @@ def export_command(
     )
     composed = _compose(checked, query, kb_root)
     if not composed.items:
-        click.echo(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'", err=True)
+        say(f"warning: no checklist item matches '{query.to_string() or 'all practices'}'")
     emit(export(composed, fmt, compact=compact), output, kb_root)
 
 
@@ -214,7 +214,7 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
         try:
             current = compose(checked, filled.query, commit=git_commit(kb_root))
         except UnknownName as exc:
-            click.echo(f"warning: the file's query no longer matches the KB: {visible(str(exc))}", err=True)
+            say(f"warning: the file's query no longer matches the KB: {visible(str(exc))}")
     report = compare(filled, current, all_item_ids(checked.kb))
     text = report_json(report) if fmt == "json" else visible_lines(report_text(report, current, str(file)))
     emit(text, None, kb_root)

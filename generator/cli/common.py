@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
-from generator.findings import Finding, format_github, format_text, has_failures, summary_line, to_json, visible
+from generator.findings import (
+    Finding,
+    format_github,
+    format_text,
+    has_failures,
+    summary_line,
+    to_json,
+    visible,
+    visible_lines,
+)
 from generator.kb import Checked
 from generator.load.files import KbNotFound
 from generator.pipeline import check_folder
@@ -43,6 +52,16 @@ def report(findings: list[Finding], files_checked: int, report_format: str, *, s
     raise SystemExit(1 if has_failures(findings, strict) else 0)
 
 
+def say(message: str) -> None:
+    """Print a message on stderr with control, bidi and zero-width characters escaped (:func:`visible_lines`).
+
+    Every message of every command goes through here: a path, git ref, key or
+    field the user typed (an ESC in an ``-o`` path) is echoed, and must not reach
+    the terminal raw. Exports and reports on stdout are escaped by their writers.
+    """
+    click.echo(visible_lines(message), err=True)
+
+
 def load(kb_root: Path) -> Checked:
     """Run the pipeline; a missing KB folder is a usage error (exit 2)."""
     try:
@@ -65,13 +84,13 @@ def emit(text: str, output: Path | None, kb_root: Path) -> None:
         except OverlapsInput as exc:
             raise click.BadParameter(visible(str(exc)), param_hint="'-o' / '--output'") from None
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        say(f"wrote {output}")
 
 
 def require_valid(checked: Checked) -> None:
     """Stop with exit 1, findings on stderr, when the KB has errors."""
     if has_failures(checked.findings, strict=False):
         for finding in checked.findings:
-            click.echo(format_text(finding), err=True)
-        click.echo(summary_line(checked.findings, checked.kb.files_checked), err=True)
+            say(format_text(finding))
+        say(summary_line(checked.findings, checked.kb.files_checked))
         raise SystemExit(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, say
 from generator.contrib.fmt import Change, format_entity, kind_of
 from generator.contrib.yamlfmt import FormatError
 from generator.findings import (
@@ -154,10 +154,10 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
                 problems.append(error("outside-kb", f"{exc}.", Location(change.path)))
                 click.echo(formatter(problems[-1]))
                 continue
-            click.echo(f"reformatted {visible(change.path)}", err=True)
+            say(f"reformatted {visible(change.path)}")
     verb = "would be reformatted" if check_only else "reformatted"
     unchanged = len(files) - len(changes) - (len(problems) - refused)
-    click.echo(f"{len(changes)} file{'s' if len(changes) != 1 else ''} {verb}, {unchanged} unchanged", err=True)
+    say(f"{len(changes)} file{'s' if len(changes) != 1 else ''} {verb}, {unchanged} unchanged")
     raise SystemExit(1 if problems or (check_only and changes) else 0)
 
 
@@ -179,10 +179,9 @@ def lint(kb_root: Path, strict: bool, report_format: str, today: str | None) -> 
     findings = lint_kb(checked.kb, today, strict=strict)
     errors = sum(1 for f in checked.findings if f.severity.value == "error")
     if errors:
-        click.echo(
+        say(
             f"note: {errors} validation error(s); entries that fail the schema are not linted. "
             "Run 'python -m generator validate'.",
-            err=True,
         )
     report(findings, checked.kb.files_checked, report_format, strict=strict)
 
@@ -211,9 +210,8 @@ def diff(ref_a: str, ref_b: str | None, kb_root: Path, out_format: str) -> None:
     for label, checked in ((ref_a, old), (ref_b or "work tree", new)):
         errors = sum(1 for f in checked.findings if f.severity.value == "error")
         if errors:
-            click.echo(
+            say(
                 f"note: the KB at {label} has {errors} validation error(s); entries that fail the schema are left out.",
-                err=True,
             )
     result = diff_kbs(old.kb, new.kb)
     label_a = ref_a
@@ -233,7 +231,7 @@ def changelog(kb_root: Path, output: Path | None) -> None:
     try:
         resolve(kb_root, "HEAD")
     except GitError as exc:
-        click.echo(f"note: no git history ({exc}); only unreleased content is listed.", err=True)
+        say(f"note: no git history ({exc}); only unreleased content is listed.")
     emit(changelog_page(history(kb_root, current), current), output, kb_root)
 
 

@@ -17,7 +17,7 @@ import click
 
 from generator import __version__
 from generator.cli.checklist import checklist
-from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid
+from generator.cli.common import KB_OPTION, REPORT_FORMAT_OPTION, emit, load, report, require_valid, say
 from generator.cli.contrib import COMMANDS as contrib_commands
 from generator.cli.new import new
 from generator.cli.site import site
@@ -61,7 +61,7 @@ class GuardedGroup(click.Group):
             internal_error("input too large (MemoryError)")
         except OSError as exc:
             name = visible(str(exc.filename)) if exc.filename else current_file() or "reengineering-kb"
-            click.echo(f"{name}: error[io-error] {visible(exc.strerror or str(exc))}.", err=True)
+            say(f"{name}: error[io-error] {visible(exc.strerror or str(exc))}.")
             raise SystemExit(1) from None
         except Exception as exc:
             internal_error(f"{type(exc).__name__}: {exc}")
@@ -81,10 +81,9 @@ def internal_error(what: str) -> NoReturn:
     """Report an unexpected failure on one line, naming the file being processed, and exit 1."""
     where = current_file() or "reengineering-kb"
     detail = " ".join(visible(what).split())[:300]
-    click.echo(
+    say(
         f"{visible(where)}: error[internal-error] {detail}. This is a bug in the generator, not in your file: "
         "please report it with this line.",
-        err=True,
     )
     raise SystemExit(1)
 
@@ -173,9 +172,9 @@ def schema(out: Path, check: bool, kb_root: Path) -> None:
             write_atomic(path, schemas[path.name])
     if check and stale:
         for path in stale:
-            click.echo(f"{path}: out of date; run 'python -m generator schema'", err=True)
+            say(f"{path}: out of date; run 'python -m generator schema'")
         raise SystemExit(1)
-    click.echo(f"{len(schemas)} schemas {'checked' if check else 'written'} in {out}/", err=True)
+    say(f"{len(schemas)} schemas {'checked' if check else 'written'} in {out}/")
 
 
 @main.command()
@@ -209,11 +208,11 @@ def render(kb_root: Path, out: Path, docs_dir: Path, generated_only: bool) -> No
     try:
         generated = write_tree(out, kb_root, None if generated_only else docs_dir)
     except TreeError as exc:
-        click.echo(f"render: {exc}", err=True)
+        say(f"render: {exc}")
         raise SystemExit(1) from None
     for finding in generated.warnings:
-        click.echo(format_text(finding), err=True)
-    click.echo(f"{len(generated.files)} generated files written in {out}/", err=True)
+        say(format_text(finding))
+    say(f"{len(generated.files)} generated files written in {out}/")
 
 
 @main.command()

@@ -13,7 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from generator.cli.common import KB_OPTION
+from generator.cli.common import KB_OPTION, say
 from generator.contrib.references import (
     ARXIV_RE,
     DOI_RE,
@@ -68,20 +68,20 @@ def _entity_command(kind: str) -> click.Command:
         existing = {p.stem: p.as_posix() for p in files if len(p.relative_to(base).parts) == 2}
         existing.update({PurePosixPath(r.rel).stem: r.path for r in refused if r.rel.count("/") == 1})
         if eid in existing:
-            click.echo(f"error: id '{eid}' already exists in {existing[eid]}; choose another title.", err=True)
+            say(f"error: id '{eid}' already exists in {existing[eid]}; choose another title.")
             raise SystemExit(1)
         try:
             write_atomic(path, text, root=kb_root)
         except OutsideRoot as exc:
-            click.echo(f"error: {visible(str(exc))}.", err=True)
+            say(f"error: {visible(str(exc))}.")
             raise SystemExit(1) from None
-        click.echo(str(path))
+        click.echo(visible(str(path)))
         related = [r for r in related_entries(title, _existing_entries(base, files)) if r[1] != eid]
         if related:
-            click.echo("Related entries you may want to link:", err=True)
+            say("Related entries you may want to link:")
             for other_kind, other_id, other_title in related:
-                click.echo(f"  {other_kind} {other_id}: {visible(other_title)}{link_hint(kind, other_kind)}", err=True)
-        click.echo(NEXT_STEPS.format(path=path), err=True)
+                say(f"  {other_kind} {other_id}: {visible(other_title)}{link_hint(kind, other_kind)}")
+        say(NEXT_STEPS.format(path=path))
 
     return command
 
@@ -186,7 +186,7 @@ def reference(
     """
     bib_path = _kb_base(kb_root) / BIB_FILE
     if bib_path.is_symlink():
-        click.echo(f"error: {visible(str(bib_path))}: file {LINK_MESSAGE}", err=True)
+        say(f"error: {visible(str(bib_path))}: file {LINK_MESSAGE}")
         raise SystemExit(1)
     if not bib_path.is_file():
         raise click.UsageError(f"bibliography '{bib_path}' not found")
@@ -202,7 +202,7 @@ def reference(
     try:
         refs = _references_from(source, entry_type, given, key)
     except BadReference as exc:
-        click.echo(f"error: {exc}", err=True)
+        say(f"error: {exc}")
         raise SystemExit(1) from None
     raw = read_limited(bib_path, MAX_BIB_BYTES)
     try:
@@ -210,42 +210,39 @@ def reference(
             raise YamlProblem("file-too-large", TOO_LARGE_MESSAGE)
         text = decode(raw, MAX_BIB_BYTES)
     except YamlProblem as exc:
-        click.echo(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}", err=True)
+        say(f"error: {visible(str(bib_path))}:{exc.line}:{exc.col}: {exc.message}")
         raise SystemExit(1) from None
     for ref in refs:
         errors, warnings = check_entry(ref)
         if errors:
             for message in errors:
-                click.echo(f"error: {message}", err=True)
-            click.echo("Nothing was written; add the missing fields and run the command again.", err=True)
+                say(f"error: {message}")
+            say("Nothing was written; add the missing fields and run the command again.")
             raise SystemExit(1)
         for message in warnings:
-            click.echo(f"warning: {message}", err=True)
+            say(f"warning: {message}")
         if ref.dropped:
-            click.echo(f"note: left out {', '.join(ref.dropped)} (not kept in the bibliography).", err=True)
+            say(f"note: left out {', '.join(ref.dropped)} (not kept in the bibliography).")
         if unpaired := unpaired_brace_fields(ref):
-            click.echo(
+            say(
                 f"note: removed the braces from {', '.join(unpaired)}: BibTeX needs them in pairs "
                 "(write '{Name}' to keep a word's capitals).",
-                err=True,
             )
         try:
             text, line = insert(text, ref, str(bib_path))
         except BadReference as exc:
-            click.echo(f"error: {exc}; cite the existing entry, or choose another key with --key.", err=True)
+            say(f"error: {exc}; cite the existing entry, or choose another key with --key.")
             raise SystemExit(1) from None
         if dry_run:
             click.echo(format_entry(ref))
         else:
             click.echo(ref.key)
-            click.echo(
-                f"added @{ref.entry_type}{{{ref.key}}} to {bib_path}:{line}; cite it as 'cite: {ref.key}'", err=True
-            )
+            say(f"added @{ref.entry_type}{{{ref.key}}} to {bib_path}:{line}; cite it as 'cite: {ref.key}'")
     if not dry_run:
         try:
             write_atomic(bib_path, text, root=kb_root)
         except OutsideRoot as exc:
-            click.echo(f"error: {visible(str(exc))}.", err=True)
+            say(f"error: {visible(str(exc))}.")
             raise SystemExit(1) from None
 
 

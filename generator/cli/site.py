@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from generator.cli.common import say
 from generator.findings import visible
 from generator.write.files import OutsideRoot
 from generator.write.sitebuild import build_site
@@ -29,9 +30,9 @@ def site(site_dir: Path, config: Path, strict: bool) -> None:
     try:
         code = build_site(site_dir, config=config, strict=strict)
     except OutsideRoot as exc:
-        click.echo(f"error: {visible(str(exc))}.", err=True)
+        say(f"error: {visible(str(exc))}.")
         raise SystemExit(1) from None
     if code != 0:
-        click.echo(f"site build failed (exit {code}); {site_dir}/ was left as it was.", err=True)
+        say(f"site build failed (exit {code}); {site_dir}/ was left as it was.")
         raise SystemExit(1)
-    click.echo(f"site built in {site_dir}/", err=True)
+    say(f"site built in {site_dir}/")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,21 @@ _BLOCK_HEADER_COMMENT_RE = re.compile(r"^[|>][-+0-9]*[ \t]+(#.*)$")
 # Printable per YAML 1.1 (PyYAML's reader); anything else must be escaped.
 _NOT_PRINTABLE_RE = re.compile("[^\x09\x0a\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _LINE_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+#: Characters YAML counts as printable but a reader cannot see: format characters (bidi
+#: controls, zero-width spaces and joiners), private-use and unassigned code points. Written
+#: as escapes, so fmt never turns a visible ``\u202e`` into an invisible one in the source.
+_HIDDEN_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs"})
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in _HIDDEN_CATEGORIES
+
+
+def _has_hidden(text: str) -> bool:
+    # Fast path: every hidden character is non-printable to Python (as are tab and newline).
+    return not text.replace("\n", "").replace("\t", "").isprintable() and any(_hidden(ch) for ch in text)
+
+
 _ANALYZER = yaml.emitter.Emitter(io.StringIO(), allow_unicode=True)
 _RESOLVER = yaml.resolver.Resolver()
 
@@ -196,7 +212,7 @@ def folded_lines(text: str) -> dict[KeyPath, list[str]]:
 
 
 def _plain_ok(text: str, flow: bool) -> bool:
-    if not text or text != text.strip() or any(ch in text for ch in ("\n", *_LINE_BREAKS)):
+    if not text or text != text.strip() or any(ch in text for ch in ("\n", *_LINE_BREAKS)) or _has_hidden(text):
         return False
     analysis = _ANALYZER.analyze_scalar(text)
     if analysis.multiline or not (analysis.allow_flow_plain if flow else analysis.allow_block_plain):
@@ -210,11 +226,12 @@ def double_quoted(text: str) -> str:
     """Quote ``text`` as a YAML double-quoted scalar, escaping what must be."""
     body = json.dumps(text, ensure_ascii=False)[1:-1]
 
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group(0))
-        return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    def code(ch: str) -> str:
+        return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
-    body = _NOT_PRINTABLE_RE.sub(escape, body)
+    body = _NOT_PRINTABLE_RE.sub(lambda match: code(match.group(0)), body)
+    if _has_hidden(body):
+        body = "".join(code(ch) if _hidden(ch) else ch for ch in body)
     for ch in ("\x85", "\u2028", "\u2029", "\ufeff"):
         body = body.replace(ch, f"\\u{ord(ch):04x}")
     return f'"{body}"'
@@ -309,6 +326,8 @@ def scalar(
         return str(value), []
     if not isinstance(value, str):
         raise FormatError(f"cannot format a value of type {type(value).__name__}")
+    if _has_hidden(value):  # only a double-quoted scalar can spell them as escapes
+        return double_quoted(value), []
     pad = " " * content_indent
     width = WIDTH - content_indent
     if breaks and not flow and _folded_ok(value):

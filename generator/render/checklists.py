@@ -47,6 +47,7 @@ from generator.checklist.export import item_entry, md_practice_line
 from generator.graph import stages_in_order
 from generator.kb import Checked, KnowledgeBase
 from generator.markup import (
+    FORMULA_STARTS,
     counted,
     failure_label,
     front_matter,
@@ -54,6 +55,7 @@ from generator.markup import (
     markdown_inline,
     markdown_text,
     plain,
+    scrub,
 )
 from generator.models import ChecklistItem, Practice, Scenario
 from generator.pipeline import no_collector_pauses
@@ -72,9 +74,13 @@ def builder_script(index: dict[str, Any]) -> str:
     """The builder's data as the script checklist pages load (registered as ``"builder"``).
 
     The JSON is ASCII-only with ``<``, ``>`` and ``&`` escaped, so no entry
-    text can end the script or change its meaning.
+    text can end the script or change its meaning. Every string is export
+    text (:func:`~generator.markup.scrub`: no control, bidi or zero-width
+    character), as in the CLI's exports: the builder writes its CSV and JSON
+    downloads from these strings, and a hidden character before a formula
+    sign would slip past its formula guard.
     """
-    text = data_json(index).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = data_json(scrub(index)).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return f"(window.rkbChecklistData = window.rkbChecklistData || {{}})[{data_json('builder')}] = {text};\n"
 
 
@@ -324,6 +330,8 @@ def builder_index(checked: Checked, commit: str = "") -> dict[str, Any]:
         # only the tags a practice carries: any other tag would select nothing
         "tags": [t for t in terms(vocab.all_terms()) if t["id"] in tagged] if vocab else [],
         "precisions": list(PRECISIONS),
+        # The signs the CSV download neutralises, the CLI's own (checklist.js csvCell): one list for both.
+        "formula_starts": FORMULA_STARTS,
         "entities": {
             eid: {"type": e.kind, "title": e.title, "url": every.urls.get(eid) or site_link_of(every, e.kind, eid)}
             for eid, e in sorted(kb.entities.items())

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from generator import urls as paths
 from generator.contrib.references import Reference, format_entry
 from generator.kb import Checked
-from generator.markup import front_matter
+from generator.markup import export_text, front_matter
 from generator.pipeline import no_collector_pauses
 from generator.render.exports import graph_graphml, graph_json, json_schemas, kb_json
 from generator.render.incremental import same_as_last
@@ -70,9 +70,20 @@ def download_files(checked: Checked) -> dict[str, str]:
 
 
 def references_bib(checked: Checked) -> str:
-    """The bibliography as BibTeX, in the canonical form, sorted by key."""
+    """The bibliography as BibTeX, in the canonical form, sorted by key.
+
+    Field values are export text (:func:`~generator.markup.export_text`), as in
+    every other download: no control, bidi or zero-width character of the
+    source file reaches a reader's terminal or reference manager.
+    """
     entries = sorted(checked.kb.bibliography.entries.items())
-    return "\n\n".join(format_entry(Reference(key, e.entry_type, dict(e.fields))) for key, e in entries) + "\n"
+    return (
+        "\n\n".join(
+            format_entry(Reference(key, e.entry_type, {name: export_text(v) for name, v in e.fields.items()}))
+            for key, e in entries
+        )
+        + "\n"
+    )
 
 
 DESCRIPTIONS = {

@@ -276,6 +276,15 @@ class ScenarioChecklist(Rule):
             return
         yield from self._order(entry, scenario, ctx)
         yield from self._essential(entry, scenario, ctx)
+        included = set(scenario.include)
+        for i, pid in enumerate(scenario.exclude):
+            if pid in included:
+                yield error(
+                    "include-and-exclude",
+                    f"practice '{pid}' is in both 'include' and 'exclude', so the include has no effect; "
+                    "keep it in one of them.",
+                    entry.source.location(("exclude", i)),
+                )
         sel = scenario_selection(scenario)
         for i, pid in enumerate(scenario.include):
             practice = ctx.by_kind.get("practice", {}).get(pid)

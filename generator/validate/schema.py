@@ -54,6 +54,30 @@ def _check_modeline(source: Source, kind: str, depth: int) -> list[Finding]:
 # ------------------------------------------------------------------ loading
 
 
+#: The vocabulary's groups, in the order of the file (the second definition of a term is reported).
+_TERM_GROUPS = ("frameworks", "hardware", "model_families", "topics")
+
+
+def _duplicate_terms(vocabulary: Vocabulary, source: Source) -> list[Finding]:
+    """A term id defined in two groups: tags resolve to one label and the other is lost."""
+    first: dict[str, str] = {}
+    findings = []
+    for group in _TERM_GROUPS:
+        for term in getattr(vocabulary, group):
+            if term in first:
+                findings.append(
+                    error(
+                        "duplicate-term",
+                        f"term '{term}' is defined in both '{first[term]}' and '{group}'; a tag names one "
+                        "term, so one of the two labels would be lost. Keep it in one group.",
+                        source.location((group, term)),
+                    )
+                )
+            else:
+                first[term] = group
+    return findings
+
+
 def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
     """Parse and schema-check every file of a raw knowledge base.
 
@@ -86,6 +110,8 @@ def build_kb(raw: RawKB) -> tuple[KnowledgeBase, list[Finding]]:
                 meta = value
             else:
                 vocabulary = value
+                if isinstance(value, Vocabulary):
+                    findings += _duplicate_terms(value, source)
 
     bib_file = by_rel.get(BIB_FILE)
     bib_path = f"{raw.root}/{BIB_FILE}"

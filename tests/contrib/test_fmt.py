@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -210,6 +211,29 @@ def test_the_carry_stops_at_the_first_line_it_fits_on() -> None:
 def test_tricky_strings_read_back_unchanged(value: str) -> None:
     text = "id: x-y\ntitle: short\nsummary: " + _json(value) + "\nsteps:\n  - " + _json(value) + "\n"
     once = format_entity(text, "practice")
+    assert parse(once.encode()).data == parse(text.encode()).data
+    assert format_entity(once, "practice") == once
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bidi \u202eoverride",
+        "zero\u200bwidth",
+        "iso\u2066late\u2069",
+        "\U0001f468\u200d\U0001f469 family",
+        "private \ue000 use",
+        "soft\u00adhyphen and word\u2060joiner",
+        "line one \u202e\nline two\n",
+        "long " * 30 + "\u200b",
+    ],
+)
+def test_hidden_characters_are_written_as_escapes(value: str) -> None:
+    """fmt wrote a visible '\\u202e' escape back as the raw, invisible character."""
+    quoted = json.dumps(value, ensure_ascii=False)  # the characters themselves, raw in the source
+    text = "id: x-y\ntitle: " + quoted + "\nsummary: short\nsteps:\n  - " + quoted + "\n"
+    once = format_entity(text, "practice")
+    assert once.isascii() or not any(ch in once for ch in "\u202e\u200b\u2066\u2069\u200d\ue000\u00ad\u2060")
     assert parse(once.encode()).data == parse(text.encode()).data
     assert format_entity(once, "practice") == once
 

@@ -134,6 +134,20 @@ def test_references_bib_parses_with_every_key(checked: Checked, files: dict[str,
     assert sorted(e.key for e in library.entries) == sorted(checked.kb.bibliography.entries)
 
 
+def test_references_bib_download_drops_control_and_bidi_characters(tmp_path: Path) -> None:
+    """A BibTeX field with ESC or U+202E reached the downloadable references.bib as it was."""
+    kb = hostile_kb(tmp_path / "kb")
+    bib = kb / "references.bib"
+    bib.write_text(
+        bib.read_text(encoding="utf-8").replace("title", "note = {a\x1b[31m \u202ehidden\u200b},\n  title", 1)
+    )
+    checked = check_folder(kb)
+    assert "\x1b" in checked.kb.bibliography.entries[sorted(checked.kb.bibliography.entries)[0]].fields["note"]
+    text = {p.removeprefix("downloads/"): t for p, t in download_files(checked).items()}["references.bib"]
+    assert "a[31m hidden" in text
+    assert not {"\x1b", "\u202e", "\u200b"} & set(text)
+
+
 def test_hostile_text_stays_data_in_every_export(tmp_path: Path) -> None:
     checked = check_folder(hostile_kb(tmp_path / "kb"))
     files = {path.removeprefix("downloads/"): text for path, text in download_files(checked).items()}

@@ -561,8 +561,14 @@
                      "done_when", "checked_with", "docs", "failures", "importance", "guards_against", "evidence",
                      "rationale", "url", "query"];
 
-  function csvCell(value) {
-    var cell = /^'*[=+\-@\t\r]/.test(value) ? "'" + value : value;
+  // A cell starting with one of the CLI's formula signs (generator.markup.FORMULA_STARTS, carried in
+  // the data: ASCII, full-width and small-form signs, the minus sign) gets a quote, as the CLI's does.
+  function formulaPattern(starts) {
+    return new RegExp("^'*[" + starts.replace(/[\\\]^-]/g, "\\$&") + "]");
+  }
+
+  function csvCell(value, formula) {
+    var cell = formula.test(value) ? "'" + value : value;
     return /[,"\r\n]/.test(cell) ? '"' + cell.replace(/"/g, '""') + '"' : cell;
   }
 
@@ -579,6 +585,7 @@
     var query = queryString(cl.query);
     var stages = {};
     index.stages.forEach(function (s) { stages[s.id] = s.raw_title; });
+    var formula = formulaPattern(index.formula_starts);
     var out = "\ufeff" + CSV_COLUMNS.join(",") + "\r\n";
     cl.entries.forEach(function (e) {
       var x = e.item.export;
@@ -590,7 +597,7 @@
         failures: x.failures.join("; "), importance: x.importance, guards_against: guards(index, x).join("; "),
         evidence: x.evidence.join("; "), rationale: e.practice.rationale, url: x.url, query: query
       };
-      out += CSV_COLUMNS.map(function (c) { return c === "status" ? row[c] : csvCell(row[c]); }).join(",") + "\r\n";
+      out += CSV_COLUMNS.map(function (c) { return c === "status" ? row[c] : csvCell(row[c], formula); }).join(",") + "\r\n";
     });
     return out;
   }
