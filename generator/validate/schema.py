@@ -54,15 +54,13 @@ def _check_modeline(source: Source, kind: str, depth: int) -> list[Finding]:
 # ------------------------------------------------------------------ loading
 
 
-#: The vocabulary's groups, in the order of the file (the second definition of a term is reported).
-_TERM_GROUPS = ("frameworks", "hardware", "model_families", "topics")
 
 
 def _duplicate_terms(vocabulary: Vocabulary, source: Source) -> list[Finding]:
     """A term id defined in two groups: tags resolve to one label and the other is lost."""
     first: dict[str, str] = {}
     findings = []
-    for group in _TERM_GROUPS:
+    for group in Vocabulary.model_fields:  # the groups, in the model's order
         for term in getattr(vocabulary, group):
             if term in first:
                 findings.append(
