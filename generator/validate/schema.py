@@ -54,8 +54,6 @@ def _check_modeline(source: Source, kind: str, depth: int) -> list[Finding]:
 # ------------------------------------------------------------------ loading
 
 
-
-
 def _duplicate_terms(vocabulary: Vocabulary, source: Source) -> list[Finding]:
     """A term id defined in two groups: tags resolve to one label and the other is lost."""
     first: dict[str, str] = {}
