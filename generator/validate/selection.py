@@ -511,8 +511,7 @@ def short_list(
 
     def specific(n: int) -> int:
         aw = items[n][2]
-        stated = sel.multi_device is not None and aw.multi_device is not None
-        return sum(bool(wanted) for wanted in _asked(aw, sel)) + stated
+        return sum(bool(wanted) for wanted in _asked(aw, sel)) + _device_count_stated(aw, sel)
 
     def rank(n: int) -> tuple[int, int, int, int, int]:
         p, ci, aw = items[n]
@@ -542,9 +541,12 @@ def ports_own(aw: Applicability, sel: Selection) -> bool:
     of them), which a port from PyTorch 1 to PyTorch 2 shares with a port
     from Caffe to Keras.
     """
-    if sel.multi_device is not None and aw.multi_device is not None:
-        return True
-    return any(0 < len(wanted) <= PORTS_OWN_VALUES for wanted in _asked(aw, sel))
+    return _device_count_stated(aw, sel) or any(0 < len(wanted) <= PORTS_OWN_VALUES for wanted in _asked(aw, sel))
+
+
+def _device_count_stated(aw: Applicability, sel: Selection) -> bool:
+    """Whether the selection states a device count and ``aw`` names one."""
+    return sel.multi_device is not None and aw.multi_device is not None
 
 
 def _asked(aw: Applicability, sel: Selection) -> Iterator[list[str]]:

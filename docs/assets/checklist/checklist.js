@@ -344,8 +344,12 @@
   }
 
   // checklist_select.ports_own: the applicability is written for this kind of port, not for a broad class.
+  function deviceCountStated(aw, sel) {
+    return sel.multi_device !== null && aw.multi_device !== null;
+  }
+
   function portsOwn(aw, sel) {
-    if (sel.multi_device !== null && aw.multi_device !== null) return true;
+    if (deviceCountStated(aw, sel)) return true;
     var narrow = function (have, wanted) { return have && wanted.length > 0 && wanted.length <= PORTS_OWN_VALUES; };
     return narrow(sel.source, aw.source) || narrow(sel.target, aw.target) || narrow(sel.hardware.length, aw.hardware) ||
            narrow(sel.precision.length, aw.precision) || narrow(sel.model_family.length, aw.model_family);
@@ -399,7 +403,7 @@
       return (sel.source && aw.source.length ? 1 : 0) + (sel.target && aw.target.length ? 1 : 0) +
              (sel.hardware.length && aw.hardware.length ? 1 : 0) + (sel.precision.length && aw.precision.length ? 1 : 0) +
              (sel.model_family.length && aw.model_family.length ? 1 : 0) +
-             (sel.multi_device !== null && aw.multi_device !== null ? 1 : 0);
+             (deviceCountStated(aw, sel) ? 1 : 0);
     };
     var rank = function (n) {
       var e = applicable[n], severity = e.item.export.severity;
