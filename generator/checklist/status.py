@@ -58,6 +58,8 @@ class Filled:
         fmt: ``md``, ``csv`` or ``json``.
         query: The query it was exported with, when the file still says.
         status: Item id -> done, in file order.
+        unread: ``key=value`` pairs of the file's query this version cannot read
+            (unknown keys, yes/no filters that are neither true nor false).
     """
 
     fmt: str
@@ -65,6 +67,7 @@ class Filled:
     kb_version: str | None
     commit: str | None
     status: dict[str, bool] = field(default_factory=dict)
+    unread: tuple[str, ...] = ()
 
 
 def _add(status: dict[str, bool], uid: str, done: bool) -> None:
@@ -90,7 +93,9 @@ def parse_markdown(text: str) -> Filled:
     if header is None:
         return Filled("md", None, None, None, status)
     query = header["query"].strip()
-    return Filled("md", Query.from_string(query), header["kb"] or None, header["commit"] or None, status)
+    return Filled(
+        "md", Query.from_string(query), header["kb"] or None, header["commit"] or None, status, Query.unread(query)
+    )
 
 
 def _dialect(first_line: str) -> str:
@@ -124,6 +129,7 @@ def parse_csv(text: str) -> Filled:
     at_query = header.index("query") if "query" in header else None
     status: dict[str, bool] = {}
     query: Query | None = None
+    unread: tuple[str, ...] = ()
     for row in rows[1:]:
         cells = [csv_uncell(cell) for cell in row] + [""] * len(header)
         uid = cells[at_id].strip()
@@ -131,10 +137,10 @@ def parse_csv(text: str) -> Filled:
             continue
         _add(status, uid, cells[at_status].strip().lower() in DONE_VALUES)
         if query is None and at_query is not None:
-            query = Query.from_string(cells[at_query])
+            query, unread = Query.from_string(cells[at_query]), Query.unread(cells[at_query])
     if not status:
         raise NotAChecklist("no rows with an item id ('practice/item') in the 'id' column")
-    return Filled("csv", query, None, None, status)
+    return Filled("csv", query, None, None, status, unread)
 
 
 def _has_surrogate(data: Any) -> bool:
@@ -175,8 +181,10 @@ def parse_json(text: str) -> Filled:
         raise NotAChecklist("no items with an item id ('practice/item') in the 'items' list")
     kb: dict[str, Any] = data["kb"] if isinstance(data.get("kb"), dict) else {}
     query_string = data.get("query_string")
-    query = Query.from_string(query_string) if isinstance(query_string, str) else None
-    return Filled("json", query, _text(kb.get("version")), _text(kb.get("commit")), status)
+    query, unread = None, ()
+    if isinstance(query_string, str):
+        query, unread = Query.from_string(query_string), Query.unread(query_string)
+    return Filled("json", query, _text(kb.get("version")), _text(kb.get("commit")), status, unread)
 
 
 def _text(value: Any) -> str | None:
@@ -279,6 +287,7 @@ def report_json(report: StatusReport) -> str:
     data = {
         "format": f.fmt,
         "query": f.query.to_string() if f.query is not None else None,
+        "query_unread": list(f.unread),
         "exported_kb_version": f.kb_version,
         "exported_commit": f.commit,
         "done": report.done,

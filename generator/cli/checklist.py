@@ -210,6 +210,13 @@ def status_command(file: Path, fmt: str, require_done: bool, kb_root: Path) -> N
     checked = load(kb_root)
     require_valid(checked)
     current = None
+    if filled.unread:
+        shown = ", ".join(repr(pair[:60]) for pair in filled.unread[:5])
+        more = f" and {len(filled.unread) - 5:,} more" if len(filled.unread) > 5 else ""
+        say(
+            f"warning: the file's query has {shown}{more}, which this version does not read;"
+            " the comparison uses the rest of the query"
+        )
     if filled.query is not None:
         try:
             current = compose(checked, filled.query, commit=git_commit(kb_root))

@@ -181,6 +181,21 @@ class Query:
             **{name: tuple(values) for name, values in multi.items()},
         )
 
+    @staticmethod
+    def unread(text: str) -> tuple[str, ...]:
+        """The ``key=value`` pairs of ``text`` that :meth:`from_string` ignores.
+
+        An unknown key, or a yes/no filter whose value is not ``true`` or
+        ``false``; a caller that reads a query from a file says which were
+        left out rather than compare against a different query unannounced.
+        """
+        keys = set(_MULTI.values()) | set(_SINGLE)
+        return tuple(
+            f"{key}={value}"
+            for key, value in parse_qsl(text.strip())
+            if not (key in keys or (key in _FLAGS and _flag(value) is not None))
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """The query as JSON-ready data (lists, ``None`` for unset single values)."""
         return {

@@ -144,6 +144,18 @@ def test_status_reports_a_filled_checklist(work: Path) -> None:
     assert '"done": [\n    "pin-environment/lock-file"\n  ]' in gate.stdout
 
 
+def test_status_names_the_query_parts_it_cannot_read(work: Path) -> None:
+    text = expected("md", Query(scenario="pytorch-to-onnx-runtime"), set())
+    text = text.replace(
+        "query: scenario=pytorch-to-onnx-runtime", "query: scenario=pytorch-to-onnx-runtime&trains=maybe"
+    )
+    (work / "todo.md").write_text(text, encoding="utf-8")
+    result = run_cli(["checklist", "status", "todo.md", "--format", "json"], cwd=work)
+    assert result.exit_code == 0
+    assert "warning: the file's query has 'trains=maybe', which this version does not read" in result.stderr
+    assert json.loads(result.stdout)["query_unread"] == ["trains=maybe"]
+
+
 def test_status_of_a_csv_with_everything_done(work: Path) -> None:
     query = Query(scenario="tensorflow-to-tflite-mobile")
     every = {i.uid for i in compose(checked_kb(), query).items}

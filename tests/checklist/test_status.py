@@ -163,6 +163,26 @@ def test_a_file_without_its_query_still_reports_progress(kb) -> None:
     assert "new since export: unknown" in report_text(report, None, "notes.md")
 
 
+def test_query_parts_this_version_cannot_read_are_named(checklist) -> None:
+    """A hand-edited or newer query keeps what it can; what it drops is said, in every format."""
+    odd = "scenario=pytorch-to-onnx-runtime&trains=maybe&colour=blue"
+    md = to_markdown(checklist).replace("query: scenario=pytorch-to-onnx-runtime", f"query: {odd}", 1)
+    data = json.loads(to_json(checklist))
+    data["query_string"] = odd
+    rows = list(csv.reader(io.StringIO(to_csv(checklist).removeprefix("\ufeff"), newline="")))
+    at = rows[0].index("query")
+    for row in rows[1:]:
+        row[at] = odd
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    for name, text in (("a.md", md), ("a.json", json.dumps(data)), ("a.csv", out.getvalue())):
+        filled = parse_checklist(text, name)
+        assert filled.query == QUERY, name
+        assert filled.unread == ("trains=maybe", "colour=blue"), name
+    assert parse_checklist(to_markdown(checklist), "a.md").unread == ()
+    assert Query.unread("trains=TRUE&multi_device=false&hardware=quantum") == ()
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
