@@ -181,7 +181,8 @@ def parse_json(text: str) -> Filled:
         raise NotAChecklist("no items with an item id ('practice/item') in the 'items' list")
     kb: dict[str, Any] = data["kb"] if isinstance(data.get("kb"), dict) else {}
     query_string = data.get("query_string")
-    query, unread = None, ()
+    query: Query | None = None
+    unread: tuple[str, ...] = ()
     if isinstance(query_string, str):
         query, unread = Query.from_string(query_string), Query.unread(query_string)
     return Filled("json", query, _text(kb.get("version")), _text(kb.get("commit")), status, unread)
