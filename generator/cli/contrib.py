@@ -27,7 +27,7 @@ from generator.findings import (
 from generator.history.diff import diff_kbs
 from generator.history.diff import format_text as diff_text
 from generator.history.diff import to_json as diff_json
-from generator.history.releases import history
+from generator.history.releases import history, skipped_releases
 from generator.kb import Checked
 from generator.load.files import (
     LINK_MESSAGE,
@@ -232,6 +232,8 @@ def changelog(kb_root: Path, output: Path | None) -> None:
         resolve(kb_root, "HEAD")
     except GitError as exc:
         say(f"note: no git history ({exc}); only unreleased content is listed.")
+    for line in skipped_releases(kb_root):
+        say(f"warning: {line}; the changelog leaves it out.")
     emit(changelog_page(history(kb_root, current), current), output, kb_root)
 
 

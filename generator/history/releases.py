@@ -47,19 +47,38 @@ def _counts(kb: KnowledgeBase) -> tuple[tuple[str, int], ...]:
 
 
 @lru_cache(maxsize=64)
-def released_kb(kb_root: Path, commit: str) -> KnowledgeBase | None:
-    """The KB as it was at ``commit`` (None if git cannot read it); cached by commit."""
+def released_kb(kb_root: Path, commit: str) -> KnowledgeBase | GitError:
+    """The KB as it was at ``commit``, or why git cannot read it; cached by commit."""
     try:
         return check(read_kb_at(kb_root, commit)).kb
-    except GitError:
-        return None
+    except GitError as exc:
+        return exc
+
+
+def skipped_releases(kb_root: Path) -> list[str]:
+    """Why each release tag that :func:`history` leaves out was left out, one line per tag.
+
+    A tag on a tree or blob, or on a commit git cannot read (a partial clone,
+    a KB folder that is a link there), would otherwise vanish from the
+    changelog without a word to the maintainer who made it.
+    """
+    lines = []
+    for tag in release_tags(kb_root):
+        if tag.kind != "commit":
+            lines.append(f"release tag '{tag.name}' names a {tag.kind or 'missing object'}, not a commit; tag a commit")
+            continue
+        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
+        if isinstance(kb, GitError):
+            lines.append(f"release tag '{tag.name}' cannot be read: {kb}")
+    return lines
 
 
 def history(kb_root: Path, current: Checked) -> list[Release]:
     """Releases newest first, led by the unreleased changes if there are any.
 
-    Tags that cannot be read are skipped; outside a git repository (a source
-    tarball) the history is just the current content, as unreleased.
+    Tags that cannot be read are skipped (:func:`skipped_releases` says why);
+    outside a git repository (a source tarball) the history is just the current
+    content, as unreleased.
 
     Args:
         kb_root: The KB folder in the work tree.
@@ -68,8 +87,8 @@ def history(kb_root: Path, current: Checked) -> list[Release]:
     releases: list[Release] = []
     previous: KnowledgeBase | None = None
     for tag in release_tags(kb_root):
-        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
-        if kb is None:
+        kb = released_kb(kb_root.resolve(), tag.commit or tag.name) if tag.kind == "commit" else None
+        if not isinstance(kb, KnowledgeBase):
             continue
         diff = diff_kbs(previous, kb) if previous is not None else None
         releases.append(Release(tag.version, tag.name, tag.date, diff, _counts(kb)))

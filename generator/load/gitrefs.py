@@ -39,12 +39,17 @@ class GitError(Exception):
 
 @dataclass(frozen=True)
 class Tag:
-    """A release tag: name, version, the date of its commit (YYYY-MM-DD) and the commit."""
+    """A release tag: name, version, the date of its commit (YYYY-MM-DD) and the commit.
+
+    ``kind`` is the git object type the tag names (after peeling an annotated
+    tag): ``commit`` for a release; a tag put on a tree or blob has no KB to read.
+    """
 
     name: str
     version: str
     date: str
     commit: str = ""
+    kind: str = "commit"
 
 
 def _git(folder: Path, *args: str, data: bytes | None = None) -> bytes:
@@ -154,14 +159,15 @@ def release_tags(kb_root: Path) -> list[Tag]:
             top,
             "for-each-ref",
             # Annotated tags point at a tag object: the starred fields are its commit's.
-            "--format=%(refname:short)|%(*objectname)|%(objectname)|%(*committerdate:short)|%(committerdate:short)",
+            "--format=%(refname:short)|%(*objectname)|%(objectname)|%(*committerdate:short)|%(committerdate:short)"
+            "|%(*objecttype)|%(objecttype)",
             f"refs/tags/{TAG_PREFIX}*",
         )
     except GitError:
         return []
     tags = []
     for line in out.decode("utf-8", "replace").splitlines():  # a ref name may hold any byte
-        name, peeled, target, peeled_date, date = (line.split("|") + [""] * 5)[:5]
+        name, peeled, target, peeled_date, date, peeled_kind, kind = (line.split("|") + [""] * 7)[:7]
         if _VERSION_RE.match(name):
-            tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target))
+            tags.append(Tag(name, name[len(TAG_PREFIX) :], peeled_date or date, peeled or target, peeled_kind or kind))
     return sorted(tags, key=lambda t: tuple(int(n) for n in t.version.split(".")))

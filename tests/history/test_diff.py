@@ -293,8 +293,24 @@ def test_a_release_where_the_kb_path_is_a_link_is_refused(repo: Path) -> None:
     result = run_cli(["diff", "kb-v0.2.0", "kb-v0.3.0"], cwd=repo)
     assert result.exit_code == 2
     assert "'kb' is a symbolic link at kb-v0.3.0" in result.stderr and "removed" not in result.stdout
-    result = run_cli(["changelog"], cwd=repo)  # the tag is skipped, as any tag git cannot read
+    result = run_cli(["changelog"], cwd=repo)  # the tag is skipped, as any tag git cannot read, and said so
     assert result.exit_code == 0, result.stderr
+    assert "0\\.3\\.0" not in result.stdout and "## 0\\.2\\.0" in result.stdout
+    assert "warning: release tag 'kb-v0.3.0' cannot be read: 'kb' is a symbolic link" in result.stderr
+
+
+@pytest.mark.parametrize("what", ["tree", "blob"])
+def test_a_release_tag_on_a_tree_or_blob_is_named_not_dropped(repo: Path, what: str) -> None:
+    """A tag on a tree or blob has no commit, hence no KB: the changelog used to drop it without a word."""
+    target = _git(repo, "rev-parse", "HEAD^{tree}" if what == "tree" else "HEAD:kb/vocabulary.yaml").strip()
+    _git(repo, "tag", "kb-v0.3.0", target)
+    assert [(t.name, t.kind) for t in release_tags(repo / "kb")][-1] == ("kb-v0.3.0", what)
+    assert releases.skipped_releases(repo / "kb") == [
+        f"release tag 'kb-v0.3.0' names a {what}, not a commit; tag a commit"
+    ]
+    result = run_cli(["changelog"], cwd=repo)
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: release tag 'kb-v0.3.0' names a {what}, not a commit" in result.stderr
     assert "0\\.3\\.0" not in result.stdout and "## 0\\.2\\.0" in result.stdout
 
 
@@ -308,3 +324,4 @@ def test_a_release_with_a_missing_object_is_a_clean_error(repo: Path) -> None:
     result = run_cli(["changelog"], cwd=repo)
     assert result.exit_code == 0, result.stderr
     assert "## 0\\.2\\.0" in result.stdout
+    assert "warning: release tag 'kb-v0.1.0' cannot be read: git cannot read" in result.stderr
