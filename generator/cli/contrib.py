@@ -141,7 +141,8 @@ def fmt(paths: tuple[Path, ...], kb_root: Path, check_only: bool, show_diff: boo
         click.echo(formatter(finding))
     for change in changes:
         if show_diff:
-            click.echo(change.unified_diff(), nl=False)
+            # The old lines are the file's raw text: a bidi override or ESC in it must not reach the terminal.
+            click.echo(visible_lines(change.unified_diff()), nl=False)
         if check_only:
             message = (
                 f"file is not in canonical form (first difference here); run 'python -m generator fmt {change.path}'."

@@ -331,6 +331,16 @@ def test_fmt_diff_shows_the_change(kb_copy) -> None:  # type: ignore[no-untyped-
     assert '-title: "Under-documented reference model"\n' in result.stdout
 
 
+def test_fmt_diff_escapes_hidden_characters_on_both_sides(kb_copy) -> None:  # type: ignore[no-untyped-def]
+    """The '-' lines are the file's raw text: a bidi override printed raw would reorder the diff on screen."""
+    raw = UNFORMATTED.replace("Under-documented", "Under\u202e-documented\u200b")
+    cwd = kb_copy(_canonical_base(**{"challenges/under-documented-reference-model.yaml": raw}))
+    result = run_cli(["fmt", "--check", "--diff"], cwd=cwd)
+    assert result.exit_code == 1
+    assert "\u202e" not in result.stdout and "\u200b" not in result.stdout
+    assert '-title: "Under\\u202e-documented\\u200b' in result.stdout
+
+
 def test_fmt_never_rewrites_a_file_that_is_not_utf8(kb_copy) -> None:  # type: ignore[no-untyped-def]
     raw = b"id: x\ntitle: caf\xe9\n"
     cwd = kb_copy(_canonical_base(**{"practices/latin1.yaml": raw}))  # type: ignore[arg-type]
