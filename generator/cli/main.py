@@ -192,8 +192,8 @@ def schema(out: Path, check: bool, kb_root: Path) -> None:
     "docs_dir",
     default="docs",
     show_default=True,
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Hand-written pages copied into the tree.",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Hand-written pages copied into the tree (not read with --generated-only).",
 )
 @click.option("--generated-only", is_flag=True, help="Write only the generated files, not the --docs pages.")
 def render(kb_root: Path, out: Path, docs_dir: Path, generated_only: bool) -> None:
@@ -205,6 +205,11 @@ def render(kb_root: Path, out: Path, docs_dir: Path, generated_only: bool) -> No
     """
     if not kb_root.is_dir():  # a usage error (exit 2), as in every command
         raise click.UsageError(f"knowledge-base folder not found: {kb_root}")
+    if not generated_only and not docs_dir.is_dir():
+        raise click.UsageError(
+            f"hand-written pages folder '{visible(str(docs_dir))}' not found; name it with --docs,"
+            " or pass --generated-only to write the generated files alone"
+        )
     try:
         generated = write_tree(out, kb_root, None if generated_only else docs_dir)
     except TreeError as exc:

@@ -39,6 +39,20 @@ def test_render_generated_only(tmp_path: Path) -> None:
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == set(generated_files(BASE_KB))
 
 
+def test_render_generated_only_needs_no_docs_folder(tmp_path: Path) -> None:
+    """Run outside the repository, where no docs/ exists: --generated-only must not ask for one."""
+    out = tmp_path / "tree"
+    result = run_cli(["render", "--kb", str(BASE_KB), "--generated-only", "-o", str(out)], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (out / "practices" / "read-the-reference-code.md").is_file()
+    result = run_cli(["render", "--kb", str(BASE_KB), "-o", str(tmp_path / "other")], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert "hand-written pages folder 'docs' not found; name it with --docs, or pass --generated-only" in (
+        result.stderr.replace("\n", " ").replace("  ", " ")
+    )
+    assert not (tmp_path / "other").exists()
+
+
 def test_render_a_broken_kb_is_a_located_error_and_keeps_the_old_tree(kb_copy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cwd = kb_copy({"stages/testing.yaml": "id: [unclosed\n"})
     out = tmp_path / "tree"
