@@ -317,8 +317,8 @@ CODES: tuple[Code, ...] = (
         E,
         "rules",
         "Two entries (or an entry and an alias) use one id; ids are unique across the whole KB.",
-        "kb/practices/read-code-first.yaml:2:5: error[duplicate-id] id 'read-the-reference-code' is already used "
-        f"by {P}:2; ids are unique across the KB.",
+        "kb/practices/read-code-first.yaml:2:5: error[duplicate-id] id 'read-the-reference-code' is already used, "
+        f"as the id, by {P}:2; ids are unique across the KB.",
         "Give one of them another id.",
     ),
     Code(

@@ -59,20 +59,22 @@ class UniqueIds(Rule):
     """Ids and aliases are unique across the whole KB."""
 
     def finish(self, ctx: Context) -> Iterator[Finding]:
-        first: dict[str, Source] = {}
+        # Where each name was first used: the 'id' line, or the line of the alias that holds it.
+        first: dict[str, tuple[Source, tuple[str | int, ...]]] = {}
         for entry in ctx.kb.entries:
             names = [(entry.entity.id, ("id",))] + [(a, ("aliases", i)) for i, a in enumerate(entry.entity.aliases)]
             for name, key in names:
                 if name in first:
-                    other = first[name]
+                    other, other_key = first[name]
+                    used_as = "an alias" if other_key[0] == "aliases" else "the id"
                     yield error(
                         "duplicate-id",
-                        f"id '{name}' is already used by {other.path}:{other.doc.mark(('id',)).line}; "
+                        f"id '{name}' is already used, as {used_as}, by {other.path}:{other.doc.mark(other_key).line}; "
                         "ids are unique across the KB.",
                         entry.source.location(key),
                     )
                 else:
-                    first[name] = entry.source
+                    first[name] = (entry.source, key)
 
 
 class ReferencesResolve(Rule):

@@ -105,6 +105,21 @@ def test_duplicate_checklist_item_and_todo_markers() -> None:
     assert codes == ["duplicate-item-id", "todo-marker"]
 
 
+def test_a_duplicate_of_an_alias_points_at_the_alias_line() -> None:
+    """The message named the other file's 'id' line even when the name was taken by one of its aliases."""
+    challenge = read(CHALLENGE) + "aliases: [old-practice-name]\n"
+    alias_line = challenge.splitlines().index("aliases: [old-practice-name]") + 1
+    practice = read(PRACTICE).replace("id: read-the-reference-code", "id: old-practice-name")
+    found = findings_for({CHALLENGE: challenge, "practices/old-practice-name.yaml": practice, PRACTICE: None})
+    dupes = [f for f in found if f.code == "duplicate-id"]
+    assert len(dupes) == 1, found
+    assert dupes[0].location.path.endswith("practices/old-practice-name.yaml")
+    other = dupes[0].location.path.replace("practices/old-practice-name.yaml", CHALLENGE)
+    assert dupes[0].message == (
+        f"id 'old-practice-name' is already used, as an alias, by {other}:{alias_line}; ids are unique across the KB."
+    )
+
+
 def test_practice_must_target_something() -> None:
     text = (
         read(PRACTICE)
