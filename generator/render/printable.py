@@ -46,15 +46,32 @@ class PrintedEntry:
     evidence: list[PrintedEvidence]
 
 
-#: Above this many characters of entry HTML the printable KB is split into parts of at most this
-#: many, cut between entries (today's KB has ~200,000; a part is then about half a megabyte).
-PRINT_PART_CHARS = 400_000
+#: Above this many characters of entry HTML (as :func:`_weight` estimates them) the printable KB
+#: is split into parts of at most this many, cut between entries. Today's KB is about 550,000, on
+#: one page of about 530 KB; a full part stays well under the 1 MB a page may weigh.
+PRINT_PART_CHARS = 750_000
+#: Markup around an entry, an evidence unit and a list item (step or checklist item), in characters:
+#: fitted on the KB of 2026-11-29, where the estimate is 0.90-0.98 of each entry's real HTML.
+ENTRY_MARKUP, EVIDENCE_MARKUP, ITEM_MARKUP = 300, 60, 10
 
 
 def _weight(entry: PrintedEntry) -> int:
-    """Characters of HTML an entry adds to the page, roughly."""
-    texts = [entry.summary, entry.body, *entry.steps, *entry.checklist, *(ev.shows for ev in entry.evidence)]
-    return 300 + sum(len(t) for t in texts)
+    """Characters of HTML an entry adds to the page: its texts and links plus the markup around them.
+
+    The evidence's keys, links and locators count too: an entry rich in
+    evidence printed a fifth longer than an estimate of its texts alone, and
+    parts came out uneven.
+    """
+    texts = [entry.title, entry.href, entry.summary, entry.body, *entry.steps, *entry.checklist]
+    evidence = sum(len(ev.key) + len(ev.href) + len(ev.locator) + len(ev.shows) for ev in entry.evidence)
+    items = len(entry.steps) + len(entry.checklist)
+    return (
+        ENTRY_MARKUP
+        + sum(len(t) for t in texts)
+        + evidence
+        + EVIDENCE_MARKUP * len(entry.evidence)
+        + ITEM_MARKUP * items
+    )
 
 
 def _entry(entity: Entity, doc: str, kb: KnowledgeBase) -> PrintedEntry:

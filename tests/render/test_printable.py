@@ -6,17 +6,32 @@ import re
 
 from generator.pipeline import check_folder
 from generator.render import RENDERERS
-from generator.render.printable import render_printable
+from generator.render.printable import _entry, _weight, render_printable
 from generator.urls import PRINT_PAGE
 from tests.conftest import BASE_KB, ROOT
 
 
-def test_every_entry_is_on_the_printable_page() -> None:
+def test_every_entry_is_printed_once() -> None:
+    """Across the parts, if the KB has grown past one page: the test must not break as content grows."""
     checked = check_folder(ROOT / "kb")
-    page = str(render_printable(checked)[PRINT_PAGE])
-    anchors = set(re.findall(r'<section class="kb-print__entry" id="([^"]+)"', page))
-    assert anchors == {f"{e.kind}-{e.id}" for e in checked.kb.entities.values()}
+    pages = render_printable(checked)
+    anchors = [
+        a for page in pages.values() for a in re.findall(r'<section class="kb-print__entry" id="([^"]+)"', str(page))
+    ]
+    assert sorted(anchors) == sorted(f"{e.kind}-{e.id}" for e in checked.kb.entities.values())
+    assert PRINT_PAGE in pages
     assert render_printable in RENDERERS
+
+
+def test_the_size_estimate_follows_the_real_html() -> None:
+    """Parts are cut by the estimate: within a fifth of each entry's printed HTML, and never far below it."""
+    checked = check_folder(ROOT / "kb")
+    page = str(render_printable(checked, part_chars=10**9)[PRINT_PAGE])
+    printed = dict(re.findall(r'<section class="kb-print__entry" id="([^"]+)"[^>]*>(.*?)</section>', page, re.S))
+    for entity in checked.kb.entities.values():
+        estimate = _weight(_entry(entity, PRINT_PAGE, checked.kb))
+        real = len(printed[f"{entity.kind}-{entity.id}"])
+        assert 0.8 * estimate <= real <= 1.2 * estimate, (entity.id, real, estimate)
 
 
 def test_printable_page_links_to_entry_pages_and_references() -> None:
