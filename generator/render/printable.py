@@ -51,7 +51,7 @@ class PrintedEntry:
 #: one page of about 530 KB; a full part stays well under the 1 MB a page may weigh.
 PRINT_PART_CHARS = 750_000
 #: Markup around an entry, an evidence unit and a list item (step or checklist item), in characters:
-#: fitted on the KB of 2026-11-29, where the estimate is 0.90-0.98 of each entry's real HTML.
+#: fitted on the KB of 2026-11-29, where each entry's printed HTML is 0.83-0.96 of the estimate.
 ENTRY_MARKUP, EVIDENCE_MARKUP, ITEM_MARKUP = 300, 60, 10
 
 
