@@ -16,7 +16,7 @@ from pathlib import Path
 
 from generator.history.diff import KbDiff, diff_kbs
 from generator.kb import Checked, KnowledgeBase
-from generator.load.gitrefs import GitError, read_kb_at, release_tags
+from generator.load.gitrefs import GitError, Tag, read_kb_at, release_tags
 from generator.models import FOLDERS
 from generator.pipeline import check
 
@@ -55,6 +55,18 @@ def released_kb(kb_root: Path, commit: str) -> KnowledgeBase | GitError:
         return exc
 
 
+def _read_releases(kb_root: Path) -> list[tuple[Tag, KnowledgeBase | str]]:
+    """Each release tag, oldest first, with its KB or why it cannot be read (the one place that decides)."""
+    read: list[tuple[Tag, KnowledgeBase | str]] = []
+    for tag in release_tags(kb_root):
+        if tag.kind != "commit":
+            read.append((tag, f"names a {tag.kind or 'missing object'}, not a commit; tag a commit"))
+            continue
+        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
+        read.append((tag, f"cannot be read: {kb}" if isinstance(kb, GitError) else kb))
+    return read
+
+
 def skipped_releases(kb_root: Path) -> list[str]:
     """Why each release tag that :func:`history` leaves out was left out, one line per tag.
 
@@ -62,15 +74,7 @@ def skipped_releases(kb_root: Path) -> list[str]:
     a KB folder that is a link there), would otherwise vanish from the
     changelog without a word to the maintainer who made it.
     """
-    lines = []
-    for tag in release_tags(kb_root):
-        if tag.kind != "commit":
-            lines.append(f"release tag '{tag.name}' names a {tag.kind or 'missing object'}, not a commit; tag a commit")
-            continue
-        kb = released_kb(kb_root.resolve(), tag.commit or tag.name)
-        if isinstance(kb, GitError):
-            lines.append(f"release tag '{tag.name}' cannot be read: {kb}")
-    return lines
+    return [f"release tag '{tag.name}' {kb}" for tag, kb in _read_releases(kb_root) if isinstance(kb, str)]
 
 
 def history(kb_root: Path, current: Checked) -> list[Release]:
@@ -86,9 +90,8 @@ def history(kb_root: Path, current: Checked) -> list[Release]:
     """
     releases: list[Release] = []
     previous: KnowledgeBase | None = None
-    for tag in release_tags(kb_root):
-        kb = released_kb(kb_root.resolve(), tag.commit or tag.name) if tag.kind == "commit" else None
-        if not isinstance(kb, KnowledgeBase):
+    for tag, kb in _read_releases(kb_root):
+        if isinstance(kb, str):
             continue
         diff = diff_kbs(previous, kb) if previous is not None else None
         releases.append(Release(tag.version, tag.name, tag.date, diff, _counts(kb)))
